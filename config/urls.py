@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from fanrepublic.core import views as core_views
+
+from .api import api
+
+urlpatterns = [
+    path("", include("fanrepublic.forum.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("members/", include("fanrepublic.members.urls")),
+    path("notifications/", include("fanrepublic.notifications.urls")),
+    path("staff/audit/", core_views.audit_log, name="audit_log"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("health/", core_views.health, name="health"),
+    path("bench/bare/", core_views.bare, name="bench_bare"),
+]
+
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    # Uploaded images on a laptop; production serves MEDIA_ROOT from the web server.
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,56 @@
+"""Shared fixtures. App-specific factories live in each app's tests/factories.py."""
+
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    browser_missing = not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM)
+    require_browser = os.environ.get("FANREPUBLIC_REQUIRE_BROWSER") == "1"
+    skip_browser = pytest.mark.skip(
+        reason=f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium "
+        "fonts-wqy-zenhei` to run the browser tests"
+    )
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    skip_redis = pytest.mark.skip(reason="needs Redis (set REDIS_URL=redis://...)")
+    for item in items:
+        if "browser" in item.keywords and browser_missing and not require_browser:
+            item.add_marker(skip_browser)
+        if "postgres" in item.keywords and connection.vendor != "postgresql":
+            item.add_marker(skip_pg)
+        if "celery_worker" in item.keywords and not os.environ.get("REDIS_URL"):
+            item.add_marker(skip_redis)
+
+
+def pytest_report_header(config):
+    from django.db import connection
+
+    browser = CHROMIUM if os.path.exists(CHROMIUM) else "missing (browser tests skip)"
+    redis = os.environ.get("REDIS_URL") or "none"
+    return f"fanrepublic: database={connection.vendor}, chromium={browser}, redis={redis}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters live in the cache; each test starts from zero.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run the callbacks a block schedules with transaction.on_commit (event handlers,
+    notifications, emails) as a real commit would: `with on_commit(): service(...)`."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run

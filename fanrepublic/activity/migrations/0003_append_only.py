@@ -1,0 +1,63 @@
+from django.db import migrations
+
+# On PostgreSQL the database itself refuses to change or delete an event; only the
+# actor/owner references may be cleared (when a member's account is erased).
+PG_FORWARD = """
+CREATE OR REPLACE FUNCTION activity_event_append_only() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'activity_event is append-only';
+    END IF;
+    IF (NEW.id, NEW.idempotency_key, NEW.verb, NEW.object_type, NEW.object_id, NEW.channel,
+        NEW.source, NEW.occurred_at, NEW.recorded_at, NEW.properties::text)
+       IS DISTINCT FROM
+       (OLD.id, OLD.idempotency_key, OLD.verb, OLD.object_type, OLD.object_id, OLD.channel,
+        OLD.source, OLD.occurred_at, OLD.recorded_at, OLD.properties::text) THEN
+        RAISE EXCEPTION 'activity_event is append-only';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER activity_event_append_only
+    BEFORE UPDATE OR DELETE ON activity_event
+    FOR EACH ROW EXECUTE FUNCTION activity_event_append_only();
+"""
+PG_BACKWARD = """
+DROP TRIGGER IF EXISTS activity_event_append_only ON activity_event;
+DROP FUNCTION IF EXISTS activity_event_append_only();
+"""
+# SQLite has triggers too; RAISE(ABORT) stops the statement.
+SQLITE_FORWARD = [
+    """CREATE TRIGGER activity_event_no_delete BEFORE DELETE ON activity_event
+       BEGIN SELECT RAISE(ABORT, 'activity_event is append-only'); END;""",
+    """CREATE TRIGGER activity_event_no_update BEFORE UPDATE OF idempotency_key, verb, object_type,
+       object_id, channel, source, occurred_at, recorded_at, properties ON activity_event
+       BEGIN SELECT RAISE(ABORT, 'activity_event is append-only'); END;""",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS activity_event_no_delete;",
+    "DROP TRIGGER IF EXISTS activity_event_no_update;",
+]
+
+
+def forward(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_FORWARD)
+    elif vendor == "sqlite":
+        for sql in SQLITE_FORWARD:
+            schema_editor.execute(sql)
+
+
+def backward(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(PG_BACKWARD)
+    elif vendor == "sqlite":
+        for sql in SQLITE_BACKWARD:
+            schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("activity", "0002_initial")]
+    operations = [migrations.RunPython(forward, backward)]

@@ -1,0 +1,51 @@
+"""Small server-rendered SVG charts: no JavaScript, so they work under the strict CSP,
+print well and carry a text alternative for screen readers."""
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+
+def bar_chart(
+    points: list[tuple[str, float | None]],
+    *,
+    title: str,
+    unit: str = "",
+    height: int = 180,
+    css_class: str = "chart",
+    chart_id: str = "chart",
+) -> str:
+    """points: (label, value); None draws no bar (no data that day)."""
+    width = max(320, 28 * len(points) + 60)
+    top, bottom, left = 16, 36, 44
+    plot_h = height - top - bottom
+    values = [v for _l, v in points if v is not None]
+    peak = max(values) if values else 0
+    peak = peak or 1
+    step = (width - left - 10) / max(1, len(points))
+    bar_w = max(4, step * 0.7)
+    parts = [
+        f'<svg class="{css_class}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title" preserveAspectRatio="xMinYMin meet" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 5}" y2="{top + plot_h}" class="axis"/>',
+        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" class="tick">{peak:g}{escape(unit)}</text>',
+        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" class="tick">0</text>',
+    ]
+    label_every = max(1, len(points) // 10)
+    for i, (label, value) in enumerate(points):
+        x = left + i * step + (step - bar_w) / 2
+        if value is not None:
+            h = plot_h * value / peak
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" '
+                f'height="{h:.1f}" class="bar">'
+                f"<title>{escape(label)}: {value:g}{escape(unit)}</title></rect>"
+            )
+        if i % label_every == 0:
+            parts.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" class="tick">'
+                f"{escape(label)}</text>"
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

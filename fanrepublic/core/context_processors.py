@@ -1,0 +1,35 @@
+from django.conf import settings
+
+
+class _Once:
+    """A value computed on first use in a template (templates call callables), so pages
+    and partials that never show it never pay for its query."""
+
+    def __init__(self, compute):
+        self._compute = compute
+        self._done = False
+        self._value = None
+
+    def __call__(self):
+        if not self._done:
+            self._value = self._compute()
+            self._done = True
+        return self._value
+
+
+def site(request):
+    user = getattr(request, "user", None)
+
+    def unread():
+        if user is None or not user.is_authenticated:
+            return 0
+        # Imported here: core must not depend on feature apps at import time.
+        from fanrepublic.notifications.selectors import unread_count
+
+        return unread_count(user=user)
+
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "unread_notifications": _Once(unread),
+        "csp_nonce": getattr(request, "csp_nonce", ""),
+    }

@@ -1,0 +1,28 @@
+from django.db import migrations
+
+# GIN indexes over the jieba-segmented documents (see core.search), in exactly the form
+# forum.search.SimpleTextSearch queries them. PostgreSQL only: SQLite scans.
+FORWARD = [
+    "CREATE INDEX IF NOT EXISTS forum_topic_search ON forum_topic "
+    "USING gin (to_tsvector('simple'::regconfig, search_document))",
+    "CREATE INDEX IF NOT EXISTS forum_reply_search ON forum_reply "
+    "USING gin (to_tsvector('simple'::regconfig, search_document))",
+]
+BACKWARD = ["DROP INDEX IF EXISTS forum_topic_search", "DROP INDEX IF EXISTS forum_reply_search"]
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in FORWARD:
+            schema_editor.execute(sql)
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in BACKWARD:
+            schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("forum", "0002_initial")]
+    operations = [migrations.RunPython(forward, backward)]

@@ -1,0 +1,73 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApiToken, MemberStats, ReputationEntry, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = (
+        "username",
+        "display_name",
+        "email",
+        "trust_level",
+        "reputation",
+        "is_staff",
+        "date_joined",
+    )
+    list_filter = ("trust_level", "groups", "is_staff", "is_active")
+    search_fields = ("username", "display_name", "email")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Profile"), {"fields": ("display_name", "avatar", "bio", "language", "products_owned")}),
+        (
+            _("Standing"),
+            {
+                "fields": (
+                    "trust_level",
+                    "trust_level_locked",
+                    "reputation",
+                    "daily_reply_target",
+                    "suspended_until",
+                    "suspension_reason",
+                )
+            },
+        ),
+    )
+    readonly_fields = ("reputation",)
+    filter_horizontal = ("groups", "user_permissions", "products_owned")
+
+
+@admin.register(MemberStats)
+class MemberStatsAdmin(admin.ModelAdmin):
+    list_display = (
+        "member",
+        "days_visited",
+        "topics_read",
+        "topics_created",
+        "replies_created",
+        "likes_received",
+        "suggestions_accepted",
+        "computed_at",
+    )
+    raw_id_fields = ("member",)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # computed from the event log
+
+
+@admin.register(ReputationEntry)
+class ReputationEntryAdmin(admin.ModelAdmin):
+    list_display = ("member", "delta", "reason", "source", "created_at")
+    raw_id_fields = ("member",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")
+    raw_id_fields = ("owner",)
+    readonly_fields = ("prefix", "key_hash")

@@ -1,0 +1,272 @@
+import secrets
+from datetime import date
+
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fanrepublic.activity.enums import Channel
+from fanrepublic.activity.selectors import count_by_verb, distinct_objects_by_actor
+from fanrepublic.activity.services import record_event
+from fanrepublic.core.errors import Forbidden, ValidationFailed
+from fanrepublic.core.services import audit_record, model_update
+
+from . import trust
+from .enums import StaffRole, TokenScope
+from .models import ApiToken, MemberStats, ReputationEntry, User
+
+PROFILE_FIELDS = ["display_name", "bio", "language", "avatar"]
+
+
+@transaction.atomic
+def profile_update(*, member: User, data: dict, products_owned=None) -> User:
+    changed = model_update(instance=member, fields=PROFILE_FIELDS, data=data)
+    if products_owned is not None:
+        member.products_owned.set(products_owned)
+        changed.append("products_owned")
+    if changed:
+        record_event(
+            verb="member.profile.updated",
+            actor=member,
+            obj=member,
+            owner=member,
+            properties={"fields": changed},
+        )
+    return member
+
+
+def member_set_language(*, member: User, language: str) -> None:
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationFailed(_("Unknown language."), field="language")
+    if member.language != language:
+        User.objects.filter(pk=member.pk).update(language=language)
+        member.language = language
+
+
+def visit_record(*, member: User, day: date, channel: str = Channel.WEB) -> bool:
+    """Count one visit per member per day; the idempotency key makes repeats free."""
+    _event, created = record_event(
+        verb=trust.VISIT_VERB,
+        actor=member,
+        channel=channel,
+        idempotency_key=f"visit:{member.pk}:{day.isoformat()}",
+    )
+    return created
+
+
+def member_stats_compute(*, member_ids: list[int] | None = None) -> dict[int, MemberStats]:
+    """Counters for trust levels, from the event log (all members when ids is None)."""
+    by_actor = count_by_verb(
+        field="actor",
+        member_ids=member_ids,
+        verbs=[trust.VISIT_VERB, trust.TOPIC_VERB, trust.REPLY_VERB, *trust.LIKE_VERBS, *trust.UNLIKE_VERBS],
+    )
+    by_owner = count_by_verb(
+        field="owner",
+        member_ids=member_ids,
+        verbs=[*trust.LIKE_VERBS, *trust.UNLIKE_VERBS, trust.ACCEPTED_VERB],
+    )
+    reads = distinct_objects_by_actor(member_ids=member_ids, verb=trust.READ_VERB)
+    ids = set(member_ids or []) | {k[0] for k in by_actor} | {k[0] for k in by_owner} | set(reads)
+    now = timezone.now()
+
+    def total(counts, member_id, verbs):
+        return sum(counts.get((member_id, v), 0) for v in verbs)
+
+    result = {}
+    for member_id in ids:
+        result[member_id] = MemberStats(
+            member_id=member_id,
+            days_visited=total(by_actor, member_id, [trust.VISIT_VERB]),
+            topics_read=reads.get(member_id, 0),
+            topics_created=total(by_actor, member_id, [trust.TOPIC_VERB]),
+            replies_created=total(by_actor, member_id, [trust.REPLY_VERB]),
+            likes_given=max(
+                0,
+                total(by_actor, member_id, trust.LIKE_VERBS) - total(by_actor, member_id, trust.UNLIKE_VERBS),
+            ),
+            likes_received=max(
+                0,
+                total(by_owner, member_id, trust.LIKE_VERBS) - total(by_owner, member_id, trust.UNLIKE_VERBS),
+            ),
+            suggestions_accepted=total(by_owner, member_id, [trust.ACCEPTED_VERB]),
+            computed_at=now,
+        )
+    return result
+
+
+def trust_levels_recompute(*, member_ids: list[int] | None = None) -> int:
+    """Recompute counters and trust levels; returns how many levels changed. Run by the
+    periodic task for everyone and on demand (staff, tests) for some members."""
+    stats = member_stats_compute(member_ids=member_ids)
+    changed = 0
+    members = User.objects.all() if member_ids is None else User.objects.filter(pk__in=member_ids)
+    with transaction.atomic():
+        for member in members.only("pk", "trust_level", "trust_level_locked").iterator(chunk_size=2000):
+            row = stats.get(member.pk) or MemberStats(member_id=member.pk, computed_at=timezone.now())
+            MemberStats.objects.update_or_create(
+                member_id=member.pk,
+                defaults={
+                    f.name: getattr(row, f.name) for f in MemberStats._meta.fields if f.name != "member"
+                },
+            )
+            if member.trust_level_locked:
+                continue
+            level = trust.level_for(row)
+            if level != member.trust_level:
+                User.objects.filter(pk=member.pk).update(trust_level=level)
+                record_event(
+                    verb="member.trust_level.changed",
+                    obj=member,
+                    owner=member,
+                    channel=Channel.SYSTEM,
+                    properties={"from": member.trust_level, "to": level},
+                )
+                changed += 1
+    return changed
+
+
+@transaction.atomic
+def trust_level_set(*, actor: User, member: User, level: int, reason: str) -> User:
+    """Staff pin a trust level by hand (e.g. a known expert); recomputation leaves it."""
+    if not actor.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER):
+        raise Forbidden()
+    if level not in range(0, 5):
+        raise ValidationFailed(_("A trust level is between 0 and 4."), field="level")
+    old = member.trust_level
+    member.trust_level = level
+    member.trust_level_locked = True
+    member.save(update_fields=["trust_level", "trust_level_locked"])
+    audit_record(
+        actor=actor,
+        action="member.trust_level.set",
+        target=member,
+        reason=reason,
+        data={"from": old, "to": level},
+    )
+    return member
+
+
+def reputation_apply_event(*, event) -> ReputationEntry | None:
+    """Apply one event to its owner's contribution score, once. Members never score
+    their own actions (liking your own post earns nothing)."""
+    rule = trust.REPUTATION_RULES.get(event.verb)
+    if rule is None or event.owner_id is None or event.owner_id == event.actor_id:
+        return None
+    delta, reason = rule
+    try:
+        with transaction.atomic():
+            entry = ReputationEntry.objects.create(
+                member_id=event.owner_id, delta=delta, reason=reason, source=f"event:{event.pk}"
+            )
+            User.objects.filter(pk=event.owner_id).update(reputation=F("reputation") + delta)
+    except IntegrityError:  # already applied (the task ran twice)
+        return None
+    return entry
+
+
+@transaction.atomic
+def member_suspend(*, actor: User, member: User, until, reason: str) -> User:
+    if not actor.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER):
+        raise Forbidden()
+    if member.pk == actor.pk:
+        raise ValidationFailed(_("You cannot suspend yourself."))
+    if not reason.strip():
+        raise ValidationFailed(_("Give a reason; the member will see it."), field="reason")
+    if until is not None and until <= timezone.now():
+        raise ValidationFailed(_("The end of a suspension must lie in the future."), field="until")
+    member.suspended_until = until
+    member.suspension_reason = reason if until else ""
+    member.save(update_fields=["suspended_until", "suspension_reason"])
+    audit_record(
+        actor=actor,
+        action="member.suspended" if until else "member.unsuspended",
+        target=member,
+        reason=reason,
+        data={"until": until.isoformat() if until else None},
+    )
+    record_event(
+        verb="member.suspended" if until else "member.unsuspended",
+        actor=actor,
+        obj=member,
+        owner=member,
+        properties={"until": until.isoformat() if until else None},
+    )
+    return member
+
+
+@transaction.atomic
+def role_assign(*, actor: User, member: User, role: str, granted: bool) -> User:
+    """Grant or remove a staff role (also possible in the admin, which audits through
+    LogEntry). Only founders and superusers hand out roles."""
+    if not (actor.is_superuser or actor.has_role(StaffRole.FOUNDER)):
+        raise Forbidden()
+    if role not in StaffRole.values:
+        raise ValidationFailed(_("Unknown role."), field="role")
+    group, _created = Group.objects.get_or_create(name=role)
+    if granted:
+        member.groups.add(group)
+    else:
+        member.groups.remove(group)
+    member.__dict__.pop("staff_roles", None)
+    audit_record(
+        actor=actor,
+        action="member.role.granted" if granted else "member.role.removed",
+        target=member,
+        data={"role": role},
+    )
+    return member
+
+
+def api_token_create(*, owner: User, name: str, scopes: list[str], channel: str = "") -> tuple[ApiToken, str]:
+    """Returns the token and its secret, which is shown once and never stored."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed(_("Name the token (at most 100 characters)."), field="name")
+    unknown = set(scopes) - set(TokenScope.values)
+    if unknown or not scopes:
+        raise ValidationFailed(_("Choose at least one valid scope."), field="scopes")
+    if TokenScope.INGEST in scopes and not owner.has_role(
+        StaffRole.OPERATOR, StaffRole.FOUNDER, StaffRole.STORE_MANAGER
+    ):
+        raise Forbidden(_("Only staff may create event-ingestion tokens."))
+    secret = "fr_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        owner=owner,
+        name=name,
+        prefix=secret[:10],
+        key_hash=ApiToken.hash_key(secret),
+        scopes=sorted(set(scopes)),
+        channel=channel,
+    )
+    return token, secret
+
+
+def api_token_revoke(*, owner: User, token_id: int) -> None:
+    updated = ApiToken.objects.filter(pk=token_id, owner=owner, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not updated:
+        from fanrepublic.core.errors import NotFound
+
+        raise NotFound()
+
+
+def api_token_authenticate(*, secret: str) -> ApiToken | None:
+    if not secret or not secret.startswith("fr_"):
+        return None
+    token = (
+        ApiToken.objects.select_related("owner")
+        .filter(key_hash=ApiToken.hash_key(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.owner.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

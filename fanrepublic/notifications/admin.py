@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from .models import Notification, NotificationPreference
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "kind", "actor", "created_at", "read_at", "emailed_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("recipient", "actor")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("member", "kind", "in_app", "email")
+    raw_id_fields = ("member",)

@@ -1,0 +1,29 @@
+"""How each kind of notification reads, in the reader's language."""
+
+from django.utils.translation import gettext as _
+
+from .enums import NotificationKind
+
+
+def notification_text(kind: str, params: dict) -> str:
+    from fanrepublic.forum.enums import TopicStatus
+
+    status = params.get("status", "")
+    p = {
+        "actor": params.get("actor", ""),
+        "topic": params.get("topic", ""),
+        "status": TopicStatus(status).label if status in TopicStatus.values else status,
+    }
+    if kind == NotificationKind.REPLY:
+        return _("%(actor)s replied to “%(topic)s”") % p
+    if kind == NotificationKind.MENTION:
+        return _("%(actor)s mentioned you in “%(topic)s”") % p
+    if kind == NotificationKind.QUOTE:
+        return _("%(actor)s quoted your reply in “%(topic)s”") % p
+    if kind == NotificationKind.STATUS:
+        if params.get("status") == "duplicate":
+            return _("“%(topic)s” was merged into another topic; your vote moved with it") % p
+        return _("“%(topic)s” is now %(status)s") % p
+    if kind == NotificationKind.MODERATION:
+        return _("A moderator acted on your post in “%(topic)s”") % p
+    return _("Something happened in “%(topic)s”") % p

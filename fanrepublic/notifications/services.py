@@ -1,0 +1,92 @@
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fanrepublic.core.errors import ValidationFailed
+from fanrepublic.core.tasks import enqueue_on_commit
+
+from .enums import EMAIL_DEFAULTS, NotificationKind
+from .models import Notification, NotificationPreference
+
+
+def preferences_for(*, member) -> dict[str, dict[str, bool]]:
+    stored = {p.kind: p for p in NotificationPreference.objects.filter(member=member)}
+    result = {}
+    for kind in NotificationKind:
+        pref = stored.get(kind.value)
+        result[kind.value] = {
+            "in_app": pref.in_app if pref else True,
+            "email": pref.email if pref else EMAIL_DEFAULTS[kind],
+        }
+    return result
+
+
+@transaction.atomic
+def preferences_update(*, member, choices: dict[str, dict[str, bool]]) -> None:
+    for kind, values in choices.items():
+        if kind not in NotificationKind.values:
+            raise ValidationFailed(_("Unknown notification kind."), field="kind")
+        NotificationPreference.objects.update_or_create(
+            member=member,
+            kind=kind,
+            defaults={"in_app": bool(values.get("in_app")), "email": bool(values.get("email"))},
+        )
+
+
+def notify(*, recipient_ids, kind: str, actor, url: str, params: dict, dedupe_key: str) -> list[Notification]:
+    """Notify members once per dedupe key, respecting their preferences. The actor is
+    never notified of their own action. Emails go out from a task after commit."""
+    ids = {int(i) for i in recipient_ids if i is not None}
+    if actor is not None:
+        ids.discard(actor.pk)
+    if not ids:
+        return []
+    prefs = {p.member_id: p for p in NotificationPreference.objects.filter(member_id__in=ids, kind=kind)}
+    now = timezone.now()
+    rows = []
+    for member_id in sorted(ids):
+        pref = prefs.get(member_id)
+        in_app = pref.in_app if pref else True
+        email = pref.email if pref else EMAIL_DEFAULTS[NotificationKind(kind)]
+        if not (in_app or email):
+            continue
+        rows.append(
+            Notification(
+                recipient_id=member_id,
+                kind=kind,
+                actor=actor,
+                url=url,
+                params=params,
+                dedupe_key=dedupe_key,
+                read_at=None if in_app else now,
+            )
+        )
+        rows[-1]._wants_email = email
+    with transaction.atomic():
+        existing = set(
+            Notification.objects.filter(
+                recipient_id__in=[r.recipient_id for r in rows], dedupe_key=dedupe_key
+            ).values_list("recipient_id", flat=True)
+        )
+        fresh = [r for r in rows if r.recipient_id not in existing]
+        Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+        created = {
+            n.recipient_id: n.pk
+            for n in Notification.objects.filter(
+                recipient_id__in=[r.recipient_id for r in fresh], dedupe_key=dedupe_key
+            )
+        }
+        from .tasks import send_notification_email
+
+        for row in fresh:
+            row.pk = created.get(row.recipient_id)
+            if row.pk and row._wants_email:
+                enqueue_on_commit(send_notification_email, row.pk)
+    return fresh
+
+
+def notifications_mark_read(*, member, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=member, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,35 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .messages import notification_text
+from .models import Notification
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notification_email(notification_id: int) -> bool:
+    """Email one notification in the recipient's language. Claims the row first, so a
+    task that runs twice sends one email."""
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    note = Notification.objects.select_related("recipient").get(pk=notification_id)
+    recipient = note.recipient
+    if not recipient.email or not recipient.is_active:
+        return False
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        text = notification_text(note.kind, note.params)
+        body = render_to_string(
+            "notifications/email.txt",
+            {"text": text, "url": note.url, "member": recipient, "site_name": settings.SITE_NAME},
+        )
+        try:
+            send_mail(f"[{settings.SITE_NAME}] {text}", body, None, [recipient.email])
+        except OSError:
+            Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+            raise
+    return True
