@@ -48,7 +48,12 @@ def domain_error(request, exc: DomainError):
 def validation_error(request, exc: NinjaValidationError):
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        loc = [str(p) for p in err.get("loc", [])]
+        # Drop where the value came from ("body", "query", ...) and the payload argument.
+        if loc and loc[0] in ("body", "query", "path", "header", "cookie", "form", "file"):
+            loc = loc[1:]
+        if loc and loc[0] in ("payload", "filters"):
+            loc = loc[1:]
         fields.setdefault(".".join(loc) or "__all__", []).append(err.get("msg", ""))
     return api.create_response(
         request, error_body("validation_error", _("Some of the values are not valid."), fields), status=422

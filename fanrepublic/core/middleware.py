@@ -29,7 +29,11 @@ class DomainErrorMiddleware:
         response = render(
             request,
             template,
-            {"message": exception.message, "exception": exception},
+            {
+                "message": exception.message,
+                "exception": exception,
+                "retry_after": getattr(exception, "retry_after", None),
+            },
             status=exception.status if isinstance(exception, Forbidden | Conflict | RateLimited) else 400,
         )
         if isinstance(exception, RateLimited):

@@ -1,5 +1,5 @@
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from fanrepublic.activity.enums import Channel
@@ -73,7 +73,7 @@ def create_topic(request, payload: TopicIn):
         body=payload.body,
         channel=Channel.API,
     )
-    return 201, selectors.topic_get(viewer=user, pk=topic.pk)
+    return Status(201, selectors.topic_get(viewer=user, pk=topic.pk))
 
 
 @router.get("/topics/{topic_id}", response=TopicDetailOut, auth=PUBLIC)
@@ -108,7 +108,7 @@ def create_reply(request, topic_id: int, payload: ReplyIn):
     reply = services.reply_create(
         author=user, topic=topic, body=payload.body, quoted=quoted, channel=Channel.API
     )
-    return 201, reply
+    return Status(201, reply)
 
 
 @router.patch("/replies/{reply_id}", response=ReplyOut, auth=MEMBER)
@@ -173,9 +173,8 @@ def list_statuses(request, topic_id: int):
 def change_status(request, topic_id: int, payload: StatusIn):
     user = require_scope(request)
     topic = selectors.topic_get(viewer=user, pk=topic_id)
-    return 201, services.topic_status_change(
-        actor=user, topic=topic, status=payload.status, note=payload.note
-    )
+    change = services.topic_status_change(actor=user, topic=topic, status=payload.status, note=payload.note)
+    return Status(201, change)
 
 
 @router.post("/topics/{topic_id}/merge", response=TopicDetailOut, auth=MEMBER)

@@ -5,7 +5,7 @@ from fanrepublic.core.forms import MultipleImageField
 
 from .enums import FlagReason, TopicKind, TopicStatus
 from .models import Board
-from .services import BODY_MAX, NOTE_MAX, TITLE_MAX
+from .services import BODY_MAX, NOTE_MAX, TITLE_MAX, TITLE_MIN
 
 
 class TopicForm(forms.Form):
@@ -13,7 +13,10 @@ class TopicForm(forms.Form):
         label=_("Kind"), choices=TopicKind.choices, widget=forms.RadioSelect, initial=TopicKind.SUGGESTION
     )
     title = forms.CharField(
-        label=_("Title"), max_length=TITLE_MAX, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("Title"),
+        min_length=TITLE_MIN,
+        max_length=TITLE_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     body = forms.CharField(
         label=_("What would you like to say?"),
@@ -27,7 +30,7 @@ class TopicForm(forms.Form):
 
 
 class TopicEditForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(label=_("Title"), min_length=TITLE_MIN, max_length=TITLE_MAX)
     body = forms.CharField(label=_("Body"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 10}))
 
 

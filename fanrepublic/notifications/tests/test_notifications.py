@@ -1,0 +1,151 @@
+"""Notifications: who hears what, preferences, email in the reader's language, replays."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from fanrepublic.activity.models import Event
+from fanrepublic.activity.tasks import dispatch_events
+from fanrepublic.forum import services as forum
+from fanrepublic.forum.tests.factories import BoardFactory, ReplyFactory, TopicFactory
+from fanrepublic.members.tests.factories import MemberFactory, engineer
+from fanrepublic.notifications.models import Notification
+from fanrepublic.notifications.services import notify, preferences_for, preferences_update
+from fanrepublic.notifications.tasks import send_notification_email
+
+pytestmark = pytest.mark.django_db
+
+
+def suggestion(author):
+    return forum.topic_create(
+        author=author, board=BoardFactory(), kind="suggestion", title="Pet hair filter", body="For cat owners"
+    )
+
+
+class TestWhoHears:
+    def test_reply_author_not_notified_of_own_reply(self, on_commit):
+        author = MemberFactory()
+        topic = suggestion(author)
+        with on_commit():
+            forum.reply_create(author=author, topic=topic, body="bump")
+        assert Notification.objects.count() == 0
+
+    def test_quote_notifies_quoted_author(self, on_commit):
+        topic = TopicFactory()
+        quoted = ReplyFactory(topic=topic)
+        with on_commit():
+            forum.reply_create(author=MemberFactory(), topic=topic, body="> x\n\nyes", quoted=quoted)
+        assert Notification.objects.get(recipient=quoted.author).kind == "quote"
+        assert Notification.objects.get(recipient=topic.author).kind == "reply"
+
+    def test_mentions_in_topics(self, on_commit):
+        bob = MemberFactory(username="bob")
+        with on_commit():
+            forum.topic_create(
+                author=MemberFactory(),
+                board=BoardFactory(),
+                kind="discussion",
+                title="Ask @bob about it",
+                body="@bob and @nobody_here",
+            )
+        assert Notification.objects.get(recipient=bob).kind == "mention"
+        assert Notification.objects.count() == 1
+
+    def test_replayed_event_notifies_once(self, on_commit):
+        author = MemberFactory()
+        topic = suggestion(author)
+        with on_commit():
+            forum.reply_create(author=MemberFactory(), topic=topic, body="hi")
+        event = Event.objects.get(verb="forum.reply.created")
+        dispatch_events.run([event.pk])
+        dispatch_events.run([event.pk])
+        assert Notification.objects.filter(recipient=author).count() == 1
+        assert len(mail.outbox) == 1
+
+    def test_status_change_in_each_readers_language(self, on_commit):
+        zh = MemberFactory(language="zh-hans")
+        en = MemberFactory(language="en")
+        topic = suggestion(zh)
+        forum.vote_set(member=en, topic=topic, voted=True)
+        with on_commit():
+            forum.topic_status_change(actor=engineer(), topic=topic, status="shipped", note="In 2.1")
+        subjects = {m.to[0]: m.subject for m in mail.outbox}
+        assert "is now Shipped" in subjects[en.email]
+        assert "已上线" in subjects[zh.email]
+
+
+class TestPreferences:
+    def test_defaults_and_update(self):
+        member = MemberFactory()
+        assert preferences_for(member=member)["reply"] == {"in_app": True, "email": True}
+        preferences_update(member=member, choices={"reply": {"in_app": False, "email": False}})
+        assert preferences_for(member=member)["reply"] == {"in_app": False, "email": False}
+
+    def test_opted_out_member_gets_nothing(self, on_commit):
+        member = MemberFactory()
+        preferences_update(member=member, choices={"reply": {"in_app": False, "email": False}})
+        with on_commit():
+            notify(recipient_ids=[member.pk], kind="reply", actor=None, url="/", params={}, dedupe_key="a")
+        assert Notification.objects.count() == 0 and mail.outbox == []
+
+    def test_email_only_is_stored_as_read(self, on_commit):
+        member = MemberFactory()
+        preferences_update(member=member, choices={"reply": {"in_app": False, "email": True}})
+        with on_commit():
+            notify(recipient_ids=[member.pk], kind="reply", actor=None, url="/", params={}, dedupe_key="a")
+        assert Notification.objects.get().read_at is not None and len(mail.outbox) == 1
+
+    def test_unknown_kind_is_refused(self):
+        from fanrepublic.core.errors import ValidationFailed
+
+        with pytest.raises(ValidationFailed):
+            preferences_update(member=MemberFactory(), choices={"spam": {"in_app": True}})
+
+    def test_email_task_sends_once(self):
+        member = MemberFactory()
+        note = Notification.objects.create(
+            recipient=member, kind="reply", url="/t/1/", dedupe_key="x", params={"actor": "a", "topic": "t"}
+        )
+        assert send_notification_email.run(note.pk) is True
+        assert send_notification_email.run(note.pk) is False
+        assert len(mail.outbox) == 1 and "/t/1/" in mail.outbox[0].body
+
+
+class TestPages:
+    def test_inbox_open_marks_read_and_unread_badge(self, client):
+        member = MemberFactory()
+        note = Notification.objects.create(
+            recipient=member,
+            kind="reply",
+            url="/",
+            dedupe_key="x",
+            params={"actor": "ann", "topic": "Dark mode"},
+        )
+        client.force_login(member)
+        html = client.get(reverse("forum:home")).content.decode()
+        assert 'data-testid="unread-count">1<' in html
+        assert "ann replied to “Dark mode”" in client.get(reverse("notifications:list")).content.decode()
+        assert client.get(reverse("notifications:open", args=[note.pk])).status_code == 302
+        note.refresh_from_db()
+        assert note.read_at is not None
+
+    def test_cannot_open_someone_elses(self, client):
+        note = Notification.objects.create(recipient=MemberFactory(), kind="reply", url="/", dedupe_key="x")
+        client.force_login(MemberFactory())
+        assert client.get(reverse("notifications:open", args=[note.pk])).status_code == 404
+
+    def test_preferences_page(self, client):
+        member = MemberFactory()
+        client.force_login(member)
+        assert client.get(reverse("notifications:preferences")).status_code == 200
+        client.post(reverse("notifications:preferences"), {"mention-in_app": "on"})
+        prefs = preferences_for(member=member)
+        assert prefs["mention"] == {"in_app": True, "email": False}
+        assert prefs["reply"] == {"in_app": False, "email": False}
+
+    def test_mark_all_read(self, client):
+        member = MemberFactory()
+        Notification.objects.create(recipient=member, kind="reply", url="/", dedupe_key="x")
+        client.force_login(member)
+        client.post(reverse("notifications:mark_read"))
+        assert Notification.objects.filter(read_at__isnull=True).count() == 0
