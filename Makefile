@@ -34,7 +34,7 @@ run: demo
 
 ## make test: the whole suite (browser tests skip with a message when Chromium is missing).
 test: install
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n $(WORKERS) -q
 

@@ -20,3 +20,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Under ASGI each request may run its sync code in a different thread, so persistent
+# per-thread connections pile up until PostgreSQL refuses clients. A psycopg pool per
+# process bounds them: workers × DB_POOL_MAX_SIZE must stay below max_connections
+# (or put PgBouncer in front and set DB_POOL=false, CONN_MAX_AGE=0).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DB_POOL", default=True):  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+        "timeout": env.int("DB_POOL_TIMEOUT", default=10),
+    }

@@ -76,7 +76,10 @@ class Topic(models.Model):
     is_hidden = models.BooleanField(_("hidden"), default=False)
     vote_count = models.PositiveIntegerField(_("votes"), default=0)
     like_count = models.PositiveIntegerField(_("likes"), default=0)
+    # Visible replies (hidden ones are not counted), so pages need no COUNT(*).
     reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    # Bumped whenever the replies of the topic change; part of the key of cached pages.
+    revision = models.PositiveIntegerField(_("revision"), default=0)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     first_staff_response_at = models.DateTimeField(_("first staff response"), null=True, blank=True)
     first_staff_responder = models.ForeignKey(
@@ -108,7 +111,7 @@ class Topic(models.Model):
             models.Index(
                 fields=["board", "is_hidden", "-is_pinned", "-last_activity_at"], name="topic_board_list"
             ),
-            models.Index(fields=["is_hidden", "-last_activity_at"], name="topic_all_list"),
+            models.Index(fields=["is_hidden", "-is_pinned", "-last_activity_at"], name="topic_all_list"),
             models.Index(fields=["first_staff_response_at", "kind", "created_at"], name="topic_desk_queue"),
             models.Index(fields=["author", "-created_at"], name="topic_by_author"),
         ]

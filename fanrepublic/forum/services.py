@@ -213,7 +213,9 @@ def reply_create(
             search_document=search_document(body),
         )
         _attach(author, checked, reply=reply)
-        Topic.objects.filter(pk=topic.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
+        Topic.objects.filter(pk=topic.pk).update(
+            reply_count=F("reply_count") + 1, revision=F("revision") + 1, last_activity_at=now
+        )
         record_event(
             verb="forum.reply.created",
             actor=author,
@@ -244,6 +246,7 @@ def reply_edit(*, actor, reply: Reply, body: str) -> Reply:
         reply.search_document = search_document(body)
         reply.edited_at = timezone.now()
         reply.save(update_fields=["body", "body_html", "search_document", "edited_at"])
+        Topic.objects.filter(pk=topic.pk).update(revision=F("revision") + 1)
         record_event(verb="forum.reply.edited", actor=actor, obj=reply, owner=reply.author)
         if actor.pk != reply.author_id:
             audit_record(actor=actor, action="forum.reply.edited", target=reply, data={"body": before})
@@ -487,7 +490,15 @@ def reply_moderate(*, actor, reply: Reply, hidden: bool, reason: str = "") -> Re
         raise ValidationFailed(_("Say why the reply is hidden; the author will see it."), field="reason")
     action = "hide" if hidden else "unhide"
     with transaction.atomic():
-        Reply.objects.filter(pk=reply.pk).update(is_hidden=hidden)
+        changed = Reply.objects.filter(pk=reply.pk, is_hidden=not hidden).update(is_hidden=hidden)
+        if changed:
+            # reply_count counts visible replies only.
+            topics = Topic.objects.filter(pk=reply.topic_id)
+            if hidden:
+                topics.filter(reply_count__gt=0).update(reply_count=F("reply_count") - 1)
+            else:
+                topics.update(reply_count=F("reply_count") + 1)
+            topics.update(revision=F("revision") + 1)
         reply.is_hidden = hidden
         audit_record(actor=actor, action=f"forum.reply.{action}", target=reply, reason=reason)
         record_event(

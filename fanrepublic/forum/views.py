@@ -2,16 +2,21 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanrepublic.core.charts import bar_chart
 from fanrepublic.core.errors import NotFound, ValidationFailed
 from fanrepublic.core.forms import apply_errors
+from fanrepublic.core.pagination import KnownCountPaginator, page_without_count
 from fanrepublic.members.permissions import can_answer_feedback, can_moderate, can_view_metrics
 
 from . import permissions as perms
@@ -33,6 +38,7 @@ from .forms import (
 
 PAGE_SIZE = 30
 REPLIES_PER_PAGE = 50
+ANONYMOUS_REPLIES_CACHE_SECONDS = 60
 
 
 def _topic_list_context(request, *, board=None):
@@ -46,7 +52,7 @@ def _topic_list_context(request, *, board=None):
     topics = selectors.topic_list(
         viewer=request.user, board=board, kind=kind, status=status, sort=sort, query=query
     )
-    page = Paginator(topics, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_without_count(topics, request.GET.get("page"), PAGE_SIZE)
     return {
         "board": board,
         "page": page,
@@ -108,12 +114,28 @@ def topic_create(request, slug):
 
 
 def topic_detail(request, pk):
-    topic = selectors.topic_get(viewer=request.user, pk=pk)
-    replies = Paginator(selectors.topic_replies(viewer=request.user, topic=topic), REPLIES_PER_PAGE)
-    page = replies.get_page(request.GET.get("page"))
-    data = selectors.topic_page(viewer=request.user, topic=topic, replies=list(page.object_list))
-    if request.user.is_authenticated:
-        services.topic_read(member=request.user, topic=topic)
+    user = request.user
+    topic = selectors.topic_get(viewer=user, pk=pk)
+    replies = selectors.topic_replies(viewer=user, topic=topic)
+    if can_moderate(user):
+        paginator = Paginator(replies, REPLIES_PER_PAGE)  # moderators also see hidden replies
+    else:
+        paginator = KnownCountPaginator(replies, REPLIES_PER_PAGE, count=topic.reply_count)
+    page = paginator.get_page(request.GET.get("page"))
+    # Visitors who are not signed in all see the same replies: that part of the page is
+    # cached for a minute, keyed by the topic's revision (bumped by every new, edited or
+    # hidden reply), so a busy topic renders its 50 replies once, not on every view.
+    cache_key = None
+    replies_html = None
+    if not user.is_authenticated:
+        cache_key = f"forum:replies:{topic.pk}:{topic.revision}:{page.number}:{get_language()}"
+        cached = cache.get(cache_key)
+        replies_html = mark_safe(cached) if cached is not None else None  # noqa: S308 - rendered by us
+    data = selectors.topic_page(
+        viewer=user, topic=topic, replies=[] if replies_html is not None else list(page.object_list)
+    )
+    if user.is_authenticated:
+        services.topic_read(member=user, topic=topic)
     quote = None
     if request.GET.get("quote", "").isdigit():
         quote = next((r for r in data.replies if r.pk == int(request.GET["quote"])), None)
@@ -121,23 +143,30 @@ def topic_detail(request, pk):
     if quote is not None:
         quoted_lines = "\n".join("> " + line for line in quote.body.splitlines())
         initial = {"quoted": quote.pk, "body": f"> **@{quote.author.username}:**\n{quoted_lines}\n\n"}
-    user = request.user
+    context = {
+        "topic": topic,
+        "data": data,
+        "page": page,
+        "can_reply": perms.can_reply(user, topic),
+        "can_moderate": can_moderate(user),
+    }
+    if replies_html is None:
+        replies_html = render_to_string("forum/partials/reply_list.html", context, request=request)
+        if cache_key:
+            cache.set(cache_key, replies_html, ANONYMOUS_REPLIES_CACHE_SECONDS)
     return render(
         request,
         "forum/topic_detail.html",
         {
-            "topic": topic,
-            "data": data,
-            "page": page,
+            **context,
+            "replies_html": replies_html,
             "reply_form": ReplyForm(initial=initial),
             "status_form": StatusForm(),
             "merge_form": MergeForm(),
             "move_form": MoveForm(),
-            "can_reply": perms.can_reply(user, topic),
             "can_vote": perms.can_vote(user, topic),
             "can_edit_topic": perms.can_edit_post(user, topic, topic),
             "can_change_status": perms.can_change_status(user, topic),
-            "can_moderate": can_moderate(user),
             "can_claim": can_answer_feedback(user),
             "quote": quote,
         },
@@ -167,11 +196,8 @@ def reply_create(request, pk):
             except ValidationFailed as exc:
                 apply_errors(form, exc)
             else:
-                count = (
-                    topic.replies.filter(is_hidden=False).count()
-                    if not can_moderate(request.user)
-                    else topic.replies.count()
-                )
+                topic.refresh_from_db(fields=["reply_count"])
+                count = topic.replies.count() if can_moderate(request.user) else topic.reply_count
                 last_page = (count - 1) // REPLIES_PER_PAGE + 1
                 return redirect(
                     f"{reverse('forum:topic', args=[topic.pk])}?page={last_page}#reply-{reply.pk}"

@@ -1,4 +1,5 @@
 import factory
+from django.db.models import F
 from django.utils import timezone
 
 from fanrepublic.core.search import search_document
@@ -40,12 +41,20 @@ class TopicFactory(factory.django.DjangoModelFactory):
 class ReplyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Reply
+        skip_postgeneration_save = True
 
     topic = factory.SubFactory(TopicFactory)
     author = factory.SubFactory(MemberFactory)
     body = "Same here, I would love this."
     body_html = "<p>Same here, I would love this.</p>"
     search_document = factory.LazyAttribute(lambda o: search_document(o.body))
+
+    @factory.post_generation
+    def keep_topic_count(obj, create, extracted, **kwargs):
+        # Like reply_create: the topic counts its visible replies.
+        if create and not obj.is_hidden:
+            Topic.objects.filter(pk=obj.topic_id).update(reply_count=F("reply_count") + 1)
+            obj.topic.reply_count += 1
 
 
 class LikeFactory(factory.django.DjangoModelFactory):

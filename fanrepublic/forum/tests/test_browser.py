@@ -8,6 +8,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; the live server's ORM calls
 # happen in its own thread, but fixtures here touch the ORM too.
@@ -135,7 +136,7 @@ def test_suggestion_journey(browser, live_server, lang):
     sign_in(other, base, voter, lang)
     other.goto(f"{base}{topic.get_absolute_url()}")
     other.get_by_role("button", name=t["vote"]).click()
-    other.wait_for_function("document.querySelector('[data-testid=vote-count]').innerText === '2'")
+    expect(other.locator("[data-testid=vote-count]")).to_have_text("2")
 
     # An engineer answers and plans it.
     staff = new_page(browser, lang)
