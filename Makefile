@@ -49,7 +49,7 @@ lint: install
 ## make messages: extract and compile translations (needs GNU gettext for extraction).
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
-	$(BIN)/python manage.py compile_translations
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py

@@ -31,5 +31,4 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "unread_notifications": _Once(unread),
-        "csp_nonce": getattr(request, "csp_nonce", ""),
     }

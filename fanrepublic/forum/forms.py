@@ -93,6 +93,23 @@ class FlagResolveForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
 
 
+class DeskAnswerForm(forms.Form):
+    """Answer from the engineer desk: a reply, or (with a status) a status change whose
+    note is the answer."""
+
+    body = forms.CharField(label=_("Answer"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(
+        label=_("Also set the status"),
+        required=False,
+        choices=[("", _("Keep the status"))]
+        + [
+            (v, label)
+            for v, label in TopicStatus.choices
+            if v not in (TopicStatus.DUPLICATE, TopicStatus.NEW)
+        ],
+    )
+
+
 class DateRangeForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))

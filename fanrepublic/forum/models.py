@@ -78,8 +78,6 @@ class Topic(models.Model):
     like_count = models.PositiveIntegerField(_("likes"), default=0)
     # Visible replies (hidden ones are not counted), so pages need no COUNT(*).
     reply_count = models.PositiveIntegerField(_("replies"), default=0)
-    # Bumped whenever the replies of the topic change; part of the key of cached pages.
-    revision = models.PositiveIntegerField(_("revision"), default=0)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     first_staff_response_at = models.DateTimeField(_("first staff response"), null=True, blank=True)
     first_staff_responder = models.ForeignKey(

@@ -213,9 +213,7 @@ def reply_create(
             search_document=search_document(body),
         )
         _attach(author, checked, reply=reply)
-        Topic.objects.filter(pk=topic.pk).update(
-            reply_count=F("reply_count") + 1, revision=F("revision") + 1, last_activity_at=now
-        )
+        Topic.objects.filter(pk=topic.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
         record_event(
             verb="forum.reply.created",
             actor=author,
@@ -246,7 +244,6 @@ def reply_edit(*, actor, reply: Reply, body: str) -> Reply:
         reply.search_document = search_document(body)
         reply.edited_at = timezone.now()
         reply.save(update_fields=["body", "body_html", "search_document", "edited_at"])
-        Topic.objects.filter(pk=topic.pk).update(revision=F("revision") + 1)
         record_event(verb="forum.reply.edited", actor=actor, obj=reply, owner=reply.author)
         if actor.pk != reply.author_id:
             audit_record(actor=actor, action="forum.reply.edited", target=reply, data={"body": before})
@@ -498,7 +495,6 @@ def reply_moderate(*, actor, reply: Reply, hidden: bool, reason: str = "") -> Re
                 topics.filter(reply_count__gt=0).update(reply_count=F("reply_count") - 1)
             else:
                 topics.update(reply_count=F("reply_count") + 1)
-            topics.update(revision=F("revision") + 1)
         reply.is_hidden = hidden
         audit_record(actor=actor, action=f"forum.reply.{action}", target=reply, reason=reason)
         record_event(

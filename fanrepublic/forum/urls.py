@@ -26,5 +26,6 @@ urlpatterns = [
     path("staff/flags/", views.flags_queue, name="flags"),
     path("staff/flags/<int:pk>/resolve/", views.flag_resolve, name="flag_resolve"),
     path("staff/desk/", views.desk, name="desk"),
+    path("staff/desk/<int:pk>/answer/", views.desk_answer, name="desk_answer"),
     path("staff/metrics/", views.metrics, name="metrics"),
 ]

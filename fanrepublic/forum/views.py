@@ -2,17 +2,14 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fanrepublic.core.cache import anonymous_page_cache
 from fanrepublic.core.charts import bar_chart
 from fanrepublic.core.errors import NotFound, ValidationFailed
 from fanrepublic.core.forms import apply_errors
@@ -24,6 +21,7 @@ from . import selectors, services
 from .enums import TopicKind, TopicSort, TopicStatus
 from .forms import (
     DateRangeForm,
+    DeskAnswerForm,
     FlagForm,
     FlagResolveForm,
     MergeForm,
@@ -38,7 +36,6 @@ from .forms import (
 
 PAGE_SIZE = 30
 REPLIES_PER_PAGE = 50
-ANONYMOUS_REPLIES_CACHE_SECONDS = 60
 
 
 def _topic_list_context(request, *, board=None):
@@ -72,12 +69,14 @@ def _render_list(request, template, context):
     return render(request, template, context)
 
 
+@anonymous_page_cache
 def home(request):
     context = _topic_list_context(request)
     context["boards"] = selectors.boards_list()
     return _render_list(request, "forum/home.html", context)
 
 
+@anonymous_page_cache
 def board_detail(request, slug):
     board = selectors.board_get(slug=slug)
     return _render_list(request, "forum/board.html", _topic_list_context(request, board=board))
@@ -113,6 +112,7 @@ def topic_create(request, slug):
     return render(request, "forum/topic_form.html", {"form": form, "board": board}, status=status)
 
 
+@anonymous_page_cache
 def topic_detail(request, pk):
     user = request.user
     topic = selectors.topic_get(viewer=user, pk=pk)
@@ -122,18 +122,7 @@ def topic_detail(request, pk):
     else:
         paginator = KnownCountPaginator(replies, REPLIES_PER_PAGE, count=topic.reply_count)
     page = paginator.get_page(request.GET.get("page"))
-    # Visitors who are not signed in all see the same replies: that part of the page is
-    # cached for a minute, keyed by the topic's revision (bumped by every new, edited or
-    # hidden reply), so a busy topic renders its 50 replies once, not on every view.
-    cache_key = None
-    replies_html = None
-    if not user.is_authenticated:
-        cache_key = f"forum:replies:{topic.pk}:{topic.revision}:{page.number}:{get_language()}"
-        cached = cache.get(cache_key)
-        replies_html = mark_safe(cached) if cached is not None else None  # noqa: S308 - rendered by us
-    data = selectors.topic_page(
-        viewer=user, topic=topic, replies=[] if replies_html is not None else list(page.object_list)
-    )
+    data = selectors.topic_page(viewer=user, topic=topic, replies=list(page.object_list))
     if user.is_authenticated:
         services.topic_read(member=user, topic=topic)
     quote = None
@@ -150,16 +139,11 @@ def topic_detail(request, pk):
         "can_reply": perms.can_reply(user, topic),
         "can_moderate": can_moderate(user),
     }
-    if replies_html is None:
-        replies_html = render_to_string("forum/partials/reply_list.html", context, request=request)
-        if cache_key:
-            cache.set(cache_key, replies_html, ANONYMOUS_REPLIES_CACHE_SECONDS)
     return render(
         request,
         "forum/topic_detail.html",
         {
             **context,
-            "replies_html": replies_html,
             "reply_form": ReplyForm(initial=initial),
             "status_form": StatusForm(),
             "merge_form": MergeForm(),
@@ -482,6 +466,40 @@ def desk(request):
     if request.htmx and request.htmx.target == "desk-queue":
         return render(request, "forum/partials/desk_queue.html", context)
     return render(request, "forum/desk.html", context)
+
+
+@login_required
+@require_POST
+def desk_answer(request, pk):
+    """Answer a topic without leaving the desk: a reply, or a status change with the
+    answer as its note (for suggestions and bugs). htmx swaps the row in place."""
+    if not can_answer_feedback(request.user):
+        raise NotFound()
+    topic = selectors.topic_get(viewer=request.user, pk=pk)
+    form = DeskAnswerForm(request.POST, prefix=f"answer-{topic.pk}")
+    status = 422
+    if form.is_valid():
+        try:
+            if form.cleaned_data["status"] and topic.is_tracked:
+                services.topic_status_change(
+                    actor=request.user,
+                    topic=topic,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["body"],
+                )
+            else:
+                services.reply_create(author=request.user, topic=topic, body=form.cleaned_data["body"])
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Answered."))
+                return redirect("forum:desk")
+            return render(request, "forum/partials/desk_row_done.html", {"t": topic})
+    if not request.htmx:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("forum:desk")
+    return render(request, "forum/partials/desk_row.html", {"t": topic, "form": form}, status=status)
 
 
 @login_required

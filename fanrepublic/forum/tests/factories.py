@@ -2,6 +2,7 @@ import factory
 from django.db.models import F
 from django.utils import timezone
 
+from fanrepublic.core.markdown import render_markdown
 from fanrepublic.core.search import search_document
 from fanrepublic.forum.enums import TopicKind
 from fanrepublic.forum.models import Board, Flag, Like, Reply, StatusChange, Topic, Vote
@@ -32,7 +33,7 @@ class TopicFactory(factory.django.DjangoModelFactory):
     kind = TopicKind.SUGGESTION
     title = factory.Sequence(lambda n: f"Suggestion number {n}")
     body = "Please add a **dark mode** to the camera app."
-    body_html = "<p>Please add a <strong>dark mode</strong> to the camera app.</p>"
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
     created_at = factory.LazyFunction(timezone.now)
     last_activity_at = factory.LazyAttribute(lambda o: o.created_at)
     search_document = factory.LazyAttribute(lambda o: search_document(o.title, o.body))
@@ -46,7 +47,7 @@ class ReplyFactory(factory.django.DjangoModelFactory):
     topic = factory.SubFactory(TopicFactory)
     author = factory.SubFactory(MemberFactory)
     body = "Same here, I would love this."
-    body_html = "<p>Same here, I would love this.</p>"
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
     search_document = factory.LazyAttribute(lambda o: search_document(o.body))
 
     @factory.post_generation

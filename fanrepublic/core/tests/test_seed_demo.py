@@ -1,0 +1,80 @@
+"""The demo loader: idempotent, internally consistent, and the advertised logins work."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Count
+
+from fanrepublic.activity.models import Event
+from fanrepublic.core.demo_content import PASSWORD
+from fanrepublic.forum.models import Reply, Topic
+from fanrepublic.members.models import User
+
+pytestmark = pytest.mark.django_db
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", members=30, topics=25, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "topics": Topic.objects.count(),
+        "replies": Reply.objects.count(),
+        "events": Event.objects.count(),
+    }
+
+
+@pytest.fixture
+def seeded():
+    seed()
+    return counts()
+
+
+def test_second_run_adds_nothing(seeded):
+    assert seeded["topics"] >= 25 and seeded["replies"] and seeded["events"]
+
+    output = seed()
+
+    assert "already loaded" in output
+    assert counts() == seeded
+
+
+def test_vote_counts_equal_vote_rows(seeded):
+    topics = Topic.objects.annotate(rows=Count("votes"))
+    assert topics.filter(kind__in=["suggestion", "bug"]).exists()
+    assert [(t.pk, t.vote_count) for t in topics if t.vote_count != t.rows] == []
+
+
+def test_demo_logins_authenticate(seeded):
+    for username in ["mifan", "eng_lin", "op_zhou", "founder_lei", "admin", "fan001"]:
+        user = authenticate(None, username=username, password=PASSWORD)
+
+        assert user is not None and user.username == username
+        assert user.emailaddress_set.filter(verified=True, primary=True).exists()
+
+
+def test_staff_replies_carry_their_role(seeded):
+    staff_replies = Reply.objects.exclude(author_role="").select_related("author")
+    assert staff_replies.filter(author_role="engineer").exists()
+    for reply in staff_replies:
+        assert reply.author_role == reply.author.staff_role
+    assert (
+        not Reply.objects.filter(author__username__startswith="eng_").exclude(author_role="engineer").exists()
+    )
+    assert not Reply.objects.filter(author__username__startswith="fan").exclude(author_role="").exists()
+
+
+def test_chinese_and_english_topics(seeded):
+    titles = list(Topic.objects.values_list("title", flat=True))
+
+    assert any(CJK.search(t) for t in titles)
+    assert any(not CJK.search(t) for t in titles)
