@@ -4,7 +4,7 @@ import os
 import shutil
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -39,10 +39,12 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Rate-limit counters live in the cache; each test starts from zero.
-    cache.clear()
+    # Rate-limit counters and cached pages live in the caches; each test starts empty.
+    for name in ("default", "process"):
+        caches[name].clear()
     yield
-    cache.clear()
+    for name in ("default", "process"):
+        caches[name].clear()
 
 
 @pytest.fixture

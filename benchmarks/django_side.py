@@ -38,6 +38,7 @@ def info() -> dict:
     user.groups.add(Group.objects.get(name="operator"))
     _token, secret = api_token_create(owner=user, name="bench", scopes=["events:ingest"], channel="store")
     return {
+        "member_session": member_session(),
         "hot": hot.pk,
         "hot_replies": hot.reply_count,
         "small": small.pk,
@@ -46,6 +47,23 @@ def info() -> dict:
         "topics": Topic.objects.count(),
         "replies": Reply.objects.count(),
     }
+
+
+def member_session() -> str:
+    """A signed-in member's session cookie, so wrk can measure the uncached member path."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    member, _ = User.objects.get_or_create(username="bench_member", defaults={"email": "m@bench.local"})
+    session = SessionStore()
+    session[SESSION_KEY] = str(member.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    session["visit_day"] = timezone.localdate().isoformat()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 def copy(n: int) -> dict:

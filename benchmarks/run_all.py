@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 DB = "fanrepublic_bench"
 PORT = 8765
+BENCH_TOPICS = 100_000
 ENV = {
     **os.environ,
     "DJANGO_SETTINGS_MODULE": "config.settings.prod",
@@ -115,11 +116,17 @@ def start_server():
     raise SystemExit("server did not start")
 
 
-def wrk(path: str, duration: int) -> dict:
+def wrk(path: str, duration: int, *, cookie: str = "", script: str = "") -> dict:
     url = f"http://127.0.0.1:{PORT}{path}"
-    urllib.request.urlopen(url, timeout=10).read()  # warm up caches and connections
+    warm = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    urllib.request.urlopen(warm, timeout=10).read()  # warm up caches and connections
+    extra = (["-H", f"Cookie: {cookie}"] if cookie else []) + (["-s", script] if script else [])
     out = subprocess.run(
-        ["wrk", "-t2", "-c32", f"-d{duration}s", "--latency", url], capture_output=True, text=True, check=True
+        ["wrk", "-t2", "-c32", f"-d{duration}s", "--latency", *extra, url],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "BENCH_TOPICS": str(BENCH_TOPICS)},
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
@@ -219,20 +226,25 @@ def main():
     parser.add_argument("--replies", type=int, default=1_000_000)
     parser.add_argument("--batches", type=int, default=40)
     args = parser.parse_args()
+    global BENCH_TOPICS
+    BENCH_TOPICS = args.topics
     info = prepare(args)
     server = start_server()
     try:
+        hot = f"/t/{info['hot']}/"
+        member = {"cookie": info["member_session"]}
+        lua = str(ROOT / "benchmarks" / "random_topic.lua")
         pages = [
-            ("bare Django view (baseline)", "/bench/bare/"),
-            (
-                f"topic page ({min(50, info['hot_replies'])} of {info['hot_replies']} replies shown)",
-                f"/t/{info['hot']}/",
-            ),
-            ("topic list (home, 100k topics)", "/"),
-            ("board page", f"/b/{info['board']}/"),
-            ("bare Django view (baseline, again)", "/bench/bare/"),
+            ("bare Django view (baseline)", "/bench/bare/", {}),
+            (f"visitor: topic page (50 of {info['hot_replies']:,} replies shown)", hot, {}),
+            ("visitor: topic list (home, 100k topics)", "/", {}),
+            ("visitor: board page", f"/b/{info['board']}/", {}),
+            ("visitor: a random topic each request (page cache misses)", "/", {"script": lua}),
+            (f"signed-in member: topic page (50 of {info['hot_replies']:,}, no page cache)", hot, member),
+            ("signed-in member: topic list (no page cache)", "/", member),
+            ("bare Django view (baseline, again)", "/bench/bare/", {}),
         ]
-        web = [(label, wrk(path, args.duration)) for label, path in pages]
+        web = [(label, wrk(path, args.duration, **options)) for label, path, options in pages]
         ingest_result = ingest(info["token"], args.batches, threads=4)
     finally:
         server.terminate()

@@ -108,6 +108,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's own short-lived memory, in front of the shared cache (core.cache).
+CACHES["process"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "process",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [

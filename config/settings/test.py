@@ -12,7 +12,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
 # Each test gets a fresh cache so rate limits do not leak between tests.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "process"},
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -36,3 +36,8 @@ def get_item(mapping, key):
 @register.filter
 def percent(value):
     return "—" if value is None else f"{value * 100:.0f}%"
+
+
+@register.filter
+def in_set(value, container) -> bool:
+    return value in container if container else False
