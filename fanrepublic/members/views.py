@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fanrepublic.core.errors import NotFound, ValidationFailed
+from fanrepublic.core.errors import Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.forms import apply_errors
 
 from . import selectors, services
@@ -98,6 +98,9 @@ def tokens(request):
             except ValidationFailed as exc:
                 apply_errors(form, exc)
                 status = 422
+            except Forbidden as exc:
+                form.add_error("scopes", exc.message)
+                status = 403
             else:
                 form = TokenForm()
         else:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from fanrepublic.core.markdown import render_markdown
 from fanrepublic.core.search import search_document
 from fanrepublic.forum.enums import TopicKind
-from fanrepublic.forum.models import Board, Flag, Like, Reply, StatusChange, Topic, Vote
+from fanrepublic.forum.models import Attachment, Board, Flag, Like, Reply, StatusChange, Topic, Vote
 from fanrepublic.members.tests.factories import MemberFactory
 from fanrepublic.products.tests.factories import ProductLineFactory
 
@@ -93,3 +93,14 @@ class FlagFactory(factory.django.DjangoModelFactory):
     reporter = factory.SubFactory(MemberFactory)
     topic = factory.SubFactory(TopicFactory)
     reason = "spam"
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attachment
+
+    uploader = factory.SubFactory(MemberFactory)
+    topic = factory.SubFactory(TopicFactory)
+    image = factory.django.ImageField(width=8, height=6, format="PNG")
+    content_type = "image/png"
+    size = 100

@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from fanrepublic.members.enums import StaffRole
-from fanrepublic.members.models import User
+from fanrepublic.members.models import ApiToken, MemberStats, ReputationEntry, User
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
@@ -43,3 +43,33 @@ def store_manager(**kwargs):
 
 def legal(**kwargs):
     return MemberFactory(role=StaffRole.LEGAL, **kwargs)
+
+
+class MemberStatsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberStats
+
+    member = factory.SubFactory(MemberFactory)
+    days_visited = 3
+    topics_read = 10
+
+
+class ReputationEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReputationEntry
+
+    member = factory.SubFactory(MemberFactory)
+    delta = 1
+    reason = "like"
+    source = factory.Sequence(lambda n: f"test:{n}")
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApiToken
+
+    owner = factory.SubFactory(MemberFactory)
+    name = "script"
+    prefix = factory.Sequence(lambda n: f"fr_{n:07d}")
+    key_hash = factory.Sequence(lambda n: ApiToken.hash_key(f"fr_secret_{n}"))
+    scopes = factory.LazyFunction(lambda: ["read"])
