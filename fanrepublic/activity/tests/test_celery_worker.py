@@ -27,9 +27,20 @@ def real_worker(monkeypatch):
     # another process (with another test database) sent.
     worker_no = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
     app.conf.broker_url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + f"/{14 - worker_no % 8}"
+    _forget_connections()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20) as worker:
         yield worker
     app.conf.update(old)
+    _forget_connections()
+
+
+def _forget_connections():
+    # Earlier tests ran tasks in-process and may have opened the app's producer pool on
+    # the in-memory broker; drop it (as Celery does after a fork) so sends go to Redis.
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
 
 
 def wait_for(check, timeout=20.0):
