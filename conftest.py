@@ -47,6 +47,13 @@ def _fresh_cache():
         caches[name].clear()
 
 
+@pytest.fixture(autouse=True)
+def _steady_rate_limit_clock(monkeypatch):
+    # Rate limits count in fixed windows; a test that crossed a window boundary between
+    # two posts would see the count restart. Tests run inside one window (30 s into it).
+    monkeypatch.setattr("fanrepublic.core.ratelimit.now", lambda: 1_800_000_030.0)
+
+
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
     """Run the callbacks a block schedules with transaction.on_commit (event handlers,

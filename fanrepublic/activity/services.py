@@ -21,6 +21,7 @@ VERB_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){1,5}$")
 MAX_PROPERTIES_BYTES = 16 * 1024
 # Events from outside may arrive late (offline stores sync daily) but not from the future.
 MAX_CLOCK_SKEW = timedelta(minutes=10)
+MAX_ID = 2**63
 
 
 def _schedule_dispatch(events: list[Event]) -> None:
@@ -167,7 +168,7 @@ def events_ingest(*, items: list, source: str, default_channel: str = Channel.AP
         for it in items
         if isinstance(it, dict)
         for v in (it.get("actor"), it.get("owner"))
-        if isinstance(v, int) and not isinstance(v, bool)
+        if isinstance(v, int) and not isinstance(v, bool) and 0 < v < MAX_ID
     }
     known_ids = (
         set(get_user_model().objects.filter(pk__in=wanted_ids).values_list("pk", flat=True))

@@ -1,8 +1,11 @@
 """Shared pieces of the REST API: authentication, errors, pagination."""
 
+from typing import Annotated
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja import Field
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -10,6 +13,10 @@ from fanrepublic.members.enums import TokenScope
 from fanrepublic.members.services import api_token_authenticate
 
 from .errors import Forbidden
+
+# Every id the API accepts: a positive 64-bit integer, so a client's absurd number is a
+# 422, never a database overflow.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class TokenAuth(HttpBearer):

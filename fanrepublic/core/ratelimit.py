@@ -13,6 +13,10 @@ from .errors import RateLimited
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+def now() -> float:
+    return time.time()
+
+
 def parse_rate(rate: str) -> tuple[int, int]:
     """ "10/m" -> (10, 60); "5/15m" -> (5, 900)."""
     count, _, period = rate.partition("/")
@@ -24,8 +28,8 @@ def parse_rate(rate: str) -> tuple[int, int]:
 def hit(scope: str, key: str, rate: str) -> None:
     """Count one attempt; raise RateLimited (with the seconds to wait) when over the rate."""
     limit, window = parse_rate(rate)
-    now = int(time.time())
-    window_start = now - now % window
+    current = int(now())
+    window_start = current - current % window
     cache_key = f"rl:{scope}:{key}:{window_start}"
     # add() is atomic on Redis and locmem: the first hit of a window creates the counter.
     if cache.add(cache_key, 1, timeout=window + 1):
@@ -37,4 +41,4 @@ def hit(scope: str, key: str, rate: str) -> None:
             cache.add(cache_key, 1, timeout=window + 1)
             count = 1
     if count > limit:
-        raise RateLimited(retry_after=window_start + window - now)
+        raise RateLimited(retry_after=window_start + window - current)

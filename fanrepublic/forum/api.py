@@ -1,9 +1,9 @@
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from fanrepublic.activity.enums import Channel
-from fanrepublic.core.api import MEMBER, PUBLIC, require_scope
+from fanrepublic.core.api import MEMBER, PUBLIC, Id, require_scope
 from fanrepublic.core.errors import NotFound, ValidationFailed
 
 from . import selectors, services
@@ -28,11 +28,11 @@ router = Router(tags=["forum"])
 
 
 class TopicFilters(Schema):
-    board: str = ""
-    kind: str = ""
-    status: str = ""
-    sort: str = TopicSort.ACTIVE
-    q: str = ""
+    board: str = Field("", max_length=50)
+    kind: str = Field("", max_length=20)
+    status: str = Field("", max_length=20)
+    sort: str = Field(TopicSort.ACTIVE, max_length=20)
+    q: str = Field("", max_length=200)
 
 
 @router.get("/boards", response=list[BoardOut], auth=PUBLIC)
@@ -77,12 +77,12 @@ def create_topic(request, payload: TopicIn):
 
 
 @router.get("/topics/{topic_id}", response=TopicDetailOut, auth=PUBLIC)
-def get_topic(request, topic_id: int):
+def get_topic(request, topic_id: Id):
     return selectors.topic_get(viewer=request.user, pk=topic_id)
 
 
 @router.patch("/topics/{topic_id}", response=TopicDetailOut, auth=MEMBER)
-def edit_topic(request, topic_id: int, payload: TopicPatch):
+def edit_topic(request, topic_id: Id, payload: TopicPatch):
     user = require_scope(request)
     topic = selectors.topic_get(viewer=user, pk=topic_id)
     services.topic_edit(actor=user, topic=topic, title=payload.title, body=payload.body)
@@ -91,13 +91,13 @@ def edit_topic(request, topic_id: int, payload: TopicPatch):
 
 @router.get("/topics/{topic_id}/replies", response=list[ReplyOut], auth=PUBLIC)
 @paginate(PageNumberPagination, page_size=50)
-def list_replies(request, topic_id: int):
+def list_replies(request, topic_id: Id):
     topic = selectors.topic_get(viewer=request.user, pk=topic_id)
     return selectors.topic_replies(viewer=request.user, topic=topic)
 
 
 @router.post("/topics/{topic_id}/replies", response={201: ReplyOut}, auth=MEMBER)
-def create_reply(request, topic_id: int, payload: ReplyIn):
+def create_reply(request, topic_id: Id, payload: ReplyIn):
     user = require_scope(request)
     topic = selectors.topic_get(viewer=user, pk=topic_id)
     quoted = None
@@ -112,13 +112,13 @@ def create_reply(request, topic_id: int, payload: ReplyIn):
 
 
 @router.patch("/replies/{reply_id}", response=ReplyOut, auth=MEMBER)
-def edit_reply(request, reply_id: int, payload: ReplyPatch):
+def edit_reply(request, reply_id: Id, payload: ReplyPatch):
     user = require_scope(request)
     reply = selectors.reply_get(viewer=user, pk=reply_id)
     return services.reply_edit(actor=user, reply=reply, body=payload.body)
 
 
-def _vote(request, topic_id: int, voted: bool):
+def _vote(request, topic_id: Id, voted: bool):
     user = require_scope(request)
     topic = selectors.topic_get(viewer=user, pk=topic_id)
     changed = services.vote_set(member=user, topic=topic, voted=voted)
@@ -127,12 +127,12 @@ def _vote(request, topic_id: int, voted: bool):
 
 
 @router.put("/topics/{topic_id}/vote", response=ToggleOut, auth=MEMBER)
-def vote(request, topic_id: int):
+def vote(request, topic_id: Id):
     return _vote(request, topic_id, True)
 
 
 @router.delete("/topics/{topic_id}/vote", response=ToggleOut, auth=MEMBER)
-def unvote(request, topic_id: int):
+def unvote(request, topic_id: Id):
     return _vote(request, topic_id, False)
 
 
@@ -144,33 +144,33 @@ def _like(request, target, liked: bool):
 
 
 @router.put("/topics/{topic_id}/like", response=ToggleOut, auth=MEMBER)
-def like_topic(request, topic_id: int):
+def like_topic(request, topic_id: Id):
     return _like(request, selectors.topic_get(viewer=request.user, pk=topic_id), True)
 
 
 @router.delete("/topics/{topic_id}/like", response=ToggleOut, auth=MEMBER)
-def unlike_topic(request, topic_id: int):
+def unlike_topic(request, topic_id: Id):
     return _like(request, selectors.topic_get(viewer=request.user, pk=topic_id), False)
 
 
 @router.put("/replies/{reply_id}/like", response=ToggleOut, auth=MEMBER)
-def like_reply(request, reply_id: int):
+def like_reply(request, reply_id: Id):
     return _like(request, selectors.reply_get(viewer=request.user, pk=reply_id), True)
 
 
 @router.delete("/replies/{reply_id}/like", response=ToggleOut, auth=MEMBER)
-def unlike_reply(request, reply_id: int):
+def unlike_reply(request, reply_id: Id):
     return _like(request, selectors.reply_get(viewer=request.user, pk=reply_id), False)
 
 
 @router.get("/topics/{topic_id}/statuses", response=list[StatusOut], auth=PUBLIC)
-def list_statuses(request, topic_id: int):
+def list_statuses(request, topic_id: Id):
     topic = selectors.topic_get(viewer=request.user, pk=topic_id)
     return list(topic.status_changes.select_related("actor").order_by("created_at", "id"))
 
 
 @router.post("/topics/{topic_id}/statuses", response={201: StatusOut}, auth=MEMBER)
-def change_status(request, topic_id: int, payload: StatusIn):
+def change_status(request, topic_id: Id, payload: StatusIn):
     user = require_scope(request)
     topic = selectors.topic_get(viewer=user, pk=topic_id)
     change = services.topic_status_change(actor=user, topic=topic, status=payload.status, note=payload.note)
@@ -178,7 +178,7 @@ def change_status(request, topic_id: int, payload: StatusIn):
 
 
 @router.post("/topics/{topic_id}/merge", response=TopicDetailOut, auth=MEMBER)
-def merge_topic(request, topic_id: int, payload: MergeIn):
+def merge_topic(request, topic_id: Id, payload: MergeIn):
     user = require_scope(request)
     duplicate = selectors.topic_get(viewer=user, pk=topic_id)
     try:

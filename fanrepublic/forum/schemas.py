@@ -2,6 +2,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from fanrepublic.core.api import Id
+
 
 class AuthorOut(Schema):
     username: str
@@ -69,7 +71,7 @@ class ReplyOut(Schema):
 
 class ReplyIn(Schema):
     body: str
-    quoted_id: int | None = None
+    quoted_id: Id | None = None
 
 
 class ReplyPatch(Schema):
@@ -92,7 +94,7 @@ class StatusOut(Schema):
 
 
 class MergeIn(Schema):
-    original_id: int
+    original_id: Id
     note: str
 
 

@@ -1,9 +1,9 @@
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from fanrepublic.core.api import MEMBER, require_member, require_scope
+from fanrepublic.core.api import MEMBER, Id, require_member, require_scope
 
 from .messages import notification_text
 from .selectors import notifications_for, unread_count
@@ -35,7 +35,7 @@ class UnreadOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[Id] | None = Field(None, max_length=1000)
 
 
 class MarkedOut(Schema):

@@ -1,0 +1,46 @@
+"""Property-based fuzzing of the whole REST API from its OpenAPI document (schemathesis):
+whatever a client sends, the API answers with a proper error, never a server error."""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+
+from fanrepublic.forum.tests.factories import ReplyFactory, TopicFactory
+from fanrepublic.members.enums import StaffRole
+from fanrepublic.members.services import api_token_create
+from fanrepublic.members.tests.factories import MemberFactory
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def test_transaction_survives_requests():
+    # The WSGI handler closes "old" connections after each request, and inside the test's
+    # transaction that would close it; Django's own test client disconnects these too.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, test_transaction_survives_requests):
+    member = MemberFactory(role=StaffRole.OPERATOR)
+    reply = ReplyFactory(topic=TopicFactory(pk=1))
+    assert reply.topic_id == 1
+    _token, secret = api_token_create(owner=member, name="fuzz", scopes=["read", "write", "events:ingest"])
+    return secret
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_never_fails_with_a_server_error(case, token, settings):
+    settings.FORUM_POST_RATE = "100000/m"
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error])
