@@ -183,6 +183,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Without a broker, runserver runs the beat schedule in a thread (core.embedded_beat).
+EMBEDDED_BEAT = env.bool("EMBEDDED_BEAT", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_BEAT_SCHEDULE = {
     "recompute-trust-levels": {
         "task": "fanrepublic.members.tasks.recompute_all_trust_levels",

@@ -25,3 +25,4 @@ CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
 TASKS_RAISE_ON_COMMIT = True
 # Tests see every change at once; core/tests/test_cache.py turns the page cache on.
 ANONYMOUS_PAGE_CACHE_SECONDS = 0
+EMBEDDED_BEAT = False
