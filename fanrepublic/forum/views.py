@@ -293,20 +293,33 @@ def topic_vote(request, pk):
     )
 
 
+def _staff_form_action(request, form, run, *, done: str, invalid: str = "") -> bool:
+    """The topic page's staff forms post, act and return to the topic: run the service
+    with the form's data and tell the member how it went in a message."""
+    if not form.is_valid():
+        if invalid:
+            messages.error(request, invalid)
+        return False
+    try:
+        run(**form.cleaned_data)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, done)
+    return True
+
+
 @login_required
 @require_POST
 def topic_status(request, pk):
     topic = selectors.topic_get(viewer=request.user, pk=pk)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.topic_status_change(actor=request.user, topic=topic, **form.cleaned_data)
-        except ValidationFailed as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Status changed; the author and voters are notified."))
-    else:
-        messages.error(request, _("Choose a status and write a note."))
+    _staff_form_action(
+        request,
+        StatusForm(request.POST),
+        lambda **data: services.topic_status_change(actor=request.user, topic=topic, **data),
+        done=_("Status changed; the author and voters are notified."),
+        invalid=_("Choose a status and write a note."),
+    )
     return redirect(topic)
 
 
@@ -339,14 +352,12 @@ def topic_merge(request, pk):
 @require_POST
 def topic_moderate(request, pk):
     topic = selectors.topic_get(viewer=request.user, pk=pk)
-    form = ModerationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.topic_moderate(actor=request.user, topic=topic, **form.cleaned_data)
-        except ValidationFailed as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Done. The action is recorded in the audit log."))
+    _staff_form_action(
+        request,
+        ModerationForm(request.POST),
+        lambda **data: services.topic_moderate(actor=request.user, topic=topic, **data),
+        done=_("Done. The action is recorded in the audit log."),
+    )
     return redirect(topic)
 
 
@@ -372,16 +383,13 @@ def reply_moderate(request, pk):
 @require_POST
 def topic_move(request, pk):
     topic = selectors.topic_get(viewer=request.user, pk=pk)
-    form = MoveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.topic_move(actor=request.user, topic=topic, **form.cleaned_data)
-        except ValidationFailed as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Moved."))
-    else:
-        messages.error(request, _("Choose a board."))
+    _staff_form_action(
+        request,
+        MoveForm(request.POST),
+        lambda **data: services.topic_move(actor=request.user, topic=topic, **data),
+        done=_("Moved."),
+        invalid=_("Choose a board."),
+    )
     return redirect(topic)
 
 

@@ -370,3 +370,49 @@ class TestDeskAnswer:
             reverse("forum:desk_answer", args=[topic.pk]), {f"answer-{topic.pk}-body": "x"}
         )
         assert response.status_code == 404 and topic.replies.count() == 0
+
+
+class TestTopicStaffForms:
+    def test_operator_moves_a_topic_and_bad_board_is_refused(self, client):
+        topic = TopicFactory()
+        other = BoardFactory()
+        login(client, operator())
+        client.post(
+            reverse("forum:topic_move", args=[topic.pk]), {"board": other.pk, "reason": "wrong place"}
+        )
+        topic.refresh_from_db()
+        assert topic.board == other
+        response = client.post(reverse("forum:topic_move", args=[topic.pk]), {"board": 999999}, follow=True)
+        assert "Choose a board." in response.content.decode()
+
+    def test_engineer_merges_from_the_page(self, client):
+        original, duplicate = TopicFactory(), TopicFactory()
+        login(client, engineer())
+        response = client.post(
+            reverse("forum:topic_merge", args=[duplicate.pk]), {"original": original.pk, "note": "Same idea"}
+        )
+        assert response["Location"] == original.get_absolute_url()
+        duplicate.refresh_from_db()
+        assert duplicate.status == "duplicate"
+        response = client.post(
+            reverse("forum:topic_merge", args=[original.pk]), {"original": 987654, "note": "x"}, follow=True
+        )
+        assert "There is no topic with that number." in response.content.decode()
+
+    def test_member_cannot_move_or_merge(self, client):
+        topic, other = TopicFactory(), TopicFactory()
+        login(client, MemberFactory())
+        assert (
+            client.post(
+                reverse("forum:topic_move", args=[topic.pk]), {"board": BoardFactory().pk}
+            ).status_code
+            == 403
+        )
+        assert (
+            client.post(
+                reverse("forum:topic_merge", args=[topic.pk]), {"original": other.pk, "note": "x"}
+            ).status_code
+            == 403
+        )
+        topic.refresh_from_db()
+        assert topic.status == "new"
