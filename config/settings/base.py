@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "fanrepublic.products",
     "fanrepublic.notifications",
     "fanrepublic.forum",
+    "fanrepublic.points",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fanrepublic.members.tasks.recompute_all_trust_levels",
         "schedule": 60 * 60 * 6,
     },
+    "expire-points": {
+        "task": "fanrepublic.points.tasks.expire_points",
+        "schedule": 60 * 60,
+    },
 }
 
 # Security headers that hold everywhere; prod.py adds the HTTPS-only ones.
@@ -221,6 +226,8 @@ FORUM_RESPONSE_TARGET_DAYS = env.int("FORUM_RESPONSE_TARGET_DAYS", default=7)
 FORUM_POST_RATE = env("FORUM_POST_RATE", default="10/m")
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=60)
 EVENT_INGEST_MAX_BATCH = 1000
+# Earned points expire this many months after they are earned (0: never), oldest first.
+POINTS_EXPIRE_AFTER_MONTHS = env.int("POINTS_EXPIRE_AFTER_MONTHS", default=24)
 
 LOGGING = {
     "version": 1,

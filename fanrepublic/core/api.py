@@ -5,8 +5,9 @@ from typing import Annotated
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError
+from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, SessionAuth
 
 from fanrepublic.members.enums import TokenScope
@@ -72,3 +73,12 @@ def require_scope(request, scope: str = TokenScope.WRITE):
             _("This token lacks the “%(scope)s” scope.") % {"scope": scope}, code="insufficient_scope"
         )
     return user
+
+
+class Pages(PageNumberPagination):
+    """Page-number pagination with bounded input, so an absurd page is a 422, not a
+    database overflow."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=100_000)
+        page_size: int | None = Field(None, ge=1, le=100)

@@ -1,9 +1,9 @@
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from fanrepublic.activity.enums import Channel
-from fanrepublic.core.api import MEMBER, PUBLIC, Id, require_scope
+from fanrepublic.core.api import MEMBER, PUBLIC, Id, Pages, require_scope
 from fanrepublic.core.errors import NotFound, ValidationFailed
 
 from . import selectors, services
@@ -46,7 +46,7 @@ def get_board(request, slug: str):
 
 
 @router.get("/topics", response=list[TopicOut], auth=PUBLIC)
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def list_topics(request, filters: Query[TopicFilters]):
     board = selectors.board_get(slug=filters.board) if filters.board else None
     return selectors.topic_list(
@@ -90,7 +90,7 @@ def edit_topic(request, topic_id: Id, payload: TopicPatch):
 
 
 @router.get("/topics/{topic_id}/replies", response=list[ReplyOut], auth=PUBLIC)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_replies(request, topic_id: Id):
     topic = selectors.topic_get(viewer=request.user, pk=topic_id)
     return selectors.topic_replies(viewer=request.user, topic=topic)

@@ -1,9 +1,9 @@
 from datetime import datetime
 
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from fanrepublic.core.api import MEMBER, Id, require_member, require_scope
+from fanrepublic.core.api import MEMBER, Id, Pages, require_member, require_scope
 
 from .messages import notification_text
 from .selectors import notifications_for, unread_count
@@ -43,7 +43,7 @@ class MarkedOut(Schema):
 
 
 @router.get("", response=list[NotificationOut], auth=MEMBER)
-@paginate(PageNumberPagination, page_size=30)
+@paginate(Pages, page_size=30)
 def list_notifications(request, unread: bool = False):
     return notifications_for(member=require_member(request), unread_only=unread)
 

@@ -33,7 +33,7 @@ def test_embedded_beat_runs_the_trust_recomputation_when_due():
     start = timezone.now()
     beat = EmbeddedBeat(app, settings.CELERY_BEAT_SCHEDULE, started_at=start)
     assert beat.run_due(now=start + timedelta(minutes=1)) == []
-    assert beat.run_due(now=start + timedelta(hours=6, seconds=1)) == ["recompute-trust-levels"]
+    assert "recompute-trust-levels" in beat.run_due(now=start + timedelta(hours=6, seconds=1))
     member.refresh_from_db()
     assert member.trust_level == 1
     assert beat.run_due(now=start + timedelta(hours=6, seconds=2)) == []  # not again so soon

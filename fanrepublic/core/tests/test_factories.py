@@ -14,6 +14,7 @@ FACTORY_MODULES = [
     "fanrepublic.products.tests.factories",
     "fanrepublic.forum.tests.factories",
     "fanrepublic.notifications.tests.factories",
+    "fanrepublic.points.tests.factories",
 ]
 
 

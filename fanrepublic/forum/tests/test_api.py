@@ -342,3 +342,8 @@ class TestNotificationsApi:
         assert client.post(
             f"{API}/notifications/read", {}, content_type="application/json", **headers
         ).json() == {"marked": 0}
+
+
+def test_absurd_pages_are_refused_not_crashed(client):
+    response = client.get(f"{API}/topics", {"page": 29160553039398478169505792})
+    assert response.status_code == 422 and "page" in response.json()["error"]["fields"]

@@ -1,0 +1,97 @@
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.utils import timezone
+
+from .enums import AccountKind, Currency
+from .models import Account, PointLot, Posting, Transaction
+
+EXPIRING_SOON_DAYS = 60
+
+
+@dataclass
+class WalletSummary:
+    balance: int
+    expiring_soon: int
+    expiring_soon_date: object
+    earned_total: int
+    spent_total: int
+
+
+def wallet_account(*, member, currency: str = Currency.POINTS) -> Account | None:
+    return Account.objects.filter(owner=member, kind=AccountKind.WALLET, currency=currency).first()
+
+
+def wallet_summary(*, member) -> WalletSummary:
+    account = wallet_account(member=member)
+    if account is None:
+        return WalletSummary(0, 0, None, 0, 0)
+    soon = timezone.now() + timedelta(days=EXPIRING_SOON_DAYS)
+    expiring = PointLot.objects.filter(account=account, remaining__gt=0, expires_at__lte=soon).aggregate(
+        n=Sum("remaining"), first=Min("expires_at")
+    )
+    flows = account.postings.aggregate(
+        earned=Sum("amount_minor", filter=Q(amount_minor__gt=0)),
+        spent=Sum("amount_minor", filter=Q(amount_minor__lt=0)),
+    )
+    return WalletSummary(
+        balance=account.balance_minor,
+        expiring_soon=expiring["n"] or 0,
+        expiring_soon_date=expiring["first"],
+        earned_total=flows["earned"] or 0,
+        spent_total=-(flows["spent"] or 0),
+    )
+
+
+def wallet_history(*, member) -> QuerySet[Posting]:
+    """The member's own postings, newest first, with their transactions."""
+    return (
+        Posting.objects.filter(account__owner=member, account__kind=AccountKind.WALLET)
+        .select_related("transaction", "account")
+        .order_by("-id")
+    )
+
+
+def ledger_problems() -> list[str]:
+    """Every broken invariant, as a sentence; empty when the ledger is sound."""
+    problems = []
+    unbalanced = (
+        Posting.objects.values("transaction_id", "currency")
+        .annotate(total=Sum("amount_minor"))
+        .exclude(total=0)
+        .order_by()
+    )
+    problems += [
+        f"transaction {r['transaction_id']} does not balance in {r['currency']}: {r['total']:+d}"
+        for r in unbalanced
+    ]
+    thin = Transaction.objects.annotate(n=Count("postings")).filter(n__lt=2)
+    problems += [f"transaction {t.pk} has {t.n} posting(s)" for t in thin]
+    sums = dict(
+        Posting.objects.values("account_id")
+        .annotate(total=Sum("amount_minor"))
+        .values_list("account_id", "total")
+        .order_by()
+    )
+    for account in Account.objects.all().iterator():
+        total = sums.get(account.pk, 0)
+        if account.balance_minor != total:
+            problems.append(
+                f"account {account.code}: cached balance {account.balance_minor} != postings {total}"
+            )
+        if not account.allow_negative and total < 0:
+            problems.append(f"account {account.code} is negative: {total}")
+    lots = dict(
+        PointLot.objects.values("account_id")
+        .annotate(total=Sum("remaining"))
+        .values_list("account_id", "total")
+        .order_by()
+    )
+    for account in Account.objects.filter(kind=AccountKind.WALLET, currency=Currency.POINTS).iterator():
+        if lots.get(account.pk, 0) != account.balance_minor:
+            held = lots.get(account.pk, 0)
+            problems.append(f"wallet {account.code}: lots hold {held}, balance is {account.balance_minor}")
+    mismatched = Posting.objects.exclude(currency=F("account__currency")).values_list("pk", flat=True)[:20]
+    problems += [f"posting {pk} is in another currency than its account" for pk in mismatched]
+    return problems

@@ -1,0 +1,300 @@
+"""The double-entry ledger. Every change of a balance goes through `ledger_post`:
+
+- the postings of a transaction sum to zero in every currency;
+- the accounts are locked in primary-key order (PostgreSQL row locks; SQLite takes the
+  write lock at BEGIN IMMEDIATE), balances are checked and changed in the same database
+  transaction as the postings, so no balance that may not go negative ever does — and a
+  database check constraint refuses it even if this code were wrong;
+- an idempotency key stores a transaction once; posting the same key again returns the
+  first result, also when two posts of one key race;
+- points in member wallets are kept in lots (oldest spent first) so expiry is exact.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fanrepublic.activity.services import record_event
+from fanrepublic.core.errors import Forbidden, ValidationFailed
+from fanrepublic.core.services import audit_record
+from fanrepublic.members.enums import StaffRole
+
+from .enums import NEGATIVE_ALLOWED, AccountKind, Currency
+from .errors import InsufficientBalance, UnbalancedTransaction
+from .models import Account, PointLot, Posting, Transaction
+
+MAX_AMOUNT = 10**15
+MEMO_MAX = 500
+
+
+def system_account(kind: str, currency: str = Currency.POINTS) -> Account:
+    account, _created = Account.objects.get_or_create(
+        code=f"system:{kind}:{currency}",
+        defaults={"kind": kind, "currency": currency, "allow_negative": kind in NEGATIVE_ALLOWED},
+    )
+    return account
+
+
+def wallet_for(member, currency: str = Currency.POINTS) -> Account:
+    account, _created = Account.objects.get_or_create(
+        code=f"member:{member.pk}:wallet:{currency}",
+        defaults={"kind": AccountKind.WALLET, "currency": currency, "owner": member},
+    )
+    return account
+
+
+def _is_point_wallet(account: Account) -> bool:
+    return account.kind == AccountKind.WALLET and account.currency == Currency.POINTS
+
+
+def _expiry_horizon():
+    months = getattr(settings, "POINTS_EXPIRE_AFTER_MONTHS", 24)
+    return timedelta(days=round(months * 365.25 / 12)) if months else None
+
+
+def _consume_lots(account: Account, amount: int, from_lot: int | None) -> None:
+    """Take `amount` points out of a wallet's lots, the given lot or the oldest first."""
+    lots = PointLot.objects.filter(account=account, remaining__gt=0)
+    if from_lot is not None:
+        lots = lots.filter(pk=from_lot)
+    for lot in lots.order_by("earned_at", "id"):
+        if amount == 0:
+            break
+        take = min(lot.remaining, amount)
+        PointLot.objects.filter(pk=lot.pk).update(remaining=F("remaining") - take)
+        amount -= take
+    if amount:
+        # The balance check passed, so the lots disagree with the balance: refuse rather
+        # than post something reconcile_ledger would flag.
+        raise InsufficientBalance()
+
+
+def ledger_post(
+    *,
+    key: str,
+    kind: str,
+    memo: str,
+    entries: list[tuple[Account, int]],
+    actor=None,
+    reverses: Transaction | None = None,
+    source_event_id: int | None = None,
+    obj=None,
+    lot_expires_at="default",
+    from_lot: int | None = None,
+) -> Transaction:
+    """Post one balanced transaction (or return the one stored under `key`)."""
+    if not key or len(key) > 200:
+        raise ValidationFailed(_("A transaction needs an idempotency key of at most 200 characters."))
+    if not memo or len(memo) > MEMO_MAX:
+        raise ValidationFailed(
+            _("Give a reason of at most %(n)d characters.") % {"n": MEMO_MAX}, field="reason"
+        )
+    existing = Transaction.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    totals: dict[int, int] = defaultdict(int)
+    by_currency: dict[str, int] = defaultdict(int)
+    accounts_by_id = {}
+    for account, amount in entries:
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0 or abs(amount) > MAX_AMOUNT:
+            raise ValidationFailed(
+                _("Amounts must be whole, non-zero numbers of minor units."), field="amount"
+            )
+        totals[account.pk] += amount
+        by_currency[account.currency] += amount
+        accounts_by_id[account.pk] = account
+    if len(entries) < 2 or any(by_currency.values()):
+        raise UnbalancedTransaction()
+    try:
+        with transaction.atomic():
+            locked = {
+                a.pk: a
+                for a in Account.objects.select_for_update().filter(pk__in=sorted(totals)).order_by("pk")
+            }
+            for account_id, delta in totals.items():
+                account = locked[account_id]
+                if not account.allow_negative and account.balance_minor + delta < 0:
+                    raise InsufficientBalance()
+            tx = Transaction.objects.create(
+                idempotency_key=key,
+                kind=kind,
+                memo=memo,
+                actor=actor,
+                reverses=reverses,
+                source_event_id=source_event_id,
+                object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(obj.pk) if obj is not None else "",
+            )
+            Posting.objects.bulk_create(
+                [
+                    Posting(transaction=tx, account_id=a.pk, currency=a.currency, amount_minor=amount)
+                    for a, amount in entries
+                ]
+            )
+            now = timezone.now()
+            for account_id, delta in totals.items():
+                if delta == 0:
+                    continue
+                Account.objects.filter(pk=account_id).update(balance_minor=F("balance_minor") + delta)
+                account = locked[account_id]
+                account.balance_minor += delta
+                if _is_point_wallet(account):
+                    if delta > 0:
+                        horizon = _expiry_horizon()
+                        expires = (
+                            (now + horizon if horizon else None)
+                            if lot_expires_at == "default"
+                            else lot_expires_at
+                        )
+                        PointLot.objects.create(
+                            account=account,
+                            earned_by=tx,
+                            amount=delta,
+                            remaining=delta,
+                            earned_at=now,
+                            expires_at=expires,
+                        )
+                    else:
+                        _consume_lots(account, -delta, from_lot)
+    except IntegrityError:
+        existing = Transaction.objects.filter(idempotency_key=key).first()
+        if existing is not None:  # the same key won a race
+            return existing
+        raise
+    return tx
+
+
+def points_award(
+    *,
+    member,
+    points: int,
+    key: str,
+    memo: str,
+    kind: str = "award",
+    source_event_id=None,
+    actor=None,
+    obj=None,
+) -> Transaction:
+    """Points from the programme into a member's wallet."""
+    if points <= 0:
+        raise ValidationFailed(_("Award a positive number of points."), field="points")
+    tx = ledger_post(
+        key=key,
+        kind=kind,
+        memo=memo,
+        actor=actor,
+        source_event_id=source_event_id,
+        obj=obj,
+        entries=[(system_account(AccountKind.ISSUANCE), -points), (wallet_for(member), points)],
+    )
+    return tx
+
+
+def points_spend(
+    *, member, points: int, key: str, memo: str, kind: str = "redemption", obj=None
+) -> Transaction:
+    """Points out of a member's wallet into the rewards store."""
+    if points <= 0:
+        raise ValidationFailed(_("Spend a positive number of points."), field="points")
+    return ledger_post(
+        key=key,
+        kind=kind,
+        memo=memo,
+        obj=obj,
+        entries=[(wallet_for(member), -points), (system_account(AccountKind.STORE), points)],
+    )
+
+
+def transaction_reverse(*, tx: Transaction, key: str, memo: str, actor=None) -> Transaction:
+    """Undo a transaction with its mirror image; it stays in the history, named."""
+    if tx.reverses_id is not None:
+        raise ValidationFailed(_("A reversal cannot itself be reversed; post a new transaction."))
+    if Transaction.objects.filter(reverses=tx).exists():
+        return tx.reversed_by
+    entries = [(p.account, -p.amount_minor) for p in tx.postings.select_related("account")]
+    try:
+        return ledger_post(
+            key=key,
+            kind=f"reversal:{tx.kind}"[:40],
+            memo=memo,
+            entries=entries,
+            actor=actor,
+            reverses=tx,
+            obj=None,
+        )
+    except IntegrityError:
+        return Transaction.objects.get(reverses=tx)
+
+
+def points_adjust(*, actor, member, points: int, reason: str, key: str) -> Transaction:
+    """A manual grant (points > 0) or deduction (points < 0) by an operator; audited."""
+    if not actor.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER):
+        raise Forbidden()
+    if not reason or not reason.strip():
+        raise ValidationFailed(_("A manual adjustment needs a reason."), field="reason")
+    if points == 0:
+        raise ValidationFailed(_("Enter a number of points other than zero."), field="points")
+    existing = Transaction.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    adjustment = system_account(AccountKind.ADJUSTMENT)
+    wallet = wallet_for(member)
+    with transaction.atomic():
+        tx = ledger_post(
+            key=key,
+            kind="manual",
+            memo=reason.strip(),
+            actor=actor,
+            entries=[(adjustment, -points), (wallet, points)],
+        )
+        if tx.idempotency_key == key:
+            audit_record(
+                actor=actor,
+                action="points.adjusted",
+                target=member,
+                reason=reason.strip(),
+                data={"points": points, "transaction": tx.pk},
+            )
+            record_event(
+                verb="points.adjusted",
+                actor=actor,
+                obj=tx,
+                owner=member,
+                properties={"points": points},
+                idempotency_key=f"points.adjusted:{tx.pk}",
+            )
+    return tx
+
+
+def lot_expire(*, lot_id: int, now=None) -> Transaction | None:
+    """Move what is left of an expired lot to the expiry account. Idempotent per lot."""
+    with transaction.atomic():
+        lot = PointLot.objects.select_related("account").filter(pk=lot_id).first()
+        if lot is None:
+            return None
+        Account.objects.select_for_update().filter(pk=lot.account_id).first()
+        lot.refresh_from_db(fields=["remaining"])
+        if lot.remaining <= 0 or lot.expires_at is None or lot.expires_at > (now or timezone.now()):
+            return None
+        return ledger_post(
+            key=f"expire:lot:{lot.pk}",
+            kind="expiry",
+            memo=_("Points earned on %(date)s expired") % {"date": lot.earned_at.date().isoformat()},
+            entries=[(lot.account, -lot.remaining), (system_account(AccountKind.EXPIRY), lot.remaining)],
+            from_lot=lot.pk,
+        )
+
+
+def points_expire_due(*, now=None) -> int:
+    """Expire every lot past its date; safe to run again (each lot once)."""
+    now = now or timezone.now()
+    count = 0
+    for lot_id in PointLot.objects.filter(expires_at__lte=now, remaining__gt=0).values_list("pk", flat=True):
+        if lot_expire(lot_id=lot_id, now=now) is not None:
+            count += 1
+    return count
