@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("members/", include("fanrepublic.members.urls")),
     path("notifications/", include("fanrepublic.notifications.urls")),
+    path("points/", include("fanrepublic.points.urls")),
     path("staff/audit/", core_views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -20,6 +20,9 @@ from collections.abc import Callable
 Handler = Callable[["object"], None]
 
 _handlers: dict[str, list[Handler]] = defaultdict(list)
+# Handlers that decide at run time which verbs they want (e.g. the points app's earning
+# rules, which operators change): (wants(verb) -> bool, handler).
+_filtered: list[tuple[Callable[[str], bool], Handler]] = []
 
 
 def on(*patterns: str):
@@ -32,8 +35,21 @@ def on(*patterns: str):
     return register
 
 
+def on_verbs_where(wants: Callable[[str], bool]):
+    """Subscribe to the verbs for which `wants(verb)` is true when the event is recorded.
+    `wants` must be cheap: it runs for every event."""
+
+    def register(func: Handler) -> Handler:
+        if all(func is not h for _w, h in _filtered):
+            _filtered.append((wants, func))
+        return func
+
+    return register
+
+
 def handlers_for(verb: str) -> list[Handler]:
     found: list[Handler] = list(_handlers.get(verb, ()))
+    found.extend(h for wants, h in _filtered if h not in found and wants(verb))
     parts = verb.split(".")
     for i in range(len(parts) - 1, -1, -1):
         pattern = ".".join(parts[:i]) + ".*" if i else "*"

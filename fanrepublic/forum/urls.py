@@ -19,6 +19,7 @@ urlpatterns = [
     path("t/<int:pk>/moderate/", views.topic_moderate, name="topic_moderate"),
     path("t/<int:pk>/move/", views.topic_move, name="topic_move"),
     path("t/<int:pk>/claim/", views.topic_claim, name="topic_claim"),
+    path("r/<int:pk>/", views.reply_permalink, name="reply"),
     path("r/<int:pk>/edit/", views.reply_edit, name="reply_edit"),
     path("r/<int:pk>/like/", views.reply_like, name="reply_like"),
     path("r/<int:pk>/moderate/", views.reply_moderate, name="reply_moderate"),

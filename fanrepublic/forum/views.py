@@ -194,6 +194,18 @@ def reply_create(request, pk):
     return render(request, "forum/reply_form_page.html", {"form": form, "topic": topic}, status=422)
 
 
+def reply_permalink(request, pk):
+    """/r/<id>/: the reply on its page of the topic."""
+    reply = selectors.reply_get(viewer=request.user, pk=pk)
+    before = (
+        selectors.topic_replies(viewer=request.user, topic=reply.topic)
+        .filter(created_at__lt=reply.created_at)
+        .count()
+    )
+    page = before // REPLIES_PER_PAGE + 1
+    return redirect(f"{reverse('forum:topic', args=[reply.topic_id])}?page={page}#reply-{reply.pk}")
+
+
 @login_required
 def topic_edit(request, pk):
     topic = selectors.topic_get(viewer=request.user, pk=pk)

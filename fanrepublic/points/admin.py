@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from .models import Account, PointLot, Posting, Transaction
+from fanrepublic.core.errors import ValidationFailed
+
+from .models import Account, EarningRule, PointLot, Posting, Transaction
+from .rules import rule_validate, rules_changed
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -53,3 +57,36 @@ class PostingAdmin(ReadOnlyAdmin):
 @admin.register(PointLot)
 class PointLotAdmin(ReadOnlyAdmin):
     list_display = ("account", "amount", "remaining", "earned_at", "expires_at")
+
+
+class EarningRuleForm(admin.ModelAdmin.form):
+    def clean(self):
+        data = super().clean()
+        try:
+            rule_validate(
+                EarningRule(
+                    **{
+                        k: v
+                        for k, v in data.items()
+                        if k in {"verb", "points", "daily_cap", "monthly_cap", "match_properties"}
+                    }
+                )
+            )
+        except ValidationFailed as exc:
+            raise ValidationError(
+                {k if k in self.fields else None: v for k, v in exc.errors.items()}
+            ) from None
+        return data
+
+
+@admin.register(EarningRule)
+class EarningRuleAdmin(admin.ModelAdmin):
+    form = EarningRuleForm
+    list_display = ("name", "verb", "points", "daily_cap", "monthly_cap", "is_active")
+    list_filter = ("is_active",)
+    list_editable = ("is_active",)
+    search_fields = ("name", "name_zh", "verb")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        rules_changed()

@@ -6,3 +6,6 @@ class PointsConfig(AppConfig):
     name = "fanrepublic.points"
     label = "points"
     verbose_name = _("Points ledger")
+
+    def ready(self):
+        from . import handlers  # noqa: F401  (earning rules follow the event log)

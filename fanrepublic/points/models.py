@@ -127,3 +127,32 @@ class PointLot(models.Model):
 
     def __str__(self):
         return f"lot {self.pk}: {self.remaining}/{self.amount}"
+
+
+class EarningRule(models.Model):
+    """Turns events of the log into points, e.g. "bug report judged valid, severity high:
+    500 points". The points go to the event's owner (whose work was judged), never to
+    someone acting on their own content; caps bound what one member can earn."""
+
+    name = models.CharField(_("name (English)"), max_length=120)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120, blank=True)
+    verb = models.CharField(_("event verb"), max_length=100, db_index=True)
+    match_properties = models.JSONField(
+        _("event properties to match"),
+        default=dict,
+        blank=True,
+        help_text=_('Only events whose properties contain all of these, e.g. {"severity": "high"}.'),
+    )
+    points = models.PositiveIntegerField(_("points"))
+    daily_cap = models.PositiveIntegerField(_("awards per member per day"), null=True, blank=True)
+    monthly_cap = models.PositiveIntegerField(_("awards per member per month"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("The kill switch."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("earning rule")
+        verbose_name_plural = _("earning rules")
+        ordering = ["verb", "-points"]
+
+    def __str__(self):
+        return f"{self.name}: {self.points}"

@@ -95,3 +95,28 @@ def ledger_problems() -> list[str]:
     mismatched = Posting.objects.exclude(currency=F("account__currency")).values_list("pk", flat=True)[:20]
     problems += [f"posting {pk} is in another currency than its account" for pk in mismatched]
     return problems
+
+
+def history_links(postings) -> dict[int, str]:
+    """Where each transaction came from, for the wallet page: {transaction id: url}."""
+    from django.urls import NoReverseMatch, reverse
+
+    from fanrepublic.activity.models import Event
+
+    event_ids = {p.transaction.source_event_id for p in postings if p.transaction.source_event_id}
+    events = {e.pk: e for e in Event.objects.filter(pk__in=event_ids).only("pk", "object_type", "object_id")}
+    links = {}
+    for posting in postings:
+        tx = posting.transaction
+        target_type, target_id = tx.object_type, tx.object_id
+        event = events.get(tx.source_event_id)
+        if event is not None and event.object_type:
+            target_type, target_id = event.object_type, event.object_id
+        try:
+            if target_type == "forum.topic":
+                links[tx.pk] = reverse("forum:topic", args=[int(target_id)])
+            elif target_type == "forum.reply":
+                links[tx.pk] = reverse("forum:reply", args=[int(target_id)])
+        except (NoReverseMatch, ValueError):
+            continue
+    return links

@@ -416,3 +416,12 @@ class TestTopicStaffForms:
         )
         topic.refresh_from_db()
         assert topic.status == "new"
+
+
+def test_reply_permalink_finds_the_page(client):
+    topic = TopicFactory()
+    replies = ReplyFactory.create_batch(3, topic=topic)
+    response = client.get(reverse("forum:reply", args=[replies[2].pk]))
+    assert response["Location"] == f"{topic.get_absolute_url()}?page=1#reply-{replies[2].pk}"
+    hidden = ReplyFactory(topic=topic, is_hidden=True)
+    assert client.get(reverse("forum:reply", args=[hidden.pk])).status_code == 404

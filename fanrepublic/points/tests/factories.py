@@ -2,7 +2,7 @@ import factory
 
 from fanrepublic.members.tests.factories import MemberFactory
 from fanrepublic.points.enums import AccountKind, Currency
-from fanrepublic.points.models import Account, PointLot, Posting, Transaction
+from fanrepublic.points.models import Account, EarningRule, PointLot, Posting, Transaction
 
 
 class AccountFactory(factory.django.DjangoModelFactory):
@@ -46,3 +46,13 @@ class PointLotFactory(factory.django.DjangoModelFactory):
     amount = 10
     remaining = 10
     earned_at = factory.LazyFunction(__import__("django.utils.timezone", fromlist=["now"]).now)
+
+
+class EarningRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EarningRule
+
+    name = "Suggestion accepted"
+    name_zh = "建议被采纳"
+    verb = "forum.topic.accepted"
+    points = 1000

@@ -1,0 +1,128 @@
+"""Earning rules: events turn into points for the right member, once, within caps."""
+
+import pytest
+from django.urls import reverse
+
+from fanrepublic.activity.services import record_event
+from fanrepublic.core.errors import ValidationFailed
+from fanrepublic.forum import services as forum
+from fanrepublic.forum.tests.factories import BoardFactory
+from fanrepublic.members.tests.factories import MemberFactory, engineer, operator
+from fanrepublic.points import services
+from fanrepublic.points.models import EarningRule, Transaction
+from fanrepublic.points.rules import rule_validate, rules_apply_event
+from fanrepublic.points.selectors import ledger_problems
+from fanrepublic.points.tests.factories import EarningRuleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def balance(member):
+    return services.wallet_for(member).balance_minor
+
+
+def test_a_shipped_suggestion_pays_its_author_through_the_event_log(on_commit):
+    EarningRuleFactory(verb="forum.topic.accepted", points=1000)
+    author = MemberFactory()
+    topic = forum.topic_create(
+        author=author,
+        board=BoardFactory(),
+        kind="suggestion",
+        title="Game do-not-disturb mode",
+        body="Please",
+    )
+    eng = engineer()
+    with on_commit():
+        forum.topic_status_change(actor=eng, topic=topic, status="planned", note="Next train")
+        forum.topic_status_change(actor=eng, topic=topic, status="shipped", note="In 2.1")
+    assert balance(author) == 1000  # accepted once, however many accepted statuses
+    assert balance(eng) == 0
+    tx = Transaction.objects.get(kind="earn")
+    assert tx.source_event_id is not None and tx.object_type == "points.earningrule"
+    assert ledger_problems() == []
+
+
+def test_property_match_and_no_points_for_own_content():
+    rule = EarningRuleFactory(verb="bounty.report.valid", points=500, match_properties={"severity": "high"})
+    reporter, triager = MemberFactory(), operator()
+    high, _ = record_event(
+        verb="bounty.report.valid", actor=triager, owner=reporter, properties={"severity": "high"}
+    )
+    low, _ = record_event(
+        verb="bounty.report.valid", actor=triager, owner=reporter, properties={"severity": "low"}
+    )
+    own, _ = record_event(
+        verb="bounty.report.valid", actor=reporter, owner=reporter, properties={"severity": "high"}
+    )
+    assert len(rules_apply_event(event=high)) == 1
+    assert rules_apply_event(event=low) == [] and rules_apply_event(event=own) == []
+    assert rules_apply_event(event=high)[0].idempotency_key == f"rule:{rule.pk}:event:{high.pk}"
+    assert balance(reporter) == 500
+
+
+def test_daily_and_monthly_caps():
+    EarningRuleFactory(verb="betas.report.approved", points=200, daily_cap=2, monthly_cap=3)
+    tester, lead = MemberFactory(), operator()
+    for _ in range(5):
+        event, _ = record_event(verb="betas.report.approved", actor=lead, owner=tester)
+        rules_apply_event(event=event)
+    assert balance(tester) == 400
+
+    other = MemberFactory()
+    event, _ = record_event(verb="betas.report.approved", actor=lead, owner=other)
+    rules_apply_event(event=event)
+    assert balance(other) == 200
+
+
+def test_kill_switch(on_commit):
+    rule = EarningRuleFactory(verb="bounty.report.valid", points=500)
+    rule.is_active = False
+    rule.save()
+    reporter = MemberFactory()
+    with on_commit():
+        record_event(verb="bounty.report.valid", actor=operator(), owner=reporter)
+    assert balance(reporter) == 0
+
+
+@pytest.mark.parametrize(
+    "fields,field",
+    [
+        ({"verb": "forum.reply.created", "points": 50, "daily_cap": 5}, "points"),
+        ({"verb": "forum.reply.created", "points": 2}, "daily_cap"),
+        ({"verb": "Not a verb", "points": 2}, "verb"),
+        ({"verb": "bounty.report.valid", "points": 5, "daily_cap": 5, "monthly_cap": 2}, "monthly_cap"),
+    ],
+)
+def test_rules_that_invite_gaming_are_refused(fields, field):
+    with pytest.raises(ValidationFailed) as exc:
+        rule_validate(EarningRule(name="x", **fields))
+    assert field in exc.value.errors
+
+
+def test_raw_activity_rule_with_small_points_and_cap_is_fine():
+    rule_validate(EarningRule(name="Helpful reply", verb="forum.reply.liked", points=2, daily_cap=10))
+
+
+def test_spending_points_never_touches_reputation_or_trust():
+    fan = MemberFactory(reputation=40, trust_level=3)
+    services.points_award(member=fan, points=100, key="a", memo="a")
+    services.points_spend(member=fan, points=100, key="s", memo="s")
+    fan.refresh_from_db()
+    assert fan.reputation == 40 and fan.trust_level == 3
+
+
+def test_admin_refuses_a_gameable_rule(client):
+    client.force_login(MemberFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:points_earningrule_add"),
+        {
+            "name": "Post a lot",
+            "name_zh": "",
+            "verb": "forum.reply.created",
+            "points": 500,
+            "match_properties": "{}",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200 and not EarningRule.objects.exists()
+    assert "judged outcomes" in response.content.decode()

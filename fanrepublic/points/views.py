@@ -1,0 +1,93 @@
+import csv
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from fanrepublic.core.errors import NotFound, ValidationFailed
+from fanrepublic.core.forms import apply_errors
+from fanrepublic.members.permissions import can_moderate
+from fanrepublic.members.selectors import member_get_public
+
+from . import selectors, services
+from .errors import InsufficientBalance
+from .forms import AdjustmentForm
+
+HISTORY_PAGE = 30
+
+
+def _wallet_context(request, member):
+    history = Paginator(selectors.wallet_history(member=member), HISTORY_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return {
+        "member": member,
+        "summary": selectors.wallet_summary(member=member),
+        "page": history,
+        "links": selectors.history_links(history.object_list),
+    }
+
+
+@login_required
+def wallet(request):
+    return render(request, "points/wallet.html", _wallet_context(request, request.user))
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def wallet_csv(request):
+    """The member's whole history as CSV, streamed (long histories stay cheap)."""
+    writer = csv.writer(_Echo())
+    header = [_("Date"), _("Points"), _("Kind"), _("Reason"), _("Transaction")]
+
+    def rows():
+        yield writer.writerow(header)
+        for posting in selectors.wallet_history(member=request.user).iterator(chunk_size=1000):
+            tx = posting.transaction
+            yield writer.writerow([tx.created_at.isoformat(), posting.amount_minor, tx.kind, tx.memo, tx.pk])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="fan-republic-points.csv"'
+    return response
+
+
+@login_required
+def member_wallet(request, username):
+    """Operators look at a member's wallet and grant or deduct points with a reason."""
+    if not can_moderate(request.user):
+        raise NotFound()
+    member = member_get_public(username=username)
+    form = AdjustmentForm(request.POST or None, initial={"key": uuid.uuid4().hex})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.points_adjust(
+                    actor=request.user,
+                    member=member,
+                    points=form.cleaned_data["points"],
+                    reason=form.cleaned_data["reason"],
+                    key=f"manual:{form.cleaned_data['key']}",
+                )
+            except ValidationFailed as exc:
+                apply_errors(form, exc)
+                status = 422
+            except InsufficientBalance as exc:
+                form.add_error("points", exc.message)
+                status = 409
+            else:
+                messages.success(request, _("Points adjusted; the change is in the audit log."))
+                return redirect("points:member_wallet", username=member.username)
+        else:
+            status = 422
+    context = _wallet_context(request, member)
+    context["form"] = form
+    return render(request, "points/member_wallet.html", context, status=status)
