@@ -15,6 +15,7 @@ from fanrepublic.forum.api import router as forum_router
 from fanrepublic.members.api import router as members_router
 from fanrepublic.notifications.api import router as notifications_router
 from fanrepublic.points.api import router as points_router
+from fanrepublic.rewards.api import router as rewards_router
 
 api = NinjaAPI(
     title="Fan Republic API",
@@ -31,6 +32,7 @@ api.add_router("/", members_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/events", events_router)
 api.add_router("/points", points_router)
+api.add_router("/rewards", rewards_router)
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "fanrepublic.notifications",
     "fanrepublic.forum",
     "fanrepublic.points",
+    "fanrepublic.rewards",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ FACTORY_MODULES = [
     "fanrepublic.forum.tests.factories",
     "fanrepublic.notifications.tests.factories",
     "fanrepublic.points.tests.factories",
+    "fanrepublic.rewards.tests.factories",
 ]
 
 

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "rewards"
+
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("orders/", views.orders, name="orders"),
+    path("orders/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("staff/orders/", views.desk, name="desk"),
+    path("staff/orders.csv", views.desk_csv, name="desk_csv"),
+    path("staff/orders/<int:pk>/fulfil/", views.fulfil, name="fulfil"),
+    path("staff/orders/<int:pk>/refuse/", views.refuse, name="refuse"),
+    path("<slug:slug>/", views.detail, name="detail"),
+]

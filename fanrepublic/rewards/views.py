@@ -1,0 +1,149 @@
+import csv
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
+from fanrepublic.core.forms import apply_errors
+from fanrepublic.points.selectors import wallet_summary
+
+from . import selectors, services
+from .forms import FulfilForm, RedeemForm, RefuseForm
+
+
+def catalogue(request):
+    return render(request, "rewards/catalogue.html", {"rewards": selectors.rewards_on_sale()})
+
+
+def detail(request, slug):
+    reward = selectors.reward_get(slug=slug)
+    form = RedeemForm(request.POST or None, initial={"key": uuid.uuid4().hex})
+    status = 200
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={reward.get_absolute_url()}")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                order = services.reward_redeem(
+                    member=request.user,
+                    reward=reward,
+                    quantity=data["quantity"],
+                    key=f"web:{data['key']}",
+                    shipping={
+                        "name": data["shipping_name"],
+                        "phone": data["shipping_phone"],
+                        "address": data["shipping_address"],
+                    },
+                )
+            except ValidationFailed as exc:
+                apply_errors(form, exc)
+                status = 422
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, _("Redeemed! Your order number is %(n)d.") % {"n": order.pk})
+                return redirect("rewards:orders")
+        else:
+            status = 422
+    balance = wallet_summary(member=request.user).balance if request.user.is_authenticated else None
+    return render(
+        request, "rewards/detail.html", {"reward": reward, "form": form, "balance": balance}, status=status
+    )
+
+
+@login_required
+def orders(request):
+    return render(request, "rewards/orders.html", {"orders": selectors.orders_of(member=request.user)[:100]})
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    order = selectors.order_get_for(member=request.user, pk=pk)
+    try:
+        services.order_cancel(member=request.user, order=order)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Order cancelled; your points are back."))
+    return redirect("rewards:orders")
+
+
+def _staff_only(request):
+    if not services.can_fulfil(request.user):
+        raise NotFound()
+
+
+@login_required
+def desk(request):
+    _staff_only(request)
+    return render(
+        request,
+        "rewards/desk.html",
+        {"orders": selectors.open_orders()[:200], "fulfil_form": FulfilForm(), "refuse_form": RefuseForm()},
+    )
+
+
+@login_required
+def desk_csv(request):
+    """Open orders for the warehouse, as CSV."""
+    _staff_only(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="open-orders.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["order", "placed", "reward", "quantity", "member", "recipient", "phone", "address"])
+    for o in selectors.open_orders().iterator():
+        writer.writerow(
+            [
+                o.pk,
+                o.created_at.isoformat(),
+                o.reward.slug,
+                o.quantity,
+                o.member.username,
+                o.shipping_name,
+                o.shipping_phone,
+                o.shipping_address,
+            ]
+        )
+    return response
+
+
+@login_required
+@require_POST
+def fulfil(request, pk):
+    _staff_only(request)
+    order = selectors.order_get(pk=pk)
+    form = FulfilForm(request.POST)
+    if form.is_valid():
+        try:
+            services.order_fulfil(actor=request.user, order=order, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Order %(n)d fulfilled.") % {"n": order.pk})
+    return redirect("rewards:desk")
+
+
+@login_required
+@require_POST
+def refuse(request, pk):
+    _staff_only(request)
+    order = selectors.order_get(pk=pk)
+    form = RefuseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.order_refuse(actor=request.user, order=order, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Order %(n)d refused; the points went back.") % {"n": order.pk})
+    else:
+        messages.error(request, _("Tell the member why."))
+    return redirect("rewards:desk")
