@@ -78,3 +78,19 @@ def test_chinese_and_english_topics(seeded):
 
     assert any(CJK.search(t) for t in titles)
     assert any(not CJK.search(t) for t in titles)
+
+
+def test_demo_economy_earns_points_the_real_way():
+    from fanrepublic.points.models import Transaction
+    from fanrepublic.points.selectors import ledger_problems, wallet_summary
+    from fanrepublic.rewards.models import Order, Reward
+
+    call_command("seed_demo", members=30, topics=25)
+    call_command("seed_demo", members=30, topics=25)
+    assert Reward.objects.count() == 6
+    mifan = User.objects.get(username="mifan")
+    assert Order.objects.filter(member=mifan).count() == 1
+    assert wallet_summary(member=mifan).balance > 0
+    accepted = Event.objects.filter(verb="forum.topic.accepted").exclude(owner__isnull=True).count()
+    assert accepted > 0 and 0 < Transaction.objects.filter(kind="earn").count() <= accepted
+    assert ledger_problems() == []

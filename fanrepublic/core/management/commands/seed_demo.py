@@ -30,6 +30,7 @@ from django.utils import timezone
 from fanrepublic.activity.enums import Channel
 from fanrepublic.activity.models import Event
 from fanrepublic.core import demo_content as C
+from fanrepublic.core.demo_economy import seed_economy
 from fanrepublic.core.markdown import extract_mentions, render_markdown
 from fanrepublic.core.models import AuditEntry
 from fanrepublic.core.search import search_document
@@ -178,13 +179,17 @@ class Command(BaseCommand):
         existing = Topic.objects.filter(author__email__iendswith=f"@{C.EMAIL_DOMAIN}").count()
         if existing:
             self.stdout.write(
-                f"The demo community is already loaded ({existing} demo topics); nothing to do. "
+                f"The demo community is already loaded ({existing} demo topics). "
                 "Run `manage.py demo_logins` for the logins."
             )
+            with transaction.atomic():
+                seed_economy(self.stdout)  # idempotent: adds what later versions brought
             return
         started = clock.monotonic()
         with transaction.atomic():
             summary = DemoSeeder(self, n_members=members, n_topics=topics).run()
+        with transaction.atomic():
+            seed_economy(self.stdout)
         elapsed = clock.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Demo community loaded in {elapsed:.1f} s."))
         for label, value in summary:

@@ -1,0 +1,171 @@
+"""The demo's points economy: earning rules, rewards, and points earned the real way.
+
+Idempotent on its own (get_or_create and ledger idempotency keys), so it also fills in
+a demo database that was loaded before the store existed.
+"""
+
+from django.contrib.auth import get_user_model
+
+from fanrepublic.activity.models import Event
+from fanrepublic.points.models import EarningRule
+from fanrepublic.points.rules import rules_apply_event, rules_changed
+from fanrepublic.points.services import points_adjust
+from fanrepublic.rewards.models import Order, Reward
+from fanrepublic.rewards.services import reward_redeem
+
+RULES = [
+    # name, name_zh, verb, properties, points, daily cap, monthly cap
+    ("Suggestion accepted", "建议被采纳", "forum.topic.accepted", {}, 1000, None, 10),
+    (
+        "Bug report judged valid, high severity",
+        "有效 Bug（高严重度）",
+        "bounty.report.valid",
+        {"severity": "high"},
+        500,
+        None,
+        None,
+    ),
+    ("Bug report judged valid", "有效 Bug", "bounty.report.valid", {"severity": "normal"}, 150, None, None),
+    ("Test report approved", "测试报告通过审核", "betas.report.approved", {}, 200, 5, None),
+    ("Helpful reply (liked by others)", "回复被点赞", "forum.reply.liked", {}, 2, 20, None),
+]
+
+REWARDS = [
+    # slug, name, name_zh, kind, price, stock, limit, min trust, description, description_zh
+    (
+        "band-9-voucher",
+        "Orange Band 9 voucher",
+        "橙子手环 9 兑换券",
+        "voucher",
+        3000,
+        50,
+        1,
+        0,
+        "A code for one Orange Band 9 in the online store.",
+        "可在官方商城兑换一只橙子手环 9。",
+    ),
+    (
+        "phone-case",
+        "Orange 15 Pro case",
+        "橙子 15 Pro 保护壳",
+        "product",
+        800,
+        200,
+        2,
+        0,
+        "The official silicone case, in orange.",
+        "官方硅胶保护壳，橙色款。",
+    ),
+    (
+        "fan-tshirt",
+        "Fan Republic T-shirt",
+        "米粉文化衫",
+        "product",
+        1500,
+        100,
+        2,
+        0,
+        "Cotton, with the community's logo.",
+        "纯棉，印有社区标志。",
+    ),
+    (
+        "cloud-200gb",
+        "Cloud storage 200 GB, one year",
+        "云空间 200GB 年卡",
+        "voucher",
+        2000,
+        500,
+        1,
+        0,
+        "A year of 200 GB cloud storage for your photos.",
+        "一年 200GB 云空间，存下你的照片。",
+    ),
+    (
+        "purifier-filter",
+        "Air purifier filter",
+        "空气净化器滤芯",
+        "product",
+        2500,
+        80,
+        4,
+        0,
+        "A replacement HEPA filter, pet-hair edition.",
+        "宠物毛发版 HEPA 替换滤芯。",
+    ),
+    (
+        "su7-model",
+        "SU7 1:18 die-cast model",
+        "SU7 1:18 合金车模",
+        "product",
+        12000,
+        10,
+        1,
+        3,
+        "A limited model car for senior fans.",
+        "限量车模，资深米粉专享。",
+    ),
+]
+
+
+def seed_economy(out) -> None:
+    User = get_user_model()
+    for name, name_zh, verb, props, points, daily, monthly in RULES:
+        EarningRule.objects.get_or_create(
+            name=name,
+            defaults={
+                "name_zh": name_zh,
+                "verb": verb,
+                "match_properties": props,
+                "points": points,
+                "daily_cap": daily,
+                "monthly_cap": monthly,
+            },
+        )
+    rules_changed()
+    for position, (slug, name, name_zh, kind, price, stock, limit, trust, desc, desc_zh) in enumerate(
+        REWARDS
+    ):
+        Reward.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "name_zh": name_zh,
+                "kind": kind,
+                "price_points": price,
+                "stock": stock,
+                "per_member_limit": limit,
+                "min_trust_level": trust,
+                "description": desc,
+                "description_zh": desc_zh,
+                "position": position,
+            },
+        )
+    # Points the real way: the accepted suggestions of the demo pay their authors.
+    awarded = 0
+    for event in Event.objects.filter(verb="forum.topic.accepted").order_by("pk").iterator():
+        awarded += len(rules_apply_event(event=event))
+    operator = User.objects.filter(username="op_zhou").first()
+    mifan = User.objects.filter(username="mifan").first()
+    if operator and mifan:
+        points_adjust(
+            actor=operator,
+            member=mifan,
+            points=3000,
+            reason="Welcome bonus for early members",
+            key="demo:welcome:mifan",
+        )
+        if not Order.objects.filter(member=mifan).exists():
+            reward_redeem(
+                member=mifan,
+                reward=Reward.objects.get(slug="phone-case"),
+                key="demo:order:mifan",
+                shipping={
+                    "name": "米粉小明",
+                    "phone": "13800138000",
+                    "address": "北京市海淀区清河中街 68 号",
+                },
+            )
+    out.write(
+        f"  points economy: {EarningRule.objects.count()} earning rules, {Reward.objects.count()} rewards, "
+        f"{awarded} awards from accepted suggestions"
+    )
