@@ -4,8 +4,10 @@ from datetime import timedelta
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
+from fanrepublic.core.i18n import is_chinese
+
 from .enums import AccountKind, Currency
-from .models import Account, PointLot, Posting, Transaction
+from .models import Account, EarningRule, PointLot, Posting, Transaction
 
 EXPIRING_SOON_DAYS = 60
 
@@ -97,26 +99,48 @@ def ledger_problems() -> list[str]:
     return problems
 
 
-def history_links(postings) -> dict[int, str]:
-    """Where each transaction came from, for the wallet page: {transaction id: url}."""
+def history_details(postings) -> dict[int, tuple[str, str]]:
+    """For the wallet page, per transaction: (link to what it was for, label in the
+    reader's language). Memos are stored once, in English; rules and rewards carry
+    both languages, so their names are shown localised."""
     from django.urls import NoReverseMatch, reverse
 
     from fanrepublic.activity.models import Event
+    from fanrepublic.rewards.selectors import orders_by_id
 
-    event_ids = {p.transaction.source_event_id for p in postings if p.transaction.source_event_id}
-    events = {e.pk: e for e in Event.objects.filter(pk__in=event_ids).only("pk", "object_type", "object_id")}
-    links = {}
-    for posting in postings:
-        tx = posting.transaction
+    txs = [p.transaction for p in postings]
+    events = {
+        e.pk: e
+        for e in Event.objects.filter(pk__in={t.source_event_id for t in txs if t.source_event_id}).only(
+            "pk", "object_type", "object_id"
+        )
+    }
+    rule_ids = {
+        int(t.object_id) for t in txs if t.object_type == "points.earningrule" and t.object_id.isdigit()
+    }
+    rules = {r.pk: r for r in EarningRule.objects.filter(pk__in=rule_ids)}
+    order_ids = {int(t.object_id) for t in txs if t.object_type == "rewards.order" and t.object_id.isdigit()}
+    orders = orders_by_id(ids=order_ids)
+    details = {}
+    for tx in txs:
+        label, url = tx.memo, ""
         target_type, target_id = tx.object_type, tx.object_id
+        if target_type == "points.earningrule" and target_id.isdigit() and int(target_id) in rules:
+            rule = rules[int(target_id)]
+            label = rule.name_zh if is_chinese() and rule.name_zh else rule.name
+        elif target_type == "rewards.order" and target_id.isdigit() and int(target_id) in orders:
+            order = orders[int(target_id)]
+            label = f"{order.reward.display_name} × {order.quantity}"
+            url = reverse("rewards:orders")
         event = events.get(tx.source_event_id)
         if event is not None and event.object_type:
             target_type, target_id = event.object_type, event.object_id
         try:
             if target_type == "forum.topic":
-                links[tx.pk] = reverse("forum:topic", args=[int(target_id)])
+                url = reverse("forum:topic", args=[int(target_id)])
             elif target_type == "forum.reply":
-                links[tx.pk] = reverse("forum:reply", args=[int(target_id)])
+                url = reverse("forum:reply", args=[int(target_id)])
         except (NoReverseMatch, ValueError):
-            continue
-    return links
+            pass
+        details[tx.pk] = (url, label)
+    return details

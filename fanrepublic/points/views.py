@@ -28,7 +28,7 @@ def _wallet_context(request, member):
         "member": member,
         "summary": selectors.wallet_summary(member=member),
         "page": history,
-        "links": selectors.history_links(history.object_list),
+        "details": selectors.history_details(history.object_list),
     }
 
 

@@ -41,3 +41,7 @@ def order_get(*, pk: int) -> Order:
     if order is None:
         raise NotFound()
     return order
+
+
+def orders_by_id(*, ids) -> dict[int, Order]:
+    return {o.pk: o for o in Order.objects.filter(pk__in=ids).select_related("reward")}

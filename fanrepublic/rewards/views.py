@@ -13,6 +13,7 @@ from fanrepublic.core.forms import apply_errors
 from fanrepublic.points.selectors import wallet_summary
 
 from . import selectors, services
+from .enums import RewardKind
 from .forms import FulfilForm, RedeemForm, RefuseForm
 
 
@@ -23,12 +24,15 @@ def catalogue(request):
 def detail(request, slug):
     reward = selectors.reward_get(slug=slug)
     form = RedeemForm(request.POST or None, initial={"key": uuid.uuid4().hex})
+    if reward.kind == RewardKind.VOUCHER:
+        for name in ("shipping_name", "shipping_phone", "shipping_address"):
+            del form.fields[name]
     status = 200
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"/accounts/login/?next={reward.get_absolute_url()}")
         if form.is_valid():
-            data = form.cleaned_data
+            data = {"shipping_name": "", "shipping_phone": "", "shipping_address": "", **form.cleaned_data}
             try:
                 order = services.reward_redeem(
                     member=request.user,

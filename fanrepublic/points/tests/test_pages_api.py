@@ -123,3 +123,20 @@ class TestPointsApi:
             **headers,
         )
         assert response.status_code == 404
+
+
+def test_rule_awards_and_orders_read_in_the_members_language(client):
+    from fanrepublic.activity.services import record_event
+    from fanrepublic.points.rules import rules_apply_event
+    from fanrepublic.points.tests.factories import EarningRuleFactory
+    from fanrepublic.rewards.services import reward_redeem
+    from fanrepublic.rewards.tests.factories import RewardFactory
+
+    fan = MemberFactory(language="zh-hans")
+    EarningRuleFactory(verb="bounty.report.valid", name="Valid bug", name_zh="有效 Bug", points=500)
+    event, _ = record_event(verb="bounty.report.valid", actor=operator(), owner=fan)
+    rules_apply_event(event=event)
+    reward_redeem(member=fan, reward=RewardFactory(name_zh="云空间年卡", price_points=100), key="k")
+    client.force_login(fan)
+    html = client.get(reverse("points:wallet")).content.decode()
+    assert "有效 Bug" in html and "云空间年卡 × 1" in html
