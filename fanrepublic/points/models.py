@@ -7,9 +7,14 @@ from .enums import AccountKind, Currency
 
 
 class Account(models.Model):
-    """A ledger account in one currency. `balance_minor` caches the sum of its postings
-    (reconcile_ledger verifies it); accounts that may not go negative are protected by a
-    database check constraint as well as by the service."""
+    """A ledger account in one currency.
+
+    Member wallets are *tracked*: `balance_minor` caches the sum of their postings, is
+    checked under a row lock before every debit, and a database check constraint refuses
+    a negative value. Programme accounts (issuance, store, expiry, ...) take part in
+    every transaction of their kind, so locking and updating one row for them would
+    serialise the whole programme; they are not locked, their balance is the sum of their
+    postings (`points.selectors.account_balance`), and reconcile_ledger checks them."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=AccountKind.choices)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
@@ -42,6 +47,10 @@ class Account(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def tracks_balance(self) -> bool:
+        return self.kind == AccountKind.WALLET
 
 
 class Transaction(models.Model):

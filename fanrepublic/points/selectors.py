@@ -21,6 +21,13 @@ class WalletSummary:
     spent_total: int
 
 
+def account_balance(account: Account) -> int:
+    """A wallet's cached balance, or the sum of a programme account's postings."""
+    if account.tracks_balance:
+        return Account.objects.filter(pk=account.pk).values_list("balance_minor", flat=True).get()
+    return Posting.objects.filter(account=account).aggregate(n=Sum("amount_minor"))["n"] or 0
+
+
 def wallet_account(*, member, currency: str = Currency.POINTS) -> Account | None:
     return Account.objects.filter(owner=member, kind=AccountKind.WALLET, currency=currency).first()
 
@@ -78,10 +85,12 @@ def ledger_problems() -> list[str]:
     )
     for account in Account.objects.all().iterator():
         total = sums.get(account.pk, 0)
-        if account.balance_minor != total:
+        if account.tracks_balance and account.balance_minor != total:
             problems.append(
                 f"account {account.code}: cached balance {account.balance_minor} != postings {total}"
             )
+        if not account.tracks_balance and account.balance_minor != 0:
+            problems.append(f"programme account {account.code} has a cached balance; it must stay 0")
         if not account.allow_negative and total < 0:
             problems.append(f"account {account.code} is negative: {total}")
     lots = dict(

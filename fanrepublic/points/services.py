@@ -57,21 +57,28 @@ def _expiry_horizon():
     return timedelta(days=round(months * 365.25 / 12)) if months else None
 
 
+LOT_BATCH = 20
+
+
 def _consume_lots(account: Account, amount: int, from_lot: int | None) -> None:
-    """Take `amount` points out of a wallet's lots, the given lot or the oldest first."""
-    lots = PointLot.objects.filter(account=account, remaining__gt=0)
+    """Take `amount` points out of a wallet's lots, the given lot or the oldest first.
+    Lots are read a few at a time: a wallet may hold thousands, a debit touches few."""
+    lots = PointLot.objects.filter(account=account, remaining__gt=0).only("pk", "remaining")
     if from_lot is not None:
         lots = lots.filter(pk=from_lot)
-    for lot in lots.order_by("earned_at", "id"):
-        if amount == 0:
-            break
-        take = min(lot.remaining, amount)
-        PointLot.objects.filter(pk=lot.pk).update(remaining=F("remaining") - take)
-        amount -= take
-    if amount:
-        # The balance check passed, so the lots disagree with the balance: refuse rather
-        # than post something reconcile_ledger would flag.
-        raise InsufficientBalance()
+    lots = lots.order_by("earned_at", "id")
+    while amount > 0:
+        batch = list(lots[:LOT_BATCH])
+        if not batch:
+            # The balance check passed, so the lots disagree with the balance: refuse
+            # rather than post something reconcile_ledger would flag.
+            raise InsufficientBalance()
+        for lot in batch:
+            take = min(lot.remaining, amount)
+            PointLot.objects.filter(pk=lot.pk).update(remaining=F("remaining") - take)
+            amount -= take
+            if amount == 0:
+                break
 
 
 def ledger_post(
@@ -110,15 +117,16 @@ def ledger_post(
         accounts_by_id[account.pk] = account
     if len(entries) < 2 or any(by_currency.values()):
         raise UnbalancedTransaction()
+    tracked_ids = sorted(pk for pk, account in accounts_by_id.items() if account.tracks_balance)
     try:
         with transaction.atomic():
+            # Only tracked accounts (wallets) are locked, checked and updated; see Account.
             locked = {
-                a.pk: a
-                for a in Account.objects.select_for_update().filter(pk__in=sorted(totals)).order_by("pk")
+                a.pk: a for a in Account.objects.select_for_update().filter(pk__in=tracked_ids).order_by("pk")
             }
-            for account_id, delta in totals.items():
+            for account_id in tracked_ids:
                 account = locked[account_id]
-                if not account.allow_negative and account.balance_minor + delta < 0:
+                if not account.allow_negative and account.balance_minor + totals[account_id] < 0:
                     raise InsufficientBalance()
             tx = Transaction.objects.create(
                 idempotency_key=key,
@@ -137,7 +145,8 @@ def ledger_post(
                 ]
             )
             now = timezone.now()
-            for account_id, delta in totals.items():
+            for account_id in tracked_ids:
+                delta = totals[account_id]
                 if delta == 0:
                     continue
                 Account.objects.filter(pk=account_id).update(balance_minor=F("balance_minor") + delta)
