@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from fanrepublic.activity.api import router as events_router
+from fanrepublic.badges.api import router as badges_router
 from fanrepublic.core.errors import DomainError, RateLimited, ValidationFailed
 from fanrepublic.forum.api import router as forum_router
 from fanrepublic.members.api import router as members_router
@@ -29,6 +30,7 @@ api = NinjaAPI(
 )
 api.add_router("/", forum_router)
 api.add_router("/", members_router)
+api.add_router("/", badges_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/events", events_router)
 api.add_router("/points", points_router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/", include("fanrepublic.notifications.urls")),
     path("points/", include("fanrepublic.points.urls")),
     path("rewards/", include("fanrepublic.rewards.urls")),
+    path("badges/", include("fanrepublic.badges.urls")),
     path("staff/audit/", core_views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

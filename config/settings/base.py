@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "fanrepublic.forum",
     "fanrepublic.points",
     "fanrepublic.rewards",
+    "fanrepublic.badges",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,10 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-trust-levels": {
         "task": "fanrepublic.members.tasks.recompute_all_trust_levels",
         "schedule": 60 * 60 * 6,
+    },
+    "evaluate-badges": {
+        "task": "fanrepublic.badges.tasks.evaluate_all_badges",
+        "schedule": 60 * 60 * 24,
     },
     "expire-points": {
         "task": "fanrepublic.points.tasks.expire_points",

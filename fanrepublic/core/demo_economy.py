@@ -7,6 +7,8 @@ a demo database that was loaded before the store existed.
 from django.contrib.auth import get_user_model
 
 from fanrepublic.activity.models import Event
+from fanrepublic.badges.models import Badge
+from fanrepublic.badges.services import badges_evaluate
 from fanrepublic.points.models import EarningRule
 from fanrepublic.points.rules import rules_apply_event, rules_changed
 from fanrepublic.points.services import points_adjust
@@ -107,6 +109,81 @@ REWARDS = [
 ]
 
 
+BADGES = [
+    # slug, name, name_zh, description, description_zh, icon, tier, criteria
+    (
+        "orange-knight",
+        "Orange Knight",
+        "橙色骑士",
+        "Three suggestions accepted and a trusted member.",
+        "三条建议被采纳，且是受信任的成员。",
+        "骑",
+        "gold",
+        {"suggestions_accepted": 3, "trust_level": 2},
+    ),
+    (
+        "geek-elder",
+        "Geek Elder",
+        "极客元老",
+        "A member for five years with 50 accepted suggestions.",
+        "入站五年且有 50 条建议被采纳。",
+        "老",
+        "legend",
+        {"member_days": 1825, "suggestions_accepted": 50},
+    ),
+    (
+        "first-idea",
+        "First idea shipped",
+        "首个创意被采纳",
+        "A suggestion of yours was accepted.",
+        "你的一条建议被采纳了。",
+        "创",
+        "bronze",
+        {"suggestions_accepted": 1},
+    ),
+    (
+        "bug-hunter",
+        "Bug hunter",
+        "捉虫达人",
+        "Five bug reports judged valid.",
+        "五个 Bug 反馈被判定有效。",
+        "虫",
+        "silver",
+        {"events": {"bounty.report.valid": 5}},
+    ),
+    (
+        "well-liked",
+        "Well liked",
+        "人气之星",
+        "Fifty likes from other members.",
+        "获得其他成员 50 个赞。",
+        "赞",
+        "silver",
+        {"likes_received": 50},
+    ),
+    (
+        "regular",
+        "Regular",
+        "资深米粉",
+        "Reached trust level 3.",
+        "信任等级达到 3 级。",
+        "资",
+        "silver",
+        {"trust_level": 3},
+    ),
+    (
+        "meetup-host",
+        "Meetup host",
+        "线下活动组织者",
+        "Organised a community meetup (granted by the team).",
+        "组织过社区线下活动（由官方授予）。",
+        "聚",
+        "gold",
+        {},
+    ),
+]
+
+
 def seed_economy(out) -> None:
     User = get_user_model()
     for name, name_zh, verb, props, points, daily, monthly in RULES:
@@ -165,6 +242,22 @@ def seed_economy(out) -> None:
                     "address": "北京市海淀区清河中街 68 号",
                 },
             )
+    for position, (slug, name, name_zh, desc, desc_zh, icon, tier, criteria) in enumerate(BADGES):
+        Badge.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "name_zh": name_zh,
+                "description": desc,
+                "description_zh": desc_zh,
+                "icon": icon,
+                "tier": tier,
+                "criteria": criteria,
+                "position": position,
+            },
+        )
+    granted = badges_evaluate()
+    out.write(f"  badges: {Badge.objects.count()} kinds, {granted} newly earned")
     out.write(
         f"  points economy: {EarningRule.objects.count()} earning rules, {Reward.objects.count()} rewards, "
         f"{awarded} awards from accepted suggestions"

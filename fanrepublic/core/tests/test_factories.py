@@ -16,6 +16,7 @@ FACTORY_MODULES = [
     "fanrepublic.notifications.tests.factories",
     "fanrepublic.points.tests.factories",
     "fanrepublic.rewards.tests.factories",
+    "fanrepublic.badges.tests.factories",
 ]
 
 

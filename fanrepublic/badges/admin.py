@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from fanrepublic.core.errors import ValidationFailed
+
+from .criteria import criteria_validate
+from .models import Badge, MemberBadge
+
+
+class BadgeForm(admin.ModelAdmin.form):
+    def clean_criteria(self):
+        criteria = self.cleaned_data.get("criteria") or {}
+        try:
+            criteria_validate(criteria)
+        except ValidationFailed as exc:
+            raise ValidationError(str(exc.message)) from None
+        return criteria
+
+
+@admin.register(Badge)
+class BadgeAdmin(admin.ModelAdmin):
+    form = BadgeForm
+    list_display = ("name", "name_zh", "tier", "criteria", "is_visible")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(MemberBadge)
+class MemberBadgeAdmin(admin.ModelAdmin):
+    list_display = ("badge", "member", "granted_at", "granted_by", "reason")
+    raw_id_fields = ("member", "granted_by")
+    list_filter = ("badge",)
+
+    def has_add_permission(self, request):
+        return False  # grants go through badges.services.badge_grant (audited), from the member page
