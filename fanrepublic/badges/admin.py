@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from fanrepublic.core.errors import ValidationFailed
 
 from .criteria import criteria_validate
-from .models import Badge, MemberBadge
+from .models import Badge, MemberBadge, Perk, PerkClaim, PerkTransfer
 
 
 class BadgeForm(admin.ModelAdmin.form):
@@ -32,3 +32,39 @@ class MemberBadgeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # grants go through badges.services.badge_grant (audited), from the member page
+
+
+@admin.register(Perk)
+class PerkAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "name_zh",
+        "happens_at",
+        "price_points",
+        "quantity",
+        "remaining",
+        "transferable",
+        "is_active",
+    )
+    filter_horizontal = ("required_badges",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(PerkClaim)
+class PerkClaimAdmin(admin.ModelAdmin):
+    list_display = ("perk", "holder", "claimed_by", "created_at")
+    readonly_fields = ("perk", "holder", "claimed_by", "debit", "created_at")
+
+    def has_add_permission(self, request):
+        return False  # places are claimed and handed on through badges.perks (audited)
+
+
+@admin.register(PerkTransfer)
+class PerkTransferAdmin(admin.ModelAdmin):
+    list_display = ("claim", "from_member", "to_member", "note", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

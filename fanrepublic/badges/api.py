@@ -1,11 +1,14 @@
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
-from fanrepublic.core.api import PUBLIC
+from fanrepublic.core.api import MEMBER, PUBLIC, Id, require_scope
+from fanrepublic.core.errors import NotFound
 from fanrepublic.members.selectors import member_get_public
 
+from . import perks as perk_service
 from . import selectors
+from .models import PerkClaim
 
 router = Router(tags=["badges"])
 
@@ -36,3 +39,51 @@ def gallery(request):
 @router.get("/members/{username}/badges", response=list[HeldOut], auth=PUBLIC)
 def member_badges(request, username: str):
     return list(selectors.badges_of(member=member_get_public(username=username)))
+
+
+class PerkOut(Schema):
+    slug: str
+    name: str
+    name_zh: str
+    happens_at: datetime
+    price_points: int
+    remaining: int
+    transferable: bool
+    required_badges: list[str]
+
+    @staticmethod
+    def resolve_required_badges(obj):
+        return [b.slug for b in obj.required_badges.all()]
+
+
+class PlaceOut(Schema):
+    id: int
+    perk: str = Field(..., alias="perk.slug")
+    holder: str = Field(..., alias="holder.username")
+
+
+class TransferIn(Schema):
+    to: str = Field(..., max_length=150)
+    note: str = Field("", max_length=300)
+
+
+@router.get("/perks", response=list[PerkOut], auth=PUBLIC)
+def perks(request):
+    return list(selectors.perks_open())
+
+
+@router.post("/perks/{slug}/claim", response={201: PlaceOut}, auth=MEMBER)
+def claim(request, slug: str):
+    user = require_scope(request)
+    return Status(201, perk_service.perk_claim(member=user, perk=selectors.perk_get(slug=slug)))
+
+
+@router.post("/perks/places/{place_id}/transfer", response=PlaceOut, auth=MEMBER)
+def transfer(request, place_id: Id, payload: TransferIn):
+    user = require_scope(request)
+    place = PerkClaim.objects.select_related("perk").filter(pk=place_id, holder=user).first()
+    if place is None:
+        raise NotFound()
+    return perk_service.perk_transfer(
+        holder=user, claim=place, to_member=member_get_public(username=payload.to), note=payload.note
+    )

@@ -64,3 +64,80 @@ class MemberBadge(models.Model):
 
     def __str__(self):
         return f"{self.badge_id} → {self.member_id}"
+
+
+class Perk(BilingualMixin, models.Model):
+    """A limited experience (a VIP seat at a launch, lunch with the founder, a test
+    drive) that needs badges and/or costs points. Bound to the member who claims it
+    unless an operator allows transfer for this perk."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name (English)"), max_length=120)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120, blank=True)
+    description = models.TextField(_("description (English)"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    required_badges = models.ManyToManyField(Badge, verbose_name=_("badges required"), blank=True)
+    price_points = models.PositiveIntegerField(_("price in points"), default=0)
+    quantity = models.PositiveIntegerField(_("places"))
+    remaining = models.PositiveIntegerField(_("places left"))
+    happens_at = models.DateTimeField(_("date"))
+    transferable = models.BooleanField(
+        _("transferable"), default=False, help_text=_("Allow holders to hand their place to another member.")
+    )
+    is_active = models.BooleanField(_("open"), default=True)
+
+    class Meta:
+        verbose_name = _("perk")
+        verbose_name_plural = _("perks")
+        ordering = ["happens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(remaining__lte=models.F("quantity")), name="perk_remaining_le_qty"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.localized("name")
+
+    @property
+    def display_description(self):
+        return self.localized("description")
+
+
+class PerkClaim(models.Model):
+    perk = models.ForeignKey(Perk, on_delete=models.PROTECT, related_name="claims")
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="perk_claims")
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    debit = models.OneToOneField(
+        "points.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("perk place")
+        verbose_name_plural = _("perk places")
+        constraints = [models.UniqueConstraint(fields=["perk", "holder"], name="one_place_per_member")]
+
+    def __str__(self):
+        return f"{self.perk_id} held by {self.holder_id}"
+
+
+class PerkTransfer(models.Model):
+    """Every hand-over of a place: who, to whom, when, why. Nothing silent."""
+
+    claim = models.ForeignKey(PerkClaim, on_delete=models.PROTECT, related_name="transfers")
+    from_member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    to_member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("perk transfer")
+        verbose_name_plural = _("perk transfers")
+
+    def __str__(self):
+        return f"{self.claim_id}: {self.from_member_id} → {self.to_member_id}"

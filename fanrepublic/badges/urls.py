@@ -7,4 +7,8 @@ app_name = "badges"
 urlpatterns = [
     path("", views.gallery, name="gallery"),
     path("grant/<str:username>/", views.grant, name="grant"),
+    path("perks/", views.perks, name="perks"),
+    path("perks/mine/", views.my_perks, name="my_perks"),
+    path("perks/places/<int:pk>/transfer/", views.perk_transfer, name="perk_transfer"),
+    path("perks/<slug:slug>/claim/", views.perk_claim, name="perk_claim"),
 ]

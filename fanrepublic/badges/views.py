@@ -8,8 +8,10 @@ from fanrepublic.core.errors import DomainError, NotFound
 from fanrepublic.members.permissions import can_moderate
 from fanrepublic.members.selectors import member_get_public
 
+from . import perks as perk_service
 from . import selectors, services
 from .forms import GrantForm
+from .models import PerkClaim
 
 
 def gallery(request):
@@ -33,3 +35,53 @@ def grant(request, username):
     else:
         messages.error(request, _("Choose a badge and give a reason."))
     return redirect("members:profile", username=member.username)
+
+
+def perks(request):
+    mine = set()
+    if request.user.is_authenticated:
+        mine = set(PerkClaim.objects.filter(holder=request.user).values_list("perk_id", flat=True))
+    return render(request, "badges/perks.html", {"perks": selectors.perks_open(), "mine": mine})
+
+
+@login_required
+@require_POST
+def perk_claim(request, slug):
+    perk = selectors.perk_get(slug=slug)
+    try:
+        perk_service.perk_claim(member=request.user, perk=perk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your place is booked."))
+    return redirect("badges:my_perks")
+
+
+@login_required
+def my_perks(request):
+    claims = (
+        PerkClaim.objects.filter(holder=request.user).select_related("perk").prefetch_related("transfers")
+    )
+    return render(request, "badges/my_perks.html", {"claims": claims})
+
+
+@login_required
+@require_POST
+def perk_transfer(request, pk):
+    claim = PerkClaim.objects.select_related("perk").filter(pk=pk, holder=request.user).first()
+    if claim is None:
+        raise NotFound()
+    try:
+        to_member = member_get_public(username=request.POST.get("to", "").strip())
+    except NotFound:
+        messages.error(request, _("There is no member with that name."))
+        return redirect("badges:my_perks")
+    try:
+        perk_service.perk_transfer(
+            holder=request.user, claim=claim, to_member=to_member, note=request.POST.get("note", "").strip()
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The place now belongs to %(name)s.") % {"name": to_member.public_name})
+    return redirect("badges:my_perks")

@@ -4,10 +4,13 @@ Idempotent on its own (get_or_create and ledger idempotency keys), so it also fi
 a demo database that was loaded before the store existed.
 """
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from fanrepublic.activity.models import Event
-from fanrepublic.badges.models import Badge
+from fanrepublic.badges.models import Badge, Perk
 from fanrepublic.badges.services import badges_evaluate
 from fanrepublic.points.models import EarningRule
 from fanrepublic.points.rules import rules_apply_event, rules_changed
@@ -184,6 +187,44 @@ BADGES = [
 ]
 
 
+PERKS = [
+    # slug, name, name_zh, description, description_zh, points, places, transferable, badges needed
+    (
+        "launch-vip-seat",
+        "VIP seat at the Orange 16 launch",
+        "橙子 16 发布会 VIP 席位",
+        "A front-row seat at the launch event.",
+        "发布会前排席位。",
+        0,
+        20,
+        False,
+        ["orange-knight"],
+    ),
+    (
+        "founder-lunch",
+        "Lunch with the founder",
+        "与雷总共进午餐",
+        "Lunch and a chat about what to build next.",
+        "一起吃饭，聊聊下一步做什么。",
+        5000,
+        6,
+        False,
+        ["geek-elder"],
+    ),
+    (
+        "su7-test-drive",
+        "SU7 test-drive right",
+        "SU7 试驾权",
+        "A 2-hour test drive; may be handed to a friend.",
+        "两小时试驾，可转让给朋友。",
+        2000,
+        30,
+        True,
+        ["first-idea"],
+    ),
+]
+
+
 def seed_economy(out) -> None:
     User = get_user_model()
     for name, name_zh, verb, props, points, daily, monthly in RULES:
@@ -257,6 +298,24 @@ def seed_economy(out) -> None:
             },
         )
     granted = badges_evaluate()
+    soon = timezone.now() + timedelta(days=21)
+    for slug, name, name_zh, desc, desc_zh, price, qty, transferable, needs in PERKS:
+        perk, created = Perk.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "name_zh": name_zh,
+                "description": desc,
+                "description_zh": desc_zh,
+                "price_points": price,
+                "quantity": qty,
+                "remaining": qty,
+                "happens_at": soon,
+                "transferable": transferable,
+            },
+        )
+        if created and needs:
+            perk.required_badges.set(Badge.objects.filter(slug__in=needs))
     out.write(f"  badges: {Badge.objects.count()} kinds, {granted} newly earned")
     out.write(
         f"  points economy: {EarningRule.objects.count()} earning rules, {Reward.objects.count()} rewards, "
