@@ -3,12 +3,14 @@ from datetime import datetime
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from fanrepublic.core.api import MEMBER, Pages, require_member, require_scope
+from fanrepublic.core.api import MEMBER, Id, Pages, require_member, require_scope
 from fanrepublic.core.errors import NotFound
 from fanrepublic.members.permissions import can_moderate
 from fanrepublic.members.selectors import member_get_public
 
 from . import selectors, services
+from .models import EarningRule
+from .rules import rule_save
 
 router = Router(tags=["points"])
 
@@ -19,6 +21,7 @@ class WalletOut(Schema):
     expiring_soon_date: datetime | None
     earned_total: int
     spent_total: int
+    pending: int
 
 
 class HistoryItem(Schema):
@@ -69,3 +72,60 @@ def adjust(request, payload: AdjustmentIn):
         key=f"api:{actor.pk}:{payload.idempotency_key}",
     )
     return Status(201, {"transaction_id": tx.pk, "balance": services.wallet_for(member).balance_minor})
+
+
+class RuleOut(Schema):
+    id: int
+    name: str
+    name_zh: str
+    verb: str
+    match_properties: dict
+    points: int
+    daily_cap: int | None
+    monthly_cap: int | None
+    is_active: bool
+
+
+class RuleIn(Schema):
+    name: str = Field(..., max_length=120)
+    name_zh: str = Field("", max_length=120)
+    verb: str = Field(..., max_length=100)
+    match_properties: dict = Field(default_factory=dict)
+    points: int = Field(..., ge=1, le=1_000_000)
+    daily_cap: int | None = Field(None, ge=1, le=100_000)
+    monthly_cap: int | None = Field(None, ge=1, le=1_000_000)
+    is_active: bool = True
+
+
+class RulePatch(Schema):
+    points: int | None = Field(None, ge=1, le=1_000_000)
+    daily_cap: int | None = Field(None, ge=1, le=100_000)
+    monthly_cap: int | None = Field(None, ge=1, le=1_000_000)
+    is_active: bool | None = None
+
+
+def _staff(request):
+    user = require_scope(request)
+    if not can_moderate(user):
+        raise NotFound()
+    return user
+
+
+@router.get("/rules", response=list[RuleOut], auth=MEMBER)
+def list_rules(request):
+    _staff(request)
+    return list(EarningRule.objects.order_by("verb", "-points"))
+
+
+@router.post("/rules", response={201: RuleOut}, auth=MEMBER)
+def create_rule(request, payload: RuleIn):
+    return Status(201, rule_save(actor=_staff(request), rule=None, data=payload.dict()))
+
+
+@router.patch("/rules/{rule_id}", response=RuleOut, auth=MEMBER)
+def change_rule(request, rule_id: Id, payload: RulePatch):
+    actor = _staff(request)
+    rule = EarningRule.objects.filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound()
+    return rule_save(actor=actor, rule=rule, data=payload.dict(exclude_unset=True))

@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fanrepublic.activity.services import VERB_RE
-from fanrepublic.core.errors import ValidationFailed
+from fanrepublic.core.errors import Forbidden, ValidationFailed
+from fanrepublic.core.services import audit_record
+from fanrepublic.members.enums import StaffRole
 
 from .enums import AccountKind
 from .models import Account, EarningRule, Transaction
@@ -128,3 +130,37 @@ def rules_apply_event(*, event) -> list[Transaction]:
             if tx is not None:
                 awarded.append(tx)
     return awarded
+
+
+def rule_save(*, actor, rule: EarningRule | None, data: dict) -> EarningRule:
+    """Create or change a rule (operators and founders); validated and audited."""
+    if not actor.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER):
+        raise Forbidden()
+    fields = (
+        "name",
+        "name_zh",
+        "verb",
+        "match_properties",
+        "points",
+        "daily_cap",
+        "monthly_cap",
+        "is_active",
+    )
+    rule = rule or EarningRule()
+    before = {f: getattr(rule, f) for f in fields} if rule.pk else {}
+    for field in fields:
+        if field in data:
+            setattr(rule, field, data[field])
+    if not (rule.name or "").strip():
+        raise ValidationFailed(_("Name the rule."), field="name")
+    rule_validate(rule)
+    with transaction.atomic():
+        rule.save()
+        audit_record(
+            actor=actor,
+            action="points.rule.saved",
+            target=rule,
+            data={"before": before, "after": {f: getattr(rule, f) for f in fields}},
+        )
+    transaction.on_commit(rules_changed)
+    return rule

@@ -19,6 +19,7 @@ class WalletSummary:
     expiring_soon_date: object
     earned_total: int
     spent_total: int
+    pending: int = 0  # spent on orders still open: back in the wallet if they are cancelled
 
 
 def account_balance(account: Account) -> int:
@@ -33,6 +34,8 @@ def wallet_account(*, member, currency: str = Currency.POINTS) -> Account | None
 
 
 def wallet_summary(*, member) -> WalletSummary:
+    from fanrepublic.rewards.selectors import open_order_points
+
     account = wallet_account(member=member)
     if account is None:
         return WalletSummary(0, 0, None, 0, 0)
@@ -50,6 +53,7 @@ def wallet_summary(*, member) -> WalletSummary:
         expiring_soon_date=expiring["first"],
         earned_total=flows["earned"] or 0,
         spent_total=-(flows["spent"] or 0),
+        pending=open_order_points(member=member),
     )
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.wallet, name="wallet"),
     path("history.csv", views.wallet_csv, name="wallet_csv"),
     path("members/<str:username>/", views.member_wallet, name="member_wallet"),
+    path("staff/rules/", views.rules, name="rules"),
 ]

@@ -15,7 +15,9 @@ from fanrepublic.members.selectors import member_get_public
 
 from . import selectors, services
 from .errors import InsufficientBalance
-from .forms import AdjustmentForm
+from .forms import AdjustmentForm, RuleForm
+from .models import EarningRule
+from .rules import rule_save
 
 HISTORY_PAGE = 30
 
@@ -91,3 +93,37 @@ def member_wallet(request, username):
     context = _wallet_context(request, member)
     context["form"] = form
     return render(request, "points/member_wallet.html", context, status=status)
+
+
+@login_required
+def rules(request):
+    """Operators see every earning rule, switch rules off and on, and add new ones."""
+    if not can_moderate(request.user):
+        raise NotFound()
+    form = RuleForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if "toggle" in request.POST:
+            rule = EarningRule.objects.filter(pk=request.POST.get("toggle")).first()
+            if rule is None:
+                raise NotFound()
+            rule_save(actor=request.user, rule=rule, data={"is_active": not rule.is_active})
+            messages.success(request, _("Rule updated."))
+            return redirect("points:rules")
+        if form.is_valid():
+            try:
+                rule_save(actor=request.user, rule=None, data=form.cleaned_data)
+            except ValidationFailed as exc:
+                apply_errors(form, exc)
+                status = 422
+            else:
+                messages.success(request, _("Rule saved; it applies to new events within a minute."))
+                return redirect("points:rules")
+        else:
+            status = 422
+    return render(
+        request,
+        "points/rules.html",
+        {"rules": EarningRule.objects.order_by("verb", "-points"), "form": form},
+        status=status,
+    )

@@ -126,3 +126,72 @@ def test_admin_refuses_a_gameable_rule(client):
     )
     assert response.status_code == 200 and not EarningRule.objects.exists()
     assert "judged outcomes" in response.content.decode()
+
+
+class TestRulesStaff:
+    def test_operator_creates_and_switches_rules_on_the_page(self, client):
+        client.force_login(operator())
+        response = client.post(
+            reverse("points:rules"),
+            {
+                "name": "Test report approved",
+                "verb": "betas.report.approved",
+                "points": 200,
+                "daily_cap": 5,
+                "match_properties": "{}",
+            },
+        )
+        assert response.status_code == 302
+        rule = EarningRule.objects.get()
+        client.post(reverse("points:rules"), {"toggle": rule.pk})
+        rule.refresh_from_db()
+        assert not rule.is_active
+        from fanrepublic.core.models import AuditEntry
+
+        assert AuditEntry.objects.filter(action="points.rule.saved").count() == 2
+
+    def test_gameable_rule_is_refused_on_the_page(self, client):
+        client.force_login(operator())
+        response = client.post(
+            reverse("points:rules"),
+            {"name": "Spam", "verb": "forum.reply.created", "points": 100, "match_properties": "{}"},
+        )
+        assert response.status_code == 422 and not EarningRule.objects.exists()
+
+    @pytest.mark.parametrize("make", [MemberFactory, engineer])
+    def test_others_get_404(self, client, make):
+        client.force_login(make())
+        assert client.get(reverse("points:rules")).status_code == 404
+
+    def test_rules_api(self, client):
+        from fanrepublic.members.services import api_token_create
+
+        _t, secret = api_token_create(owner=operator(), name="t", scopes=["read", "write"])
+        h = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+        created = client.post(
+            "/api/v1/points/rules",
+            {"name": "Valid bug", "verb": "bounty.report.valid", "points": 500},
+            content_type="application/json",
+            **h,
+        )
+        assert created.status_code == 201
+        rule_id = created.json()["id"]
+        assert (
+            client.patch(
+                f"/api/v1/points/rules/{rule_id}", {"is_active": False}, content_type="application/json", **h
+            ).json()["is_active"]
+            is False
+        )
+        assert len(client.get("/api/v1/points/rules", **h).json()) == 1
+        bad = client.post(
+            "/api/v1/points/rules",
+            {"name": "x", "verb": "forum.topic.read", "points": 99},
+            content_type="application/json",
+            **h,
+        )
+        assert bad.status_code == 422 and "points" in bad.json()["error"]["fields"]
+        _t2, member_secret = api_token_create(owner=MemberFactory(), name="t", scopes=["read", "write"])
+        assert (
+            client.get("/api/v1/points/rules", HTTP_AUTHORIZATION=f"Bearer {member_secret}").status_code
+            == 404
+        )

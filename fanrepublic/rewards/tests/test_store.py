@@ -263,3 +263,13 @@ class TestApi:
             ).json()["status"]
             == "refused"
         )
+
+
+def test_open_orders_show_as_pending_in_the_wallet():
+    from fanrepublic.points.selectors import wallet_summary
+
+    fan = rich_member()
+    order = services.reward_redeem(member=fan, reward=RewardFactory(price_points=300), key="k")
+    assert wallet_summary(member=fan).pending == 300
+    services.order_cancel(member=fan, order=order)
+    assert wallet_summary(member=fan).pending == 0
