@@ -1,3 +1,4 @@
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -126,8 +127,6 @@ def _validate_item(index: int, item, actor_ids: set[int], default_channel: str):
     if not isinstance(props, dict):
         errors["properties"] = [_("Properties must be a JSON object.")]
     else:
-        import json
-
         if len(json.dumps(props, ensure_ascii=False).encode()) > MAX_PROPERTIES_BYTES:
             errors["properties"] = [_("Properties are larger than 16 KB.")]
     for name, limit in (("object_type", 60), ("object_id", 64)):

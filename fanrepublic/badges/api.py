@@ -4,11 +4,12 @@ from ninja import Field, Router, Schema, Status
 
 from fanrepublic.core.api import MEMBER, PUBLIC, Id, require_scope
 from fanrepublic.core.errors import NotFound
+from fanrepublic.members.permissions import can_moderate
 from fanrepublic.members.selectors import member_get_public
 
 from . import perks as perk_service
-from . import selectors
-from .models import PerkClaim
+from . import selectors, services
+from .models import Badge, PerkClaim
 
 router = Router(tags=["badges"])
 
@@ -87,3 +88,43 @@ def transfer(request, place_id: Id, payload: TransferIn):
     return perk_service.perk_transfer(
         holder=user, claim=place, to_member=member_get_public(username=payload.to), note=payload.note
     )
+
+
+class GrantIn(Schema):
+    member: str = Field(..., max_length=150)
+    badge: str = Field(..., max_length=50)
+    reason: str = Field(..., max_length=300)
+
+
+class GrantOut(Schema):
+    member: str = Field(..., alias="member.username")
+    badge: str = Field(..., alias="badge.slug")
+    granted_at: datetime
+    reason: str
+
+
+class HolderOut(Schema):
+    place: int = Field(..., alias="id")
+    holder: str = Field(..., alias="holder.username")
+    claimed_by: str = Field(..., alias="claimed_by.username")
+    created_at: datetime
+
+
+@router.post("/badges/grants", response={201: GrantOut}, auth=MEMBER)
+def grant(request, payload: GrantIn):
+    """Operators and founders grant a badge with a reason; audited."""
+    actor = require_scope(request)
+    badge = Badge.objects.filter(slug=payload.badge).first()
+    if badge is None or not can_moderate(actor):
+        raise NotFound()
+    member = member_get_public(username=payload.member)
+    return Status(201, services.badge_grant(actor=actor, member=member, badge=badge, reason=payload.reason))
+
+
+@router.get("/perks/{slug}/holders", response=list[HolderOut], auth=MEMBER)
+def holders(request, slug: str):
+    """Staff: who holds the places of a perk (for the guest list at the door)."""
+    if not can_moderate(require_scope(request)):
+        raise NotFound()
+    perk = selectors.perk_get(slug=slug)
+    return list(perk.claims.select_related("holder", "claimed_by").order_by("created_at"))

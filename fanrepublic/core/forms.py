@@ -14,7 +14,7 @@ class MultipleImageInput(forms.ClearableFileInput):
 
 
 class MultipleImageField(forms.FileField):
-    """Several images in one input; each is checked by the service (forum.attachments)."""
+    """Several images in one input; each is checked by the service (core.images)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(

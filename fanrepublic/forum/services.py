@@ -13,13 +13,13 @@ from fanrepublic.activity.enums import Channel
 from fanrepublic.activity.services import record_event
 from fanrepublic.core import ratelimit
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from fanrepublic.core.images import check_images
 from fanrepublic.core.markdown import extract_mentions, render_markdown
 from fanrepublic.core.search import search_document
 from fanrepublic.core.services import audit_record
 from fanrepublic.members.permissions import can_answer_feedback, can_moderate
 
 from . import permissions as perms
-from .attachments import check_images
 from .enums import (
     ACCEPTED_STATUSES,
     ANSWERABLE_KINDS,

@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from fanrepublic.core.errors import ValidationFailed
+from fanrepublic.core.images import check_image
 from fanrepublic.products.selectors import product_lines_active
 
 from .enums import StaffRole, TokenScope
@@ -24,9 +26,6 @@ class ProfileForm(forms.ModelForm):
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")
         if avatar and hasattr(avatar, "content_type"):
-            from fanrepublic.core.errors import ValidationFailed
-            from fanrepublic.forum.attachments import check_image
-
             try:
                 check_image(avatar)
             except ValidationFailed as exc:

@@ -118,3 +118,36 @@ def test_grant_from_the_profile_page(client):
         reverse("badges:grant", args=[member.username]), {"badge": badge.pk, "reason": "Great bug reports"}
     )
     assert member.badges.get().reason == "Great bug reports"
+
+
+def test_staff_badge_grant_api(client):
+    from fanrepublic.members.services import api_token_create
+
+    badge = BadgeFactory(slug="meetup-host")
+    member = MemberFactory()
+    _t, op_secret = api_token_create(owner=operator(), name="t", scopes=["read", "write"])
+    _t, fan_secret = api_token_create(owner=MemberFactory(), name="t", scopes=["read", "write"])
+    payload = {"member": member.username, "badge": badge.slug, "reason": "Hosted the Shenzhen meetup"}
+    assert (
+        client.post(
+            "/api/v1/badges/grants",
+            payload,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {fan_secret}",
+        ).status_code
+        == 404
+    )
+    response = client.post(
+        "/api/v1/badges/grants",
+        payload,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {op_secret}",
+    )
+    assert response.status_code == 201 and response.json()["badge"] == "meetup-host"
+    again = client.post(
+        "/api/v1/badges/grants",
+        payload,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {op_secret}",
+    )
+    assert again.status_code == 409

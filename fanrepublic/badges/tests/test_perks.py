@@ -114,3 +114,18 @@ def test_the_last_places_go_to_exactly_that_many_members():
     perk.refresh_from_db()
     assert len(results) == 2 and perk.remaining == 0 and perk.claims.count() == 2
     assert all(isinstance(e, PerkUnavailable) for e in errors)
+
+
+def test_perk_holders_for_staff_only(client):
+    from fanrepublic.members.tests.factories import operator
+
+    perk = PerkFactory(slug="launch-seat")
+    perk_claim(member=(member := MemberFactory()), perk=perk)
+    _t, op_secret = api_token_create(owner=operator(), name="t", scopes=["read", "write"])
+    _t, fan_secret = api_token_create(owner=MemberFactory(), name="t", scopes=["read", "write"])
+    assert (
+        client.get("/api/v1/perks/launch-seat/holders", HTTP_AUTHORIZATION=f"Bearer {fan_secret}").status_code
+        == 404
+    )
+    rows = client.get("/api/v1/perks/launch-seat/holders", HTTP_AUTHORIZATION=f"Bearer {op_secret}").json()
+    assert [r["holder"] for r in rows] == [member.username]

@@ -140,7 +140,7 @@ class TestTopicCreate:
             new_topic(images=images)
 
     def test_oversized_image_is_refused(self, monkeypatch):
-        monkeypatch.setattr("fanrepublic.forum.attachments.MAX_BYTES", 10)
+        monkeypatch.setattr("fanrepublic.core.images.MAX_BYTES", 10)
         with pytest.raises(ValidationFailed):
             new_topic(images=[SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")])
 

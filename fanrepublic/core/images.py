@@ -1,5 +1,6 @@
-"""Image upload checks: the bytes must be an image Pillow can read, in an allowed
-format, within size and pixel limits (so a decompression bomb is refused)."""
+"""Image upload checks for forum attachments and avatars: the bytes must be an image
+Pillow can read, in an allowed format, within size and pixel limits (so a decompression
+bomb is refused)."""
 
 import uuid
 
@@ -7,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from fanrepublic.core.errors import ValidationFailed
+from .errors import ValidationFailed
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
