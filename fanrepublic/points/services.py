@@ -1,10 +1,10 @@
 """The double-entry ledger. Every change of a balance goes through `ledger_post`:
 
 - the postings of a transaction sum to zero in every currency;
-- the accounts are locked in primary-key order (PostgreSQL row locks; SQLite takes the
-  write lock at BEGIN IMMEDIATE), balances are checked and changed in the same database
-  transaction as the postings, so no balance that may not go negative ever does — and a
-  database check constraint refuses it even if this code were wrong;
+- wallets are changed by conditional UPDATEs in primary-key order (the row lock and the
+  balance check in one statement; SQLite takes the write lock at BEGIN IMMEDIATE), in
+  the same database transaction as the postings, so no balance that may not go negative
+  ever does — and a database check constraint refuses it even if this code were wrong;
 - an idempotency key stores a transaction once; posting the same key again returns the
   first result, also when two posts of one key race;
 - points in member wallets are kept in lots (oldest spent first) so expiry is exact.
@@ -120,13 +120,16 @@ def ledger_post(
     tracked_ids = sorted(pk for pk, account in accounts_by_id.items() if account.tracks_balance)
     try:
         with transaction.atomic():
-            # Only tracked accounts (wallets) are locked, checked and updated; see Account.
-            locked = {
-                a.pk: a for a in Account.objects.select_for_update().filter(pk__in=tracked_ids).order_by("pk")
-            }
+            # Only tracked accounts (wallets) are locked, checked and changed; see Account.
+            # One conditional UPDATE per account, in primary-key order: it takes the row
+            # lock, and its WHERE refuses a balance that would go negative, so the check
+            # and the change cannot be separated by another writer.
             for account_id in tracked_ids:
-                account = locked[account_id]
-                if not account.allow_negative and account.balance_minor + totals[account_id] < 0:
+                delta = totals[account_id]
+                rows = Account.objects.filter(pk=account_id)
+                if delta < 0 and not accounts_by_id[account_id].allow_negative:
+                    rows = rows.filter(balance_minor__gte=-delta)
+                if not rows.update(balance_minor=F("balance_minor") + delta):
                     raise InsufficientBalance()
             tx = Transaction.objects.create(
                 idempotency_key=key,
@@ -147,29 +150,26 @@ def ledger_post(
             now = timezone.now()
             for account_id in tracked_ids:
                 delta = totals[account_id]
-                if delta == 0:
+                account = accounts_by_id[account_id]
+                if not _is_point_wallet(account) or delta == 0:
                     continue
-                Account.objects.filter(pk=account_id).update(balance_minor=F("balance_minor") + delta)
-                account = locked[account_id]
-                account.balance_minor += delta
-                if _is_point_wallet(account):
-                    if delta > 0:
-                        horizon = _expiry_horizon()
-                        expires = (
-                            (now + horizon if horizon else None)
-                            if lot_expires_at == "default"
-                            else lot_expires_at
-                        )
-                        PointLot.objects.create(
-                            account=account,
-                            earned_by=tx,
-                            amount=delta,
-                            remaining=delta,
-                            earned_at=now,
-                            expires_at=expires,
-                        )
-                    else:
-                        _consume_lots(account, -delta, from_lot)
+                if delta > 0:
+                    horizon = _expiry_horizon()
+                    expires = (
+                        (now + horizon if horizon else None)
+                        if lot_expires_at == "default"
+                        else lot_expires_at
+                    )
+                    PointLot.objects.create(
+                        account=account,
+                        earned_by=tx,
+                        amount=delta,
+                        remaining=delta,
+                        earned_at=now,
+                        expires_at=expires,
+                    )
+                else:
+                    _consume_lots(account, -delta, from_lot)
     except IntegrityError:
         existing = Transaction.objects.filter(idempotency_key=key).first()
         if existing is not None:  # the same key won a race
