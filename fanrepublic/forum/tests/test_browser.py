@@ -6,7 +6,6 @@ import os
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -14,11 +13,11 @@ from playwright.sync_api import expect
 # happen in its own thread, but fixtures here touch the ORM too.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from fanrepublic.core.tests.browser import new_page, sign_in, verified_member  # noqa: E402
 from fanrepublic.forum.models import Topic  # noqa: E402
 from fanrepublic.forum.tests.factories import BoardFactory  # noqa: E402
-from fanrepublic.members.tests.factories import MemberFactory, engineer  # noqa: E402
+from fanrepublic.members.tests.factories import engineer  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TEXT = {
@@ -49,50 +48,6 @@ TEXT = {
         "sign_in_button": "登录",
     },
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def new_page(browser, lang):
-    context = browser.new_context(locale=TEXT[lang]["locale"], viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
-
-
-def verified_member(factory=MemberFactory, **kwargs):
-    user = factory(**kwargs)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def sign_in(page, base, user, lang):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", user.username)
-    page.fill("input[name=password]", "pass-word-123")
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state("networkidle")
-    assert page.locator("details.menu summary", has_text=user.public_name).count() == 1
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hans"])
