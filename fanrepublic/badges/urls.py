@@ -11,4 +11,5 @@ urlpatterns = [
     path("perks/mine/", views.my_perks, name="my_perks"),
     path("perks/places/<int:pk>/transfer/", views.perk_transfer, name="perk_transfer"),
     path("perks/<slug:slug>/claim/", views.perk_claim, name="perk_claim"),
+    path("perks/<slug:slug>/holders/", views.perk_holders, name="perk_holders"),
 ]

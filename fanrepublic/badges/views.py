@@ -41,7 +41,11 @@ def perks(request):
     mine = set()
     if request.user.is_authenticated:
         mine = set(PerkClaim.objects.filter(holder=request.user).values_list("perk_id", flat=True))
-    return render(request, "badges/perks.html", {"perks": selectors.perks_open(), "mine": mine})
+    return render(
+        request,
+        "badges/perks.html",
+        {"perks": selectors.perks_open(), "mine": mine, "can_moderate": can_moderate(request.user)},
+    )
 
 
 @login_required
@@ -85,3 +89,17 @@ def perk_transfer(request, pk):
     else:
         messages.success(request, _("The place now belongs to %(name)s.") % {"name": to_member.public_name})
     return redirect("badges:my_perks")
+
+
+@login_required
+def perk_holders(request, slug):
+    """Staff: the guest list of a perk, with every hand-over."""
+    if not can_moderate(request.user):
+        raise NotFound()
+    perk = selectors.perk_get(slug=slug)
+    claims = (
+        perk.claims.select_related("holder", "claimed_by")
+        .prefetch_related("transfers__from_member", "transfers__to_member")
+        .order_by("created_at")
+    )
+    return render(request, "badges/perk_holders.html", {"perk": perk, "claims": claims})

@@ -129,3 +129,17 @@ def test_perk_holders_for_staff_only(client):
     )
     rows = client.get("/api/v1/perks/launch-seat/holders", HTTP_AUTHORIZATION=f"Bearer {op_secret}").json()
     assert [r["holder"] for r in rows] == [member.username]
+
+
+def test_guest_list_page_for_staff_only(client):
+    from fanrepublic.members.tests.factories import operator
+
+    perk = PerkFactory(slug="founder-lunch", transferable=True)
+    holder, friend = MemberFactory(), MemberFactory()
+    claim = perk_claim(member=holder, perk=perk)
+    perk_transfer(holder=holder, claim=claim, to_member=friend, note="sick")
+    client.force_login(MemberFactory())
+    assert client.get(reverse("badges:perk_holders", args=["founder-lunch"])).status_code == 404
+    client.force_login(operator())
+    html = client.get(reverse("badges:perk_holders", args=["founder-lunch"])).content.decode()
+    assert f"@{friend.username}" in html and f"{holder.username} → {friend.username}" in html
