@@ -20,13 +20,12 @@ import re
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from run_all import ENV, PORT, machine  # noqa: E402
+from run_all import ENV, PORT, machine, start_server  # noqa: E402
 
 PY = str(ROOT / ".venv" / "bin" / "python")
 
@@ -194,32 +193,8 @@ def main():
     tx_spread = service_rate("post", groups, args.seconds, run)
     tx_hot = service_rate("post", [[members[0]]] * args.clients, args.seconds, run + "h")
     redeem = service_rate("redeem", groups, args.seconds, run)
-    server = subprocess.Popen(
-        [
-            PY,
-            "-m",
-            "uvicorn",
-            "config.asgi:application",
-            "--workers",
-            "2",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(PORT),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        env=ENV,
-        cwd=ROOT,
-    )
+    server = start_server()
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
         api = wrk_redeem(info["token"], args.seconds)
     finally:
         server.terminate()

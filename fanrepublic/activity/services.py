@@ -88,7 +88,7 @@ class IngestResult:
     errors: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _validate_item(index: int, item, actor_ids: set[int], default_channel: str):
+def _validate_item(item, actor_ids: set[int], default_channel: str):
     errors: dict[str, list[str]] = {}
     if not isinstance(item, dict):
         return None, {"__all__": [_("Each event must be a JSON object.")]}
@@ -178,7 +178,7 @@ def events_ingest(*, items: list, source: str, default_channel: str = Channel.AP
     results: list[IngestResult] = []
     candidates: dict[str, tuple[int, Event]] = {}
     for index, item in enumerate(items):
-        event, errors = _validate_item(index, item, known_ids, default_channel)
+        event, errors = _validate_item(item, known_ids, default_channel)
         if errors:
             key = item.get("idempotency_key", "") if isinstance(item, dict) else ""
             results.append(IngestResult(index, "rejected", str(key)[:200], errors=errors))

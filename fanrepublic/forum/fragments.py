@@ -6,13 +6,14 @@ moderation links) is rendered on every view.
 
 The key holds everything that changes the fragment except the author's profile: the
 edit time, the hidden flag and the language. A renamed author shows up within
-FRAGMENT_SECONDS. Two tiers, as for the visitors' page cache (core.cache).
+FRAGMENT_SECONDS. Two tiers, like the visitors' page cache (core.cache).
 """
 
-from django.core.cache import cache, caches
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from fanrepublic.core.cache import two_tier_get_many, two_tier_set_many
 
 FRAGMENT_SECONDS = 600
 LOCAL_SECONDS = 30
@@ -29,21 +30,13 @@ def attach_static_html(replies) -> None:
         return
     language = get_language()
     keys = {reply.pk: _key(reply, language) for reply in replies}
-    local = caches["process"]
-    found = local.get_many(list(keys.values()))
-    missing = [k for k in keys.values() if k not in found]
-    if missing:
-        shared = cache.get_many(missing)
-        if shared:
-            local.set_many(shared, LOCAL_SECONDS)
-            found.update(shared)
+    found = two_tier_get_many(list(keys.values()), local_seconds=LOCAL_SECONDS)
     fresh = {}
     for reply in replies:
         key = keys[reply.pk]
         if key not in found:
             fresh[key] = found[key] = render_to_string("forum/partials/reply_static.html", {"r": reply})
     if fresh:
-        cache.set_many(fresh, FRAGMENT_SECONDS)
-        local.set_many(fresh, LOCAL_SECONDS)
+        two_tier_set_many(fresh, seconds=FRAGMENT_SECONDS, local_seconds=LOCAL_SECONDS)
     for reply in replies:
         reply.static_html = mark_safe(found[keys[reply.pk]])  # noqa: S308 - rendered by our template

@@ -77,17 +77,13 @@ def cancel(request, order_id: Id):
 
 @router.post("/orders/{order_id}/fulfil", response=OrderOut, auth=MEMBER)
 def fulfil(request, order_id: Id, payload: FulfilIn):
-    user = require_scope(request)
-    if not services.can_fulfil(user):
-        raise NotFound()
+    user = require_scope(request)  # the service answers 404 to anyone but store staff
     return services.order_fulfil(actor=user, order=selectors.order_get(pk=order_id), **payload.dict())
 
 
 @router.post("/orders/{order_id}/refuse", response=OrderOut, auth=MEMBER)
 def refuse(request, order_id: Id, payload: RefuseIn):
-    user = require_scope(request)
-    if not services.can_fulfil(user):
-        raise NotFound()
+    user = require_scope(request)  # the service answers 404 to anyone but store staff
     return services.order_refuse(actor=user, order=selectors.order_get(pk=order_id), reason=payload.reason)
 
 

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from fanrepublic.core.migration_sql import run_sql_per_vendor
+
 # On PostgreSQL the database itself refuses to change or delete an event; only the
 # actor/owner references may be cleared (when a member's account is erased).
 PG_FORWARD = """
@@ -38,25 +40,8 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS activity_event_no_update;",
 ]
 
-
-def forward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
-    elif vendor == "sqlite":
-        for sql in SQLITE_FORWARD:
-            schema_editor.execute(sql)
-
-
-def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_BACKWARD)
-    elif vendor == "sqlite":
-        for sql in SQLITE_BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("activity", "0002_initial")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [
+        run_sql_per_vendor(postgresql=([PG_FORWARD], [PG_BACKWARD]), sqlite=(SQLITE_FORWARD, SQLITE_BACKWARD))
+    ]

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from fanrepublic.core.migration_sql import run_sql_per_vendor
+
 # GIN indexes over the jieba-segmented documents (see core.search), in exactly the form
 # forum.search.SimpleTextSearch queries them. PostgreSQL only: SQLite scans.
 FORWARD = [
@@ -10,19 +12,6 @@ FORWARD = [
 ]
 BACKWARD = ["DROP INDEX IF EXISTS forum_topic_search", "DROP INDEX IF EXISTS forum_reply_search"]
 
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in FORWARD:
-            schema_editor.execute(sql)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("forum", "0002_initial")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [run_sql_per_vendor(postgresql=(FORWARD, BACKWARD), sqlite=([], []))]

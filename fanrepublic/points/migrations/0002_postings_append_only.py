@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from fanrepublic.core.migration_sql import run_sql_per_vendor
+
 # Postings and transactions are evidence: PostgreSQL refuses to change or delete them.
 # SQLite refuses updates (Django's test flush empties SQLite tables with DELETE).
 PG_FORWARD = """
@@ -29,25 +31,8 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS points_transaction_no_update;",
 ]
 
-
-def forward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
-    elif vendor == "sqlite":
-        for sql in SQLITE_FORWARD:
-            schema_editor.execute(sql)
-
-
-def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_BACKWARD)
-    elif vendor == "sqlite":
-        for sql in SQLITE_BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("points", "0001_initial")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [
+        run_sql_per_vendor(postgresql=([PG_FORWARD], [PG_BACKWARD]), sqlite=(SQLITE_FORWARD, SQLITE_BACKWARD))
+    ]
