@@ -64,7 +64,9 @@ def django_side(*args) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def prepare(args):
+def ensure_database():
+    """Create the benchmark database if this machine has none yet, migrate it and
+    collect the static files the production settings serve."""
     exists = subprocess.run(
         [
             "psql",
@@ -82,6 +84,10 @@ def prepare(args):
         sh(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DB}"], capture_output=True)
     sh([PY, "manage.py", "migrate", "--noinput", "-v0"])
     sh([PY, "manage.py", "collectstatic", "--noinput", "-v0"])
+
+
+def prepare(args):
+    ensure_database()
     sh([PY, "benchmarks/load_data.py", "--topics", str(args.topics), "--replies", str(args.replies)])
     return django_side("info")
 

@@ -22,7 +22,7 @@ from fanrepublic.members.enums import StaffRole
 
 from .enums import AccountKind
 from .models import Account, EarningRule, Transaction
-from .services import ledger_post, system_account, wallet_for
+from .services import ledger_post, system_ref, wallet_for
 
 RAW_ACTIVITY_VERBS = {
     "member.visited",
@@ -116,7 +116,7 @@ def rule_award(*, rule: EarningRule, event) -> Transaction | None:
             memo=rule.name,
             source_event_id=event.pk,
             obj=rule,
-            entries=[(system_account(AccountKind.ISSUANCE), -rule.points), (wallet, rule.points)],
+            entries=[(system_ref(AccountKind.ISSUANCE), -rule.points), (wallet, rule.points)],
         )
 
 

@@ -11,10 +11,11 @@
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,20 +33,61 @@ MAX_AMOUNT = 10**15
 MEMO_MAX = 500
 
 
-def system_account(kind: str, currency: str = Currency.POINTS) -> Account:
-    account, _created = Account.objects.get_or_create(
-        code=f"system:{kind}:{currency}",
-        defaults={"kind": kind, "currency": currency, "allow_negative": kind in NEGATIVE_ALLOWED},
+@dataclass(frozen=True)
+class AccountRef:
+    """An account named by its code. The common postings name their accounts this way,
+    so the statement that posts them finds the rows itself instead of the service
+    reading each account first; `resolve` creates the row the first time it is needed."""
+
+    code: str
+    kind: str
+    currency: str
+    owner_id: int | None = None
+
+    @property
+    def allow_negative(self) -> bool:
+        return self.kind in NEGATIVE_ALLOWED
+
+    @property
+    def tracks_balance(self) -> bool:
+        return self.kind == AccountKind.WALLET
+
+    def resolve(self) -> Account:
+        account, _created = Account.objects.get_or_create(
+            code=self.code,
+            defaults={
+                "kind": self.kind,
+                "currency": self.currency,
+                "owner_id": self.owner_id,
+                "allow_negative": self.allow_negative,
+            },
+        )
+        return account
+
+
+def system_ref(kind: str, currency: str = Currency.POINTS) -> AccountRef:
+    return AccountRef(code=f"system:{kind}:{currency}", kind=kind, currency=currency)
+
+
+def wallet_ref(member, currency: str = Currency.POINTS) -> AccountRef:
+    return AccountRef(
+        code=f"member:{member.pk}:wallet:{currency}",
+        kind=AccountKind.WALLET,
+        currency=currency,
+        owner_id=member.pk,
     )
-    return account
+
+
+def system_account(kind: str, currency: str = Currency.POINTS) -> Account:
+    return system_ref(kind, currency).resolve()
 
 
 def wallet_for(member, currency: str = Currency.POINTS) -> Account:
-    account, _created = Account.objects.get_or_create(
-        code=f"member:{member.pk}:wallet:{currency}",
-        defaults={"kind": AccountKind.WALLET, "currency": currency, "owner": member},
-    )
-    return account
+    return wallet_ref(member, currency).resolve()
+
+
+def _as_account(account: Account | AccountRef) -> Account:
+    return account.resolve() if isinstance(account, AccountRef) else account
 
 
 def _is_point_wallet(account: Account) -> bool:
@@ -81,12 +123,122 @@ def _consume_lots(account: Account, amount: int, from_lot: int | None) -> None:
                 break
 
 
+# The common transaction (award, spend, redemption, refund, adjustment) changes one
+# wallet against programme accounts. On PostgreSQL it is one statement: the transaction
+# row (ON CONFLICT on the idempotency key: a repeat or a lost race inserts nothing), the
+# wallet's conditional UPDATE (row lock and balance check, only if the row was inserted),
+# the postings and, for a credit, the new lot — each part runs only if the one before it
+# did. A debit's lots are read by a second statement: its snapshot is taken after the
+# wallet lock is held, so no concurrent spender can have moved them underneath.
+_ONE_WALLET_SQL = """
+WITH tx AS (
+    INSERT INTO points_transaction
+        (idempotency_key, kind, memo, actor_id, reverses_id, source_event_id,
+         object_type, object_id, created_at)
+    VALUES (%(idempotency_key)s, %(kind)s, %(memo)s, %(actor_id)s, %(reverses_id)s,
+            %(source_event_id)s, %(object_type)s, %(object_id)s, %(created_at)s)
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id
+), wallet AS (
+    UPDATE points_account SET balance_minor = balance_minor + %(delta)s
+    WHERE code = %(wallet)s AND EXISTS (SELECT 1 FROM tx)
+      AND (%(may_go_negative)s OR balance_minor + %(delta)s >= 0)
+    RETURNING id
+), postings AS (
+    INSERT INTO points_posting (transaction_id, account_id, currency, amount_minor, created_at)
+    SELECT tx.id, a.id, a.currency, p.amount, %(created_at)s::timestamptz
+    FROM tx, wallet,
+         unnest(%(codes)s::varchar[], %(amounts)s::bigint[]) AS p(code, amount)
+         JOIN points_account AS a ON a.code = p.code
+    RETURNING 1
+), lot AS (
+    INSERT INTO points_pointlot (account_id, earned_by_id, amount, remaining, earned_at, expires_at)
+    SELECT wallet.id, tx.id, %(delta)s, %(delta)s, %(created_at)s, %(expires)s::timestamptz
+    FROM tx, wallet WHERE %(new_lot)s
+)
+SELECT (SELECT id FROM tx), (SELECT id FROM wallet), (SELECT count(*) FROM postings),
+       (SELECT count(*) FROM points_account WHERE code = ANY(%(codes)s::varchar[]))
+"""
+
+# Oldest lots first, a few at a time (see LOT_BATCH); returns how much it took.
+_SPEND_LOTS_SQL = """
+WITH candidate AS (
+    SELECT id, remaining,
+           sum(remaining) OVER (ORDER BY earned_at, id ROWS UNBOUNDED PRECEDING) - remaining AS before
+    FROM (SELECT id, remaining, earned_at FROM points_pointlot
+          WHERE account_id = %(wallet)s AND remaining > 0
+          ORDER BY earned_at, id LIMIT %(batch)s) AS oldest
+), taken AS (
+    UPDATE points_pointlot AS l SET remaining = l.remaining - LEAST(c.remaining, %(need)s - c.before)
+    FROM candidate AS c
+    WHERE l.id = c.id AND c.before < %(need)s
+    RETURNING LEAST(c.remaining, %(need)s - c.before) AS amount
+)
+SELECT COALESCE(sum(amount), 0) FROM taken
+"""
+
+
+class _AccountsMissing(Exception):
+    """An account named by code has no row yet (a member's first award)."""
+
+
+def _post_one_wallet_pg(*, fields: dict, entries, lot_expires_at) -> Transaction:
+    wallet = next(account for account, _amount in entries if account.tracks_balance)
+    delta = sum(amount for account, amount in entries if account.code == wallet.code)
+    now = timezone.now()
+    fields = {**fields, "created_at": now}
+    point_wallet = _is_point_wallet(wallet)
+    expires = None
+    if point_wallet and delta > 0:
+        horizon = _expiry_horizon()
+        expires = (now + horizon if horizon else None) if lot_expires_at == "default" else lot_expires_at
+    params = {
+        **fields,
+        "delta": delta,
+        "wallet": wallet.code,
+        "may_go_negative": wallet.allow_negative,
+        "codes": [account.code for account, _amount in entries],
+        "amounts": [amount for _account, amount in entries],
+        "expires": expires,
+        "new_lot": point_wallet and delta > 0,
+    }
+    distinct_codes = len(set(params["codes"]))
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_ONE_WALLET_SQL, params)
+                tx_id, wallet_id, posted, found = cursor.fetchone()
+                if tx_id is None:  # stored before, or by a concurrent post of the same key
+                    return Transaction.objects.get(idempotency_key=fields["idempotency_key"])
+                if found < distinct_codes:
+                    raise _AccountsMissing()  # rolls back the transaction row
+                if wallet_id is None:
+                    raise InsufficientBalance()
+                if posted != len(entries):
+                    raise UnbalancedTransaction()
+                if point_wallet and delta < 0:
+                    cursor.execute(_SPEND_LOTS_SQL, {"wallet": wallet_id, "need": -delta, "batch": LOT_BATCH})
+                    taken = cursor.fetchone()[0]
+                    if taken < -delta:
+                        _consume_lots(Account(pk=wallet_id), -delta - taken, None)
+            break
+        except _AccountsMissing:
+            if attempt == 2:
+                raise
+            for account, _amount in entries:
+                _as_account(account)
+    tx = Transaction(pk=tx_id, **fields)
+    tx._state.adding = False
+    tx._state.db = connection.alias
+    return tx
+
+
 def ledger_post(
     *,
     key: str,
     kind: str,
     memo: str,
-    entries: list[tuple[Account, int]],
+    entries: list[tuple[Account | AccountRef, int]],
     actor=None,
     reverses: Transaction | None = None,
     source_event_id: int | None = None,
@@ -101,23 +253,40 @@ def ledger_post(
         raise ValidationFailed(
             _("Give a reason of at most %(n)d characters.") % {"n": MEMO_MAX}, field="reason"
         )
-    existing = Transaction.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    totals: dict[int, int] = defaultdict(int)
     by_currency: dict[str, int] = defaultdict(int)
-    accounts_by_id = {}
+    tracked_codes = set()
     for account, amount in entries:
         if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0 or abs(amount) > MAX_AMOUNT:
             raise ValidationFailed(
                 _("Amounts must be whole, non-zero numbers of minor units."), field="amount"
             )
-        totals[account.pk] += amount
         by_currency[account.currency] += amount
-        accounts_by_id[account.pk] = account
+        if account.tracks_balance:
+            tracked_codes.add(account.code)
     if len(entries) < 2 or any(by_currency.values()):
         raise UnbalancedTransaction()
+    fields = {
+        "idempotency_key": key,
+        "kind": kind,
+        "memo": memo,
+        "actor_id": actor.pk if actor is not None else None,
+        "reverses_id": reverses.pk if reverses is not None else None,
+        "source_event_id": source_event_id,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+    }
+    if connection.vendor == "postgresql" and len(tracked_codes) == 1 and from_lot is None:
+        return _post_one_wallet_pg(fields=fields, entries=entries, lot_expires_at=lot_expires_at)
+    entries = [(_as_account(account), amount) for account, amount in entries]
+    totals: dict[int, int] = defaultdict(int)
+    accounts_by_id = {}
+    for account, amount in entries:
+        totals[account.pk] += amount
+        accounts_by_id[account.pk] = account
     tracked_ids = sorted(pk for pk, account in accounts_by_id.items() if account.tracks_balance)
+    existing = Transaction.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
             # Only tracked accounts (wallets) are locked, checked and changed; see Account.
@@ -131,16 +300,7 @@ def ledger_post(
                     rows = rows.filter(balance_minor__gte=-delta)
                 if not rows.update(balance_minor=F("balance_minor") + delta):
                     raise InsufficientBalance()
-            tx = Transaction.objects.create(
-                idempotency_key=key,
-                kind=kind,
-                memo=memo,
-                actor=actor,
-                reverses=reverses,
-                source_event_id=source_event_id,
-                object_type=obj._meta.label_lower if obj is not None else "",
-                object_id=str(obj.pk) if obj is not None else "",
-            )
+            tx = Transaction.objects.create(**fields)
             Posting.objects.bulk_create(
                 [
                     Posting(transaction=tx, account_id=a.pk, currency=a.currency, amount_minor=amount)
@@ -199,7 +359,7 @@ def points_award(
         actor=actor,
         source_event_id=source_event_id,
         obj=obj,
-        entries=[(system_account(AccountKind.ISSUANCE), -points), (wallet_for(member), points)],
+        entries=[(system_ref(AccountKind.ISSUANCE), -points), (wallet_ref(member), points)],
     )
     return tx
 
@@ -215,7 +375,7 @@ def points_spend(
         kind=kind,
         memo=memo,
         obj=obj,
-        entries=[(wallet_for(member), -points), (system_account(AccountKind.STORE), points)],
+        entries=[(wallet_ref(member), -points), (system_ref(AccountKind.STORE), points)],
     )
 
 
@@ -251,8 +411,8 @@ def points_adjust(*, actor, member, points: int, reason: str, key: str) -> Trans
     existing = Transaction.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
-    adjustment = system_account(AccountKind.ADJUSTMENT)
-    wallet = wallet_for(member)
+    adjustment = system_ref(AccountKind.ADJUSTMENT)
+    wallet = wallet_ref(member)
     with transaction.atomic():
         tx = ledger_post(
             key=key,
@@ -294,7 +454,7 @@ def lot_expire(*, lot_id: int, now=None) -> Transaction | None:
             key=f"expire:lot:{lot.pk}",
             kind="expiry",
             memo=_("Points earned on %(date)s expired") % {"date": lot.earned_at.date().isoformat()},
-            entries=[(lot.account, -lot.remaining), (system_account(AccountKind.EXPIRY), lot.remaining)],
+            entries=[(lot.account, -lot.remaining), (system_ref(AccountKind.EXPIRY), lot.remaining)],
             from_lot=lot.pk,
         )
 

@@ -53,3 +53,20 @@ def test_transfers_between_two_wallets_in_both_directions_do_not_deadlock():
     wb.refresh_from_db()
     assert wa.balance_minor + wb.balance_minor == 1000
     assert ledger_problems() == []
+
+
+def test_awards_and_spends_racing_on_one_wallet_keep_its_lots_equal_to_its_balance():
+    fan = MemberFactory()
+    services.points_award(member=fan, points=30, key="seed", memo="seed")
+    calls = [(i,) for i in range(24)]
+
+    def act(i):
+        if i % 2:
+            return services.points_spend(member=fan, points=7, key=f"s:{i}", memo="voucher")
+        return services.points_award(member=fan, points=3, key=f"a:{i}", memo="like")
+
+    results, errors = run_concurrently(act, calls)
+    assert all(isinstance(e, InsufficientBalance) for e in errors)
+    spent = sum(1 for tx in results if tx.kind == "redemption")
+    assert services.wallet_for(fan).balance_minor == 30 + 12 * 3 - 7 * spent >= 0
+    assert ledger_problems() == []  # includes: every wallet's lots add up to its balance

@@ -166,6 +166,16 @@ class TestExpiry:
         assert account_balance(services.system_account(AccountKind.EXPIRY)) == 70
         assert ledger_problems() == []
 
+    def test_a_spend_larger_than_a_batch_of_lots_takes_the_oldest_in_order(self):
+        fan = MemberFactory()
+        for i in range(services.LOT_BATCH + 5):
+            services.points_award(member=fan, points=2, key=f"small:{i}", memo="like")
+        services.points_spend(member=fan, points=2 * services.LOT_BATCH + 3, key="big", memo="voucher")
+        remaining = list(PointLot.objects.order_by("earned_at", "id").values_list("remaining", flat=True))
+        assert remaining == [0] * (services.LOT_BATCH + 1) + [1, 2, 2, 2]
+        assert balance(fan) == 7
+        assert ledger_problems() == []
+
     def test_wallet_summary_shows_what_expires_soon(self):
         fan = MemberFactory()
         services.points_award(member=fan, points=40, key="a", memo="a")
