@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "csp",
+    "django_countries",
     # Fan Republic: one app per capability, so the list reads like the product.
     "fanrepublic.core",
     "fanrepublic.members",

@@ -9,13 +9,68 @@ from django.utils.translation import gettext as _
 from fanrepublic.activity.services import record_event
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.services import audit_record
+from fanrepublic.members.enums import StaffRole
 from fanrepublic.points.services import points_spend
 
-from .models import MemberBadge, Perk, PerkClaim, PerkTransfer
+from .eligibility import eligibility_problems
+from .models import Perk, PerkClaim, PerkTransfer
 
 
 class PerkUnavailable(Conflict):
     code = "perk_unavailable"
+
+
+def can_manage_perks(user) -> bool:
+    return user.is_authenticated and user.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER)
+
+
+PERK_FIELDS = [
+    "name",
+    "name_zh",
+    "slug",
+    "description",
+    "description_zh",
+    "price_points",
+    "happens_at",
+    "transferable",
+    "is_active",
+]
+
+
+def perk_save(*, actor, perk: Perk, required_badges=(), add_places: int = 0) -> Perk:
+    """Create or change a perk (operators and the founder); audited. Places are set on
+    creation and changed afterwards only by `add_places`, applied as a difference so a
+    claim made while the form was open is never overwritten; places already claimed
+    cannot be taken away."""
+    if not can_manage_perks(actor):
+        raise Forbidden()
+    creating = perk._state.adding
+    with transaction.atomic():
+        if creating:
+            perk.remaining = perk.quantity
+            perk.save()
+        else:
+            perk.save(update_fields=PERK_FIELDS)
+            if add_places:
+                rows = Perk.objects.filter(pk=perk.pk)
+                if add_places < 0:
+                    rows = rows.filter(remaining__gte=-add_places)
+                changed = rows.update(
+                    quantity=F("quantity") + add_places, remaining=F("remaining") + add_places
+                )
+                if not changed:
+                    raise ValidationFailed(
+                        _("You cannot remove places that members have already claimed."), field="add_places"
+                    )
+        perk.required_badges.set(required_badges)
+        perk.refresh_from_db(fields=["quantity", "remaining"])
+        audit_record(
+            actor=actor,
+            action="perks.perk.created" if creating else "perks.perk.changed",
+            target=perk,
+            data={"quantity": perk.quantity, "price_points": perk.price_points, "add_places": add_places},
+        )
+    return perk
 
 
 def perk_claim(*, member, perk: Perk) -> PerkClaim:
@@ -25,12 +80,9 @@ def perk_claim(*, member, perk: Perk) -> PerkClaim:
         raise NotFound()
     if perk.happens_at <= timezone.now():
         raise PerkUnavailable(_("This perk has already taken place."))
-    required = set(perk.required_badges.values_list("pk", flat=True))
-    held = set(
-        MemberBadge.objects.filter(member=member, badge_id__in=required).values_list("badge_id", flat=True)
-    )
-    if required - held:
-        raise Forbidden(_("This perk needs badges you do not hold yet."), code="not_eligible")
+    problems = eligibility_problems(member, badges=perk.required_badges.all())
+    if problems:
+        raise Forbidden(" ".join(problems), code="not_eligible")
     try:
         with transaction.atomic():
             locked = Perk.objects.select_for_update().get(pk=perk.pk)

@@ -31,8 +31,13 @@ def perks_open() -> QuerySet[Perk]:
     )
 
 
-def perk_get(*, slug: str) -> Perk:
-    perk = Perk.objects.filter(slug=slug, is_active=True).first()
+def perks_for_staff() -> QuerySet[Perk]:
+    return Perk.objects.prefetch_related("required_badges").order_by("-is_active", "-happens_at")
+
+
+def perk_get(*, slug: str, include_closed: bool = False) -> Perk:
+    perks = Perk.objects.all() if include_closed else Perk.objects.filter(is_active=True)
+    perk = perks.filter(slug=slug).first()
     if perk is None:
         raise NotFound()
     return perk

@@ -4,14 +4,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fanrepublic.core.errors import DomainError, NotFound
+from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
+from fanrepublic.core.forms import apply_errors
 from fanrepublic.members.permissions import can_moderate
 from fanrepublic.members.selectors import member_get_public
 
 from . import perks as perk_service
 from . import selectors, services
-from .forms import GrantForm
-from .models import PerkClaim
+from .forms import GrantForm, PerkForm
+from .models import Perk, PerkClaim
 
 
 def gallery(request):
@@ -103,3 +104,41 @@ def perk_holders(request, slug):
         .order_by("created_at")
     )
     return render(request, "badges/perk_holders.html", {"perk": perk, "claims": claims})
+
+
+def _perk_staff_only(request):
+    if not perk_service.can_manage_perks(request.user):
+        raise NotFound()
+
+
+@login_required
+def perks_staff(request):
+    """Operators: every perk, open or closed, with places left."""
+    _perk_staff_only(request)
+    return render(request, "badges/perks_staff.html", {"perks": selectors.perks_for_staff()})
+
+
+@login_required
+def perk_edit(request, slug=None):
+    _perk_staff_only(request)
+    perk = selectors.perk_get(slug=slug, include_closed=True) if slug else Perk()
+    form = PerkForm(request.POST or None, instance=perk)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = perk_service.perk_save(
+                    actor=request.user,
+                    perk=form.instance,
+                    required_badges=form.cleaned_data["required_badges"],
+                    add_places=form.cleaned_data.get("add_places") or 0,
+                )
+            except ValidationFailed as exc:
+                apply_errors(form, exc)
+                status = 422
+            else:
+                messages.success(request, _("Saved “%(name)s”.") % {"name": saved.display_name})
+                return redirect("badges:perks_staff")
+        else:
+            status = 422
+    return render(request, "badges/perk_form.html", {"form": form, "perk": perk}, status=status)

@@ -298,6 +298,24 @@ def seed_economy(out) -> None:
             },
         )
     granted = badges_evaluate()
+    # Eligibility beyond trust levels: a mainland-only voucher and a badge holders' item.
+    Reward.objects.filter(slug="band-9-voucher", regions="").update(regions="CN")
+    knight_jacket, created = Reward.objects.get_or_create(
+        slug="orange-knight-jacket",
+        defaults={
+            "name": "Orange Knight jacket",
+            "name_zh": "橙色骑士夹克",
+            "kind": "product",
+            "price_points": 2000,
+            "stock": 30,
+            "per_member_limit": 1,
+            "description": "Embroidered with the Orange Knight crest; only for holders of the badge.",
+            "description_zh": "绣有橙色骑士徽章，仅限持有该勋章的成员兑换。",
+            "position": len(REWARDS),
+        },
+    )
+    if created:
+        knight_jacket.required_badges.set(Badge.objects.filter(slug="orange-knight"))
     soon = timezone.now() + timedelta(days=21)
     for slug, name, name_zh, desc, desc_zh, price, qty, transferable, needs in PERKS:
         perk, created = Perk.objects.get_or_create(

@@ -1,6 +1,18 @@
 from django import forms
 
 from .errors import ValidationFailed
+from .images import check_image
+
+
+def clean_checked_image(upload):
+    """For a form's clean_<image>(): a newly uploaded file must be a real image of an
+    accepted type and size (core.images); an unchanged one passes."""
+    if upload and hasattr(upload, "content_type"):
+        try:
+            check_image(upload)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(str(exc.message)) from None
+    return upload
 
 
 def apply_errors(form: forms.Form, exc: ValidationFailed) -> None:

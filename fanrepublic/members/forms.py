@@ -2,8 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.errors import ValidationFailed
-from fanrepublic.core.images import check_image
+from fanrepublic.core.forms import clean_checked_image
 from fanrepublic.products.selectors import product_lines_active
 
 from .enums import StaffRole, TokenScope
@@ -20,17 +19,11 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "avatar", "bio", "language"]
+        fields = ["display_name", "avatar", "bio", "language", "country"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
     def clean_avatar(self):
-        avatar = self.cleaned_data.get("avatar")
-        if avatar and hasattr(avatar, "content_type"):
-            try:
-                check_image(avatar)
-            except ValidationFailed as exc:
-                raise forms.ValidationError(str(exc.message)) from None
-        return avatar
+        return clean_checked_image(self.cleaned_data.get("avatar"))
 
 
 class LanguageForm(forms.Form):

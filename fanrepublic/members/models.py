@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from .enums import StaffRole, TokenScope, TrustLevel
 
@@ -21,6 +22,9 @@ class User(AbstractUser):
     avatar = models.ImageField(_("avatar"), upload_to=avatar_path, blank=True)
     bio = models.TextField(_("bio"), max_length=1000, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    # Where the member lives: rewards ship only to some regions, beta tests need testers
+    # in the right climate. Chosen by the member on their profile.
+    country = CountryField(_("country or region"), blank=True)
     products_owned = models.ManyToManyField(
         "products.ProductLine", verbose_name=_("products owned"), blank=True, related_name="owners"
     )

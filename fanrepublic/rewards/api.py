@@ -19,6 +19,16 @@ class RewardOut(Schema):
     stock: int
     per_member_limit: int | None
     min_trust_level: int
+    required_badges: list[str] = Field(..., description="Slugs of badges a member must hold, all of them.")
+    regions: list[str] = Field(..., description="Country codes; empty means every region.")
+
+    @staticmethod
+    def resolve_required_badges(obj) -> list[str]:
+        return [badge.slug for badge in obj.required_badges.all()]
+
+    @staticmethod
+    def resolve_regions(obj) -> list[str]:
+        return [country.code for country in obj.regions]
 
 
 class RedeemIn(Schema):
@@ -52,7 +62,7 @@ class RefuseIn(Schema):
 
 @router.get("", response=list[RewardOut], auth=PUBLIC)
 def catalogue(request):
-    return list(selectors.rewards_on_sale())
+    return list(selectors.rewards_on_sale().prefetch_related("required_badges"))
 
 
 @router.get("/orders", response=list[OrderOut], auth=MEMBER)

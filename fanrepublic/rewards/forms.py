@@ -1,6 +1,10 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from fanrepublic.core.forms import clean_checked_image
+
+from .models import Reward
 from .services import MAX_QUANTITY
 
 
@@ -21,3 +25,55 @@ class FulfilForm(forms.Form):
 
 class RefuseForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class RewardForm(forms.ModelForm):
+    """The store manager's catalogue form. Stock is set when a reward is created and
+    changed afterwards only by `restock`, a difference applied in the database, so an
+    edit never overwrites units that members redeemed while the form was open."""
+
+    restock = forms.IntegerField(
+        label=_("Change stock by"),
+        required=False,
+        initial=0,
+        min_value=-1_000_000,
+        max_value=1_000_000,
+        help_text=_("Units to add; a negative number takes units out of stock."),
+    )
+
+    class Meta:
+        model = Reward
+        fields = [
+            "name",
+            "name_zh",
+            "slug",
+            "kind",
+            "description",
+            "description_zh",
+            "image",
+            "price_points",
+            "stock",
+            "per_member_limit",
+            "min_trust_level",
+            "required_badges",
+            "regions",
+            "is_active",
+            "position",
+        ]
+        widgets = {
+            "required_badges": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_zh": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["min_trust_level"].validators.append(MaxValueValidator(4))
+        self.fields["min_trust_level"].widget.attrs["max"] = 4
+        if self.instance.pk:
+            del self.fields["stock"]
+        else:
+            del self.fields["restock"]
+
+    def clean_image(self):
+        return clean_checked_image(self.cleaned_data.get("image"))

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from fanrepublic.core.i18n import BilingualMixin
 
@@ -21,6 +22,19 @@ class Reward(BilingualMixin, models.Model):
     stock = models.PositiveIntegerField(_("stock"))
     per_member_limit = models.PositiveIntegerField(_("limit per member"), null=True, blank=True)
     min_trust_level = models.PositiveSmallIntegerField(_("minimum trust level"), default=0)
+    required_badges = models.ManyToManyField(
+        "badges.Badge",
+        verbose_name=_("badges required"),
+        blank=True,
+        related_name="+",
+        help_text=_("Members must hold every one of these."),
+    )
+    regions = CountryField(
+        _("regions"),
+        multiple=True,
+        blank=True,
+        help_text=_("Only members in these countries or regions; none means everywhere."),
+    )
     is_active = models.BooleanField(_("on sale"), default=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 

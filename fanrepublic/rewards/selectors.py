@@ -1,8 +1,8 @@
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from fanrepublic.core.errors import NotFound
 
-from .enums import OrderStatus
+from .enums import COUNTED_STATUSES, OrderStatus
 from .models import Order, Reward
 
 
@@ -10,8 +10,16 @@ def rewards_on_sale() -> QuerySet[Reward]:
     return Reward.objects.filter(is_active=True).order_by("position", "price_points")
 
 
-def reward_get(*, slug: str) -> Reward:
-    reward = Reward.objects.filter(slug=slug, is_active=True).first()
+def catalogue_for_staff() -> QuerySet[Reward]:
+    return Reward.objects.annotate(
+        open_orders=Count("orders", filter=Q(orders__status=OrderStatus.PLACED)),
+        redeemed=Sum("orders__quantity", filter=Q(orders__status__in=COUNTED_STATUSES)),
+    ).order_by("-is_active", "position", "price_points")
+
+
+def reward_get(*, slug: str, include_inactive: bool = False) -> Reward:
+    rewards = Reward.objects.all() if include_inactive else Reward.objects.filter(is_active=True)
+    reward = rewards.filter(slug=slug).first()
     if reward is None:
         raise NotFound()
     return reward

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fanrepublic.activity.services import record_event
+from fanrepublic.badges.eligibility import eligibility_problems
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.services import audit_record
 from fanrepublic.members.enums import StaffRole
@@ -45,6 +46,68 @@ def _clean_shipping(reward: Reward, shipping: dict) -> dict:
     return shipping
 
 
+def can_manage_catalogue(user) -> bool:
+    return user.is_authenticated and user.has_role(StaffRole.STORE_MANAGER, StaffRole.FOUNDER)
+
+
+CATALOGUE_FIELDS = [
+    "name",
+    "name_zh",
+    "slug",
+    "kind",
+    "description",
+    "description_zh",
+    "image",
+    "price_points",
+    "per_member_limit",
+    "min_trust_level",
+    "regions",
+    "is_active",
+    "position",
+]
+
+
+def reward_save(*, actor, reward: Reward, required_badges=(), restock: int = 0) -> Reward:
+    """Create or change a catalogue entry (store managers and the founder); audited.
+    Stock moves only by `restock`, applied as a difference under the row's lock, and
+    never below zero — the same row redemptions decrement."""
+    if not can_manage_catalogue(actor):
+        raise Forbidden()
+    creating = reward._state.adding
+    with transaction.atomic():
+        if creating:
+            reward.save()
+        else:
+            reward.save(update_fields=CATALOGUE_FIELDS)
+            if restock:
+                rows = Reward.objects.filter(pk=reward.pk)
+                if restock < 0:
+                    rows = rows.filter(stock__gte=-restock)
+                if not rows.update(stock=F("stock") + restock):
+                    raise ValidationFailed(
+                        _("You cannot take out more units than are in stock."), field="restock"
+                    )
+        reward.required_badges.set(required_badges)
+        reward.refresh_from_db(fields=["stock"])
+        audit_record(
+            actor=actor,
+            action="rewards.reward.created" if creating else "rewards.reward.changed",
+            target=reward,
+            data={"price_points": reward.price_points, "stock": reward.stock, "restock": restock},
+        )
+    return reward
+
+
+def reward_eligibility(*, member, reward: Reward) -> list[str]:
+    """What keeps a member from this reward (trust level, badges, region), in words."""
+    return eligibility_problems(
+        member,
+        min_trust_level=reward.min_trust_level,
+        badges=reward.required_badges.all(),
+        regions=reward.regions,
+    )
+
+
 def reward_redeem(
     *, member, reward: Reward, key: str, quantity: int = 1, shipping: dict | None = None
 ) -> Order:
@@ -61,11 +124,9 @@ def reward_redeem(
         raise NotFound()
     if not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
         raise ValidationFailed(_("Choose between 1 and %(n)d.") % {"n": MAX_QUANTITY}, field="quantity")
-    if member.trust_level < reward.min_trust_level:
-        raise NotEligible(
-            _("This reward needs trust level %(n)d; you are at level %(m)d.")
-            % {"n": reward.min_trust_level, "m": member.trust_level}
-        )
+    problems = reward_eligibility(member=member, reward=reward)
+    if problems:
+        raise NotEligible(" ".join(problems))
     shipping = _clean_shipping(reward, shipping or {})
     try:
         with transaction.atomic():

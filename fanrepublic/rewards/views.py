@@ -14,7 +14,8 @@ from fanrepublic.points.selectors import wallet_summary
 
 from . import selectors, services
 from .enums import RewardKind
-from .forms import FulfilForm, RedeemForm, RefuseForm
+from .forms import FulfilForm, RedeemForm, RefuseForm, RewardForm
+from .models import Reward
 
 
 def catalogue(request):
@@ -56,10 +57,15 @@ def detail(request, slug):
                 return redirect("rewards:orders")
         else:
             status = 422
-    balance = wallet_summary(member=request.user).balance if request.user.is_authenticated else None
-    return render(
-        request, "rewards/detail.html", {"reward": reward, "form": form, "balance": balance}, status=status
-    )
+    signed_in = request.user.is_authenticated
+    context = {
+        "reward": reward,
+        "form": form,
+        "balance": wallet_summary(member=request.user).balance if signed_in else None,
+        "problems": services.reward_eligibility(member=request.user, reward=reward) if signed_in else [],
+        "required_badges": reward.required_badges.all(),
+    }
+    return render(request, "rewards/detail.html", context, status=status)
 
 
 @login_required
@@ -151,3 +157,41 @@ def refuse(request, pk):
     else:
         messages.error(request, _("Tell the member why."))
     return redirect("rewards:desk")
+
+
+def _catalogue_staff_only(request):
+    if not services.can_manage_catalogue(request.user):
+        raise NotFound()
+
+
+@login_required
+def staff_catalogue(request):
+    """Store managers: every reward, on sale or not, with stock and open orders."""
+    _catalogue_staff_only(request)
+    return render(request, "rewards/staff_catalogue.html", {"rewards": selectors.catalogue_for_staff()})
+
+
+@login_required
+def reward_edit(request, slug=None):
+    _catalogue_staff_only(request)
+    reward = selectors.reward_get(slug=slug, include_inactive=True) if slug else Reward()
+    form = RewardForm(request.POST or None, request.FILES or None, instance=reward)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = services.reward_save(
+                    actor=request.user,
+                    reward=form.instance,
+                    required_badges=form.cleaned_data["required_badges"],
+                    restock=form.cleaned_data.get("restock") or 0,
+                )
+            except ValidationFailed as exc:
+                apply_errors(form, exc)
+                status = 422
+            else:
+                messages.success(request, _("Saved “%(name)s”.") % {"name": saved.display_name})
+                return redirect("rewards:staff_catalogue")
+        else:
+            status = 422
+    return render(request, "rewards/reward_form.html", {"form": form, "reward": reward}, status=status)

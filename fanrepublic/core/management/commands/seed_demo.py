@@ -76,6 +76,12 @@ READS = {0: (0, 4), 1: (5, 29), 2: (30, 99), 3: (100, 150), 4: (10_000, 10_000)}
 VISITS = {0: (0, 2, 30), 1: (1, 14, 90), 2: (15, 49, 150), 3: (50, 99, 240), 4: (100, 180, 365)}
 
 
+# Where demo members live: most Chinese-speaking members on the mainland, some in Hong
+# Kong and Taiwan; English speakers spread over a few countries.
+DEMO_COUNTRIES_ZH = ["CN"] * 7 + ["HK", "TW", "SG"]
+DEMO_COUNTRIES_EN = ["US", "GB", "SG", "DE", "MY", "US", "GB", "AU", "CA", "FR"]
+
+
 @dataclass(eq=False)
 class Person:
     username: str
@@ -330,6 +336,7 @@ class DemoSeeder:
                 "display_name": m["display_name"],
                 "language": m["language"],
                 "bio": m["bio"],
+                "country": "CN",
             }
         )
 
@@ -351,6 +358,9 @@ class DemoSeeder:
                     "display_name": name,
                     "language": LANGUAGE_CODES[lang],
                     "bio": bio,
+                    # By position rather than the shared random stream, so adding the
+                    # field did not reshuffle the rest of the demo.
+                    "country": (DEMO_COUNTRIES_ZH if lang == "zh" else DEMO_COUNTRIES_EN)[i % 10],
                 }
             )
         # Target trust tiers: a handful of leaders, some regulars, most new to members.
