@@ -3,6 +3,7 @@
 Errors always have the same body: {"error": {"code", "message", "fields"}}.
 """
 
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -81,3 +82,15 @@ def not_found(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(DataError)
+def unstorable_value(request, exc: DataError):
+    """A value the database cannot hold (a NUL character in text, an out-of-range
+    number in a path or filter) is the client's error, not a server fault. Services
+    write inside transactions, so the statement that refused it rolled back its work."""
+    return api.create_response(
+        request,
+        error_body("invalid_value", _("The request contains a value that cannot be stored or looked up.")),
+        status=400,
+    )

@@ -1,4 +1,8 @@
+import re
+
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .errors import Conflict, DomainError, Forbidden, NotFound, RateLimited
 
@@ -39,3 +43,40 @@ class DomainErrorMiddleware:
         if isinstance(exception, RateLimited):
             response["Retry-After"] = str(exception.retry_after)
         return response
+
+
+# A NUL escaped in JSON text (\u0000) that is not itself an escaped backslash.
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+
+
+class RefuseNulMiddleware:
+    """Text with a NUL character cannot be stored in PostgreSQL and is never meant: refuse
+    it at the door — in the path, the query, a form or a JSON body — with a clear 400,
+    instead of letting it fail deep inside a database statement."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            message = _("The request contains a NUL character, which is not allowed.")
+            if request.path.startswith("/api/"):
+                body = {"error": {"code": "invalid_characters", "message": message, "fields": {}}}
+                return JsonResponse(body, status=400)
+            return render(request, "error.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        content_type = request.content_type or ""
+        if content_type == "application/json":
+            return bool(_JSON_NUL.search(request.body))
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return any(
+                "\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists()
+            )
+        return False

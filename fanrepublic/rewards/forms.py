@@ -23,6 +23,14 @@ class FulfilForm(forms.Form):
     tracking = forms.CharField(label=_("Tracking number"), max_length=100, required=False)
 
 
+class FulfilmentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled-in CSV"),
+        help_text=_("The open-orders file with tracking numbers or voucher codes filled in."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
 class RefuseForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
 

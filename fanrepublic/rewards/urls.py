@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/catalogue/<slug:slug>/", views.reward_edit, name="reward_edit"),
     path("staff/orders/", views.desk, name="desk"),
     path("staff/orders.csv", views.desk_csv, name="desk_csv"),
+    path("staff/orders/upload/", views.desk_upload, name="desk_upload"),
     path("staff/orders/<int:pk>/fulfil/", views.fulfil, name="fulfil"),
     path("staff/orders/<int:pk>/refuse/", views.refuse, name="refuse"),
     path("<slug:slug>/", views.detail, name="detail"),

@@ -12,9 +12,9 @@ from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
 from fanrepublic.core.forms import apply_errors
 from fanrepublic.points.selectors import wallet_summary
 
-from . import selectors, services
+from . import bulk, selectors, services
 from .enums import RewardKind
-from .forms import FulfilForm, RedeemForm, RefuseForm, RewardForm
+from .forms import FulfilForm, FulfilmentUploadForm, RedeemForm, RefuseForm, RewardForm
 from .models import Reward
 
 
@@ -97,7 +97,12 @@ def desk(request):
     return render(
         request,
         "rewards/desk.html",
-        {"orders": selectors.open_orders()[:200], "fulfil_form": FulfilForm(), "refuse_form": RefuseForm()},
+        {
+            "orders": selectors.open_orders()[:200],
+            "fulfil_form": FulfilForm(),
+            "refuse_form": RefuseForm(),
+            "upload_form": FulfilmentUploadForm(),
+        },
     )
 
 
@@ -108,7 +113,7 @@ def desk_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="open-orders.csv"'
     writer = csv.writer(response)
-    writer.writerow(["order", "placed", "reward", "quantity", "member", "recipient", "phone", "address"])
+    writer.writerow([*bulk.COLUMNS, *bulk.FILLED_IN])
     for o in selectors.open_orders().iterator():
         writer.writerow(
             [
@@ -120,9 +125,32 @@ def desk_csv(request):
                 o.shipping_name,
                 o.shipping_phone,
                 o.shipping_address,
+                "",  # voucher_code and tracking: filled in by the warehouse, then uploaded
+                "",
             ]
         )
     return response
+
+
+@login_required
+@require_POST
+def desk_upload(request):
+    """The CSV back from the warehouse: fulfil every filled-in order, or none."""
+    _staff_only(request)
+    form = FulfilmentUploadForm(request.POST, request.FILES)
+    result, status = None, 200
+    if form.is_valid():
+        try:
+            rows = bulk.parse_fulfilment_csv(form.cleaned_data["file"])
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+            status = 422
+        else:
+            result = bulk.orders_fulfil_bulk(actor=request.user, rows=rows)
+            status = 422 if result.errors else 200
+    else:
+        status = 422
+    return render(request, "rewards/desk_upload.html", {"form": form, "result": result}, status=status)
 
 
 @login_required

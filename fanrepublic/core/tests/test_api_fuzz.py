@@ -44,3 +44,40 @@ def token(db, test_transaction_survives_requests):
 def test_api_never_fails_with_a_server_error(case, token, settings):
     settings.FORUM_POST_RATE = "100000/m"
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error])
+
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "method, path, kwargs",
+    [
+        ("post", "/api/v1/badges/grants", {"data": '{"badge": "a\\u0000b", "member": "x", "reason": "r"}'}),
+        ("get", "/api/v1/members/a%00b", {}),
+        ("get", "/api/v1/topics?q=a%00b", {}),
+    ],
+)
+def test_a_nul_character_anywhere_in_an_api_request_is_refused_with_400(client, method, path, kwargs):
+    from fanrepublic.members.tests.factories import operator
+
+    client.force_login(operator())
+    response = getattr(client, method)(path, content_type="application/json", **kwargs)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_characters"
+
+
+@pytest.mark.django_db
+def test_an_escaped_backslash_before_u0000_is_ordinary_text(client):
+    from fanrepublic.members.tests.factories import operator
+
+    client.force_login(operator())
+    body = '{"badge": "a\\\\u0000b", "member": "x", "reason": "r"}'  # the text a\u0000b
+    assert client.post("/api/v1/badges/grants", body, content_type="application/json").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_form_gets_a_clear_page(client):
+    from fanrepublic.members.tests.factories import MemberFactory
+
+    client.force_login(MemberFactory())
+    response = client.post("/badges/perks/places/1/transfer/", {"to": "a\x00b"})
+    assert response.status_code == 400 and "NUL" in response.content.decode()
