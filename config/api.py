@@ -17,6 +17,7 @@ from fanrepublic.forum.api import router as forum_router
 from fanrepublic.members.api import router as members_router
 from fanrepublic.notifications.api import router as notifications_router
 from fanrepublic.points.api import router as points_router
+from fanrepublic.releases.api import router as releases_router
 from fanrepublic.rewards.api import router as rewards_router
 
 api = NinjaAPI(
@@ -36,6 +37,7 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/events", events_router)
 api.add_router("/points", points_router)
 api.add_router("/rewards", rewards_router)
+api.add_router("/releases", releases_router)
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

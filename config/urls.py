@@ -15,6 +15,7 @@ urlpatterns = [
     path("points/", include("fanrepublic.points.urls")),
     path("rewards/", include("fanrepublic.rewards.urls")),
     path("badges/", include("fanrepublic.badges.urls")),
+    path("releases/", include("fanrepublic.releases.urls")),
     path("staff/audit/", core_views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "fanrepublic.points",
     "fanrepublic.rewards",
     "fanrepublic.badges",
+    "fanrepublic.releases",
 ]
 
 MIDDLEWARE = [

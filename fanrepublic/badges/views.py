@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
-from fanrepublic.core.forms import apply_errors
+from fanrepublic.core.errors import DomainError, NotFound
+from fanrepublic.core.forms import submit_form
 from fanrepublic.members.permissions import can_moderate
 from fanrepublic.members.selectors import member_get_public
 
@@ -125,20 +125,16 @@ def perk_edit(request, slug=None):
     form = PerkForm(request.POST or None, instance=perk)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                saved = perk_service.perk_save(
-                    actor=request.user,
-                    perk=form.instance,
-                    required_badges=form.cleaned_data["required_badges"],
-                    add_places=form.cleaned_data.get("add_places") or 0,
-                )
-            except ValidationFailed as exc:
-                apply_errors(form, exc)
-                status = 422
-            else:
-                messages.success(request, _("Saved “%(name)s”.") % {"name": saved.display_name})
-                return redirect("badges:perks_staff")
-        else:
-            status = 422
+        saved, status = submit_form(
+            form,
+            lambda data: perk_service.perk_save(
+                actor=request.user,
+                perk=form.instance,
+                required_badges=data["required_badges"],
+                add_places=data.get("add_places") or 0,
+            ),
+        )
+        if saved:
+            messages.success(request, _("Saved “%(name)s”.") % {"name": saved.display_name})
+            return redirect("badges:perks_staff")
     return render(request, "badges/perk_form.html", {"form": form, "perk": perk}, status=status)

@@ -1,6 +1,6 @@
 from django import forms
 
-from .errors import ValidationFailed
+from .errors import DomainError, ValidationFailed
 from .images import check_image
 
 
@@ -19,6 +19,22 @@ def apply_errors(form: forms.Form, exc: ValidationFailed) -> None:
     """Show a service's validation errors on the form fields they belong to."""
     for field, messages in exc.errors.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+def submit_form(form: forms.Form, action):
+    """Validate a posted form and hand its data to a service: `action(cleaned_data)`.
+    Returns (result, status): (None, 422) for invalid input, with the service's own
+    refusals shown on the form (field errors, or a non-field error with its status)."""
+    if not form.is_valid():
+        return None, 422
+    try:
+        return action(form.cleaned_data), 200
+    except ValidationFailed as exc:
+        apply_errors(form, exc)
+        return None, 422
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None, exc.status
 
 
 class MultipleImageInput(forms.ClearableFileInput):

@@ -11,6 +11,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from fanrepublic.core.errors import NotFound
+from fanrepublic.core.stats import percentile
 from fanrepublic.members.permissions import can_moderate
 
 from .enums import ANSWERABLE_KINDS, TopicSort, TopicStatus
@@ -246,14 +247,6 @@ class ResponseMetrics:
     per_engineer: list[dict]  # engineer, days: {day: n}, total, per_day
 
 
-def _percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
-
-
 def response_metrics(*, start: date, end: date, target_days: int | None = None) -> ResponseMetrics:
     """First-staff-response figures for answerable topics created between start and end
     (inclusive). A topic counts towards "answered within target" once it is answered or
@@ -331,7 +324,7 @@ def response_metrics(*, start: date, end: date, target_days: int | None = None) 
         topics=len(rows),
         answered=len(durations),
         median_hours=round(statistics.median(durations), 1) if durations else None,
-        p90_hours=round(_percentile(durations, 90), 1) if durations else None,
+        p90_hours=round(percentile(durations, 90), 1) if durations else None,
         within_target_share=round(within / judged, 3) if judged else None,
         judged=judged,
         overdue=overdue_qs.count(),

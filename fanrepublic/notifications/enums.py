@@ -8,6 +8,7 @@ class NotificationKind(models.TextChoices):
     QUOTE = "quote", _("Quotes of my replies")
     STATUS = "status", _("Status changes of topics I wrote or voted for")
     MODERATION = "moderation", _("Moderation of my posts")
+    RELEASE = "release", _("My contributions shipping in a release")
 
 
 # Email by default for what members most want to hear about; replies stay in-app.
@@ -17,4 +18,5 @@ EMAIL_DEFAULTS = {
     NotificationKind.QUOTE: False,
     NotificationKind.STATUS: True,
     NotificationKind.MODERATION: True,
+    NotificationKind.RELEASE: True,
 }

@@ -24,6 +24,9 @@ def notification_text(kind: str, params: dict) -> str:
         if params.get("status") == "duplicate":
             return _("“%(topic)s” was merged into another topic; your vote moved with it") % p
         return _("“%(topic)s” is now %(status)s") % p
+    if kind == NotificationKind.RELEASE:
+        p["release"] = params.get("release", "")
+        return _("Your contribution “%(topic)s” shipped in %(release)s") % p
     if kind == NotificationKind.MODERATION:
         return _("A moderator acted on your post in “%(topic)s”") % p
     return _("Something happened in “%(topic)s”") % p

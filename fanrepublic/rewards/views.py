@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
-from fanrepublic.core.forms import apply_errors
+from fanrepublic.core.forms import apply_errors, submit_form
 from fanrepublic.points.selectors import wallet_summary
 
 from . import bulk, selectors, services
@@ -206,20 +206,16 @@ def reward_edit(request, slug=None):
     form = RewardForm(request.POST or None, request.FILES or None, instance=reward)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                saved = services.reward_save(
-                    actor=request.user,
-                    reward=form.instance,
-                    required_badges=form.cleaned_data["required_badges"],
-                    restock=form.cleaned_data.get("restock") or 0,
-                )
-            except ValidationFailed as exc:
-                apply_errors(form, exc)
-                status = 422
-            else:
-                messages.success(request, _("Saved “%(name)s”.") % {"name": saved.display_name})
-                return redirect("rewards:staff_catalogue")
-        else:
-            status = 422
+        saved, status = submit_form(
+            form,
+            lambda data: services.reward_save(
+                actor=request.user,
+                reward=form.instance,
+                required_badges=data["required_badges"],
+                restock=data.get("restock") or 0,
+            ),
+        )
+        if saved:
+            messages.success(request, _("Saved “%(name)s”.") % {"name": saved.display_name})
+            return redirect("rewards:staff_catalogue")
     return render(request, "rewards/reward_form.html", {"form": form, "reward": reward}, status=status)

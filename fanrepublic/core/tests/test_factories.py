@@ -7,23 +7,16 @@ from django.apps import apps
 
 pytestmark = pytest.mark.django_db
 
-FACTORY_MODULES = [
-    "fanrepublic.core.tests.factories",
-    "fanrepublic.members.tests.factories",
-    "fanrepublic.activity.tests.factories",
-    "fanrepublic.products.tests.factories",
-    "fanrepublic.forum.tests.factories",
-    "fanrepublic.notifications.tests.factories",
-    "fanrepublic.points.tests.factories",
-    "fanrepublic.rewards.tests.factories",
-    "fanrepublic.badges.tests.factories",
-]
-
-
 def all_factories():
     found = {}
-    for name in FACTORY_MODULES:
-        module = importlib.import_module(name)
+    # Every app of the project keeps its factories in tests/factories.py.
+    for config in apps.get_app_configs():
+        if not config.name.startswith("fanrepublic."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.factories")
+        except ModuleNotFoundError:
+            continue
         for value in vars(module).values():
             meta = getattr(value, "_meta", None)
             model = getattr(meta, "model", None)

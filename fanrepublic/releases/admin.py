@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from .models import Release, ReleaseCadence, ReleaseItem
+
+
+@admin.register(ReleaseCadence)
+class ReleaseCadenceAdmin(admin.ModelAdmin):
+    list_display = ["product_line", "weekday", "publish_hour", "freeze_hours"]
+
+
+class ReleaseItemInline(admin.TabularInline):
+    model = ReleaseItem
+    extra = 0
+    raw_id_fields = ["topic", "contributor", "added_by"]
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "channel", "planned_for", "status", "published_at"]
+    list_filter = ["status", "channel", "product_line"]
+    search_fields = ["version"]
+    raw_id_fields = ["created_by", "published_by"]
+    inlines = [ReleaseItemInline]
+    # Publishing has consequences (topics shipped, points paid): it happens on the
+    # release workbench, through the service, never by editing the status here.
+    readonly_fields = ["status", "published_at", "published_by"]
+
+
+@admin.register(ReleaseItem)
+class ReleaseItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "release", "source", "user_contributed"]
+    list_filter = ["source", "user_contributed"]
+    raw_id_fields = ["release", "topic", "contributor", "added_by"]

@@ -1,0 +1,43 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    STABLE = "stable", _("Stable")
+    DEVELOPER = "developer", _("Developer edition")
+
+
+class ReleaseStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    PUBLISHED = "published", _("Published")
+
+
+class ItemKind(models.TextChoices):
+    FEATURE = "feature", _("New")
+    IMPROVEMENT = "improvement", _("Improved")
+    FIX = "fix", _("Fixed")
+
+
+class ItemSource(models.TextChoices):
+    """Where a change came from. Everything but "internal" counts as user-contributed."""
+
+    SUGGESTION = "suggestion", _("Member suggestion")
+    BUG_REPORT = "bug_report", _("Member bug report")
+    BOUNTY_FINDING = "bounty_finding", _("Bug bounty finding")
+    BETA_REPORT = "beta_report", _("Beta test report")
+    OUTSIDE = "outside", _("Outside contribution")
+    INTERNAL = "internal", _("Internal")
+
+
+# Sources that are forum topics of a given kind.
+TOPIC_SOURCES = {ItemSource.SUGGESTION: "suggestion", ItemSource.BUG_REPORT: "bug"}
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")

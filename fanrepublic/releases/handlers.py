@@ -1,0 +1,23 @@
+from fanrepublic.activity.registry import on
+from fanrepublic.notifications.enums import NotificationKind
+from fanrepublic.notifications.services import notify
+
+from .models import ReleaseItem
+
+
+@on("releases.item.shipped")
+def notify_contributor(event):
+    """A change without a forum topic (an outside contribution, a bounty finding, a beta
+    report) tells its contributor directly; topics tell their authors and voters through
+    the forum's status notification."""
+    item = ReleaseItem.objects.select_related("release__product_line").filter(pk=event.object_id).first()
+    if item is None or item.topic_id is not None or item.contributor_id is None:
+        return
+    notify(
+        recipient_ids={item.contributor_id},
+        kind=NotificationKind.RELEASE,
+        actor=event.actor,
+        url=item.release.get_absolute_url(),
+        params={"topic": item.title, "release": item.release.display_name},
+        dedupe_key=f"event:{event.pk}",
+    )
