@@ -13,9 +13,10 @@ def bar_chart(
     height: int = 180,
     css_class: str = "chart",
     chart_id: str = "chart",
+    min_width: int = 320,
 ) -> str:
     """points: (label, value); None draws no bar (no data that day)."""
-    width = max(320, 28 * len(points) + 60)
+    width = max(min_width, 28 * len(points) + 60)
     top, bottom, left = 16, 36, 44
     plot_h = height - top - bottom
     values = [v for _l, v in points if v is not None]

@@ -22,6 +22,24 @@ RULES = [
     # name, name_zh, verb, properties, points, daily cap, monthly cap
     ("Suggestion accepted", "建议被采纳", "forum.topic.accepted", {}, 1000, None, 10),
     (
+        "Suggestion shipped in a release",
+        "建议随版本发布",
+        "releases.item.shipped",
+        {"source": "suggestion"},
+        1000,
+        None,
+        10,
+    ),
+    (
+        "Bug report fixed in a release",
+        "问题随版本修复",
+        "releases.item.shipped",
+        {"source": "bug_report"},
+        300,
+        None,
+        10,
+    ),
+    (
         "Bug report judged valid, high severity",
         "有效 Bug（高严重度）",
         "bounty.report.valid",

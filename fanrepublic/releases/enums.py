@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -13,9 +14,9 @@ class ReleaseStatus(models.TextChoices):
 
 
 class ItemKind(models.TextChoices):
-    FEATURE = "feature", _("New")
-    IMPROVEMENT = "improvement", _("Improved")
-    FIX = "fix", _("Fixed")
+    FEATURE = "feature", pgettext_lazy("kind of change", "New")
+    IMPROVEMENT = "improvement", pgettext_lazy("kind of change", "Improved")
+    FIX = "fix", pgettext_lazy("kind of change", "Fixed")
 
 
 class ItemSource(models.TextChoices):

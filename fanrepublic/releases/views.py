@@ -51,15 +51,15 @@ def metrics(request):
     if request.GET.get("product"):
         line = ProductLine.objects.filter(slug=request.GET["product"], is_active=True).first()
     result = selectors.release_metrics(product_line=line)
-    label = (lambda r: f"{r.version}") if line else (lambda r: f"{r.product_line.slug[:6]} {r.version}")
     chart_share = bar_chart(
         [
-            (label(row["release"]), round(row["share"], 1) if row["share"] is not None else None)
+            (row["release"].version, round(row["share"], 1) if row["share"] is not None else None)
             for row in result.releases
         ],
         title=_("User-contributed share of each release"),
         unit="%",
         chart_id="chart-share",
+        min_width=720,  # a few releases should not blow the labels up to poster size
     )
     return render(
         request,

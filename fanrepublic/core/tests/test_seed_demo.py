@@ -96,3 +96,26 @@ def test_demo_economy_earns_points_the_real_way():
     accepted = Event.objects.filter(verb="forum.topic.accepted").exclude(owner__isnull=True).count()
     assert accepted > 0 and 0 < Transaction.objects.filter(kind="earn").count() <= accepted
     assert ledger_problems() == []
+
+
+def test_demo_release_train_has_weeks_of_releases_and_next_week_planned(on_commit):
+    from fanrepublic.points.models import Transaction
+    from fanrepublic.releases.enums import ReleaseStatus
+    from fanrepublic.releases.models import Release
+    from fanrepublic.releases.selectors import release_metrics
+
+    with on_commit():  # the earning rules pay shipped items after commit, as in `make run`
+        call_command("seed_demo", members=60, topics=120)
+    call_command("seed_demo", members=60, topics=120)  # idempotent
+    published = Release.objects.filter(status=ReleaseStatus.PUBLISHED)
+    assert published.count() >= 3
+    assert len({r.published_at.date() for r in published}) >= 3  # several weeks, not one day
+    upcoming = Release.objects.filter(status=ReleaseStatus.PLANNED)
+    assert upcoming.count() == 4 and all(r.items.exists() for r in upcoming)
+    m = release_metrics()
+    assert m.user_share is not None and 10 <= m.user_share <= 50
+    shipped_items = Event.objects.filter(verb="releases.item.shipped").count()
+    assert shipped_items > 0
+    assert Transaction.objects.filter(
+        memo__in=["Suggestion shipped in a release", "Bug report fixed in a release"]
+    ).exists()

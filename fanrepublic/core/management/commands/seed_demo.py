@@ -31,6 +31,7 @@ from fanrepublic.activity.enums import Channel
 from fanrepublic.activity.models import Event
 from fanrepublic.core import demo_content as C
 from fanrepublic.core.demo_economy import seed_economy
+from fanrepublic.core.demo_releases import seed_releases
 from fanrepublic.core.markdown import extract_mentions, render_markdown
 from fanrepublic.core.models import AuditEntry
 from fanrepublic.core.search import search_document
@@ -190,12 +191,14 @@ class Command(BaseCommand):
             )
             with transaction.atomic():
                 seed_economy(self.stdout)  # idempotent: adds what later versions brought
+                seed_releases(self.stdout)
             return
         started = clock.monotonic()
         with transaction.atomic():
             summary = DemoSeeder(self, n_members=members, n_topics=topics).run()
         with transaction.atomic():
             seed_economy(self.stdout)
+            seed_releases(self.stdout)
         elapsed = clock.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Demo community loaded in {elapsed:.1f} s."))
         for label, value in summary:
