@@ -16,6 +16,7 @@ urlpatterns = [
     path("rewards/", include("fanrepublic.rewards.urls")),
     path("badges/", include("fanrepublic.badges.urls")),
     path("releases/", include("fanrepublic.releases.urls")),
+    path("bounty/", include("fanrepublic.bounty.urls")),
     path("staff/audit/", core_views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "fanrepublic.rewards",
     "fanrepublic.badges",
     "fanrepublic.releases",
+    "fanrepublic.bounty",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +234,7 @@ CONTENT_SECURITY_POLICY = {
 FORUM_EDIT_WINDOW_MINUTES = env.int("FORUM_EDIT_WINDOW_MINUTES", default=60 * 24)
 FORUM_RESPONSE_TARGET_DAYS = env.int("FORUM_RESPONSE_TARGET_DAYS", default=7)
 FORUM_POST_RATE = env("FORUM_POST_RATE", default="10/m")
+BOUNTY_REPORT_RATE = env("BOUNTY_REPORT_RATE", default="10/h")
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=60)
 EVENT_INGEST_MAX_BATCH = 1000
 # Earned points expire this many months after they are earned (0: never), oldest first.

@@ -202,6 +202,15 @@ STAFF = [
         "families": [],
         "bio": "橙子科技创始人。和米粉做朋友。",
     },
+    {
+        "username": "sec_gao",
+        "display_name": "高安全",
+        "role": "security",
+        "language": "zh-hans",
+        "target": 100,
+        "families": [],
+        "bio": "安全应急响应：漏洞悬赏中的安全报告由我们处理。",
+    },
 ]
 
 DEMO_MEMBER = {

@@ -39,16 +39,6 @@ RULES = [
         None,
         10,
     ),
-    (
-        "Bug report judged valid, high severity",
-        "有效 Bug（高严重度）",
-        "bounty.report.valid",
-        {"severity": "high"},
-        500,
-        None,
-        None,
-    ),
-    ("Bug report judged valid", "有效 Bug", "bounty.report.valid", {"severity": "normal"}, 150, None, None),
     ("Test report approved", "测试报告通过审核", "betas.report.approved", {}, 200, 5, None),
     ("Helpful reply (liked by others)", "回复被点赞", "forum.reply.liked", {}, 2, 20, None),
 ]

@@ -8,6 +8,7 @@ class StaffRole(models.TextChoices):
 
     FOUNDER = "founder", _("Founder")
     LEGAL = "legal", _("Legal")
+    SECURITY = "security", _("Security triage")
     ENGINEER = "engineer", _("Engineer")
     STORE_MANAGER = "store_manager", _("Store manager")
     OPERATOR = "operator", _("Community operator")

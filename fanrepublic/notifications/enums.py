@@ -9,6 +9,7 @@ class NotificationKind(models.TextChoices):
     STATUS = "status", _("Status changes of topics I wrote or voted for")
     MODERATION = "moderation", _("Moderation of my posts")
     RELEASE = "release", _("My contributions shipping in a release")
+    BOUNTY = "bounty", _("Triage of my bug bounty reports")
 
 
 # Email by default for what members most want to hear about; replies stay in-app.
@@ -19,4 +20,5 @@ EMAIL_DEFAULTS = {
     NotificationKind.STATUS: True,
     NotificationKind.MODERATION: True,
     NotificationKind.RELEASE: True,
+    NotificationKind.BOUNTY: True,
 }

@@ -27,6 +27,14 @@ def notification_text(kind: str, params: dict) -> str:
     if kind == NotificationKind.RELEASE:
         p["release"] = params.get("release", "")
         return _("Your contribution “%(topic)s” shipped in %(release)s") % p
+    if kind == NotificationKind.BOUNTY:
+        if params.get("report_status"):
+            from fanrepublic.bounty.enums import ReportStatus
+
+            value = params["report_status"]
+            p["status"] = ReportStatus(value).label if value in ReportStatus.values else value
+            return _("Your bug report “%(topic)s” is now %(status)s") % p
+        return _("Triage wrote on your bug report “%(topic)s”") % p
     if kind == NotificationKind.MODERATION:
         return _("A moderator acted on your post in “%(topic)s”") % p
     return _("Something happened in “%(topic)s”") % p

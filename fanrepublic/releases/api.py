@@ -24,6 +24,7 @@ class ItemOut(Schema):
     source: str
     user_contributed: bool
     topic_id: int | None
+    bounty_report_id: int | None
     contributor: str | None = Field(None, alias="contributor.username")
     outside_url: str
 
@@ -66,6 +67,7 @@ class ItemIn(Schema):
     title: str = Field("", max_length=200)
     title_zh: str = Field("", max_length=200)
     topic_id: Id | None = None
+    bounty_report_id: Id | None = None
     contributor: str = Field("", max_length=150, description="Username, for sources without a topic.")
     outside_url: str = Field("", max_length=200)
 
@@ -162,6 +164,13 @@ def add_item(request, release_id: Id, payload: ItemIn):
         topic = Topic.objects.filter(pk=payload.topic_id).first()
         if topic is None:
             raise ValidationFailed(_("There is no topic with that number."), field="topic_id")
+    report = None
+    if payload.bounty_report_id is not None:
+        from fanrepublic.bounty.models import BountyReport
+
+        report = BountyReport.objects.filter(pk=payload.bounty_report_id).first()
+        if report is None:
+            raise ValidationFailed(_("There is no report with that number."), field="bounty_report_id")
     contributor = None
     if payload.contributor:
         contributor = get_user_model().objects.filter(username=payload.contributor, is_active=True).first()
@@ -177,6 +186,7 @@ def add_item(request, release_id: Id, payload: ItemIn):
         topic=topic,
         contributor=contributor,
         outside_url=payload.outside_url,
+        bounty_report=report,
     )
     return Status(201, item)
 

@@ -33,6 +33,9 @@ class ItemForm(forms.Form):
         min_value=1,
         help_text=_("For a member suggestion or bug report."),
     )
+    bounty_report = forms.IntegerField(
+        label=_("Bug bounty report number"), required=False, min_value=1, help_text=_("For a bounty finding.")
+    )
     title = forms.CharField(
         label=_("Title (English)"),
         max_length=200,

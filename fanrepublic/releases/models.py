@@ -99,6 +99,9 @@ class ReleaseItem(BilingualMixin, models.Model):
     topic = models.ForeignKey(
         "forum.Topic", null=True, blank=True, on_delete=models.PROTECT, related_name="release_items"
     )
+    bounty_report = models.ForeignKey(
+        "bounty.BountyReport", null=True, blank=True, on_delete=models.PROTECT, related_name="release_items"
+    )
     contributor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("contributor"),

@@ -26,7 +26,9 @@ TITLE_MAX = 200
 
 
 def can_plan(user) -> bool:
-    return user.is_authenticated and user.has_role(StaffRole.ENGINEER, StaffRole.OPERATOR, StaffRole.FOUNDER)
+    return user.is_authenticated and user.has_role(
+        StaffRole.ENGINEER, StaffRole.SECURITY, StaffRole.OPERATOR, StaffRole.FOUNDER
+    )
 
 
 def cadence_for(product_line) -> ReleaseCadence:
@@ -107,6 +109,7 @@ def release_item_add(
     topic=None,
     contributor=None,
     outside_url: str = "",
+    bounty_report=None,
 ) -> ReleaseItem:
     """Add a changelog line before the freeze. A suggestion or bug report brings its topic
     (and its author as the contributor) and moves the topic to "planned"."""
@@ -131,6 +134,24 @@ def release_item_add(
             )
         contributor = topic.author
         title = title.strip() or topic.title
+    elif source == ItemSource.BOUNTY_FINDING:
+        from fanrepublic.bounty.enums import ReportStatus
+        from fanrepublic.bounty.models import BountyReport
+        from fanrepublic.bounty.permissions import can_see
+
+        if bounty_report is not None:  # judge the report as it is now, not the caller's copy
+            bounty_report = BountyReport.objects.select_related("reporter").get(pk=bounty_report.pk)
+        if bounty_report is None or not can_see(actor, bounty_report):
+            raise ValidationFailed(_("Link the bug bounty report this fixes."), field="bounty_report")
+        if bounty_report.status != ReportStatus.VALID:
+            raise ValidationFailed(_("Only a report judged valid can ship as a fix."), field="bounty_report")
+        if bounty_report.is_security and not title.strip():
+            # The changelog is public and the report is not: it needs its own words.
+            raise ValidationFailed(
+                _("Give a public title; the security report stays private."), field="title"
+            )
+        contributor = bounty_report.reporter
+        title = title.strip() or bounty_report.title
     elif source != ItemSource.INTERNAL and contributor is None:
         raise ValidationFailed(_("Name the member who contributed this."), field="contributor")
     if source == ItemSource.OUTSIDE and not outside_url:
@@ -158,6 +179,7 @@ def release_item_add(
             source=source,
             user_contributed=source != ItemSource.INTERNAL,
             topic=topic,
+            bounty_report=bounty_report if source == ItemSource.BOUNTY_FINDING else None,
             contributor=contributor,
             outside_url=outside_url,
             added_by=actor,
@@ -226,6 +248,7 @@ def release_publish(*, actor, release: Release, now: datetime | None = None) -> 
                     "release_id": locked.pk,
                     "product": locked.product_line.slug,
                     "topic_id": item.topic_id,
+                    "bounty_report_id": item.bounty_report_id,
                 },
                 idempotency_key=f"releases.item.shipped:{item.pk}",
                 occurred_at=now,

@@ -119,6 +119,13 @@ def _add_item(request, found, data):
         topic = Topic.objects.filter(pk=data["topic"]).first()
         if topic is None:
             raise ValidationFailed(_("There is no topic with that number."), field="topic")
+    report = None
+    if data.get("bounty_report"):
+        from fanrepublic.bounty.models import BountyReport
+
+        report = BountyReport.objects.filter(pk=data["bounty_report"]).first()
+        if report is None:
+            raise ValidationFailed(_("There is no report with that number."), field="bounty_report")
     contributor = None
     if data.get("contributor"):
         contributor = get_user_model().objects.filter(username=data["contributor"], is_active=True).first()
@@ -134,6 +141,7 @@ def _add_item(request, found, data):
         topic=topic,
         contributor=contributor,
         outside_url=data.get("outside_url") or "",
+        bounty_report=report,
     )
 
 

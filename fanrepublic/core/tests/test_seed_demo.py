@@ -119,3 +119,19 @@ def test_demo_release_train_has_weeks_of_releases_and_next_week_planned(on_commi
     assert Transaction.objects.filter(
         memo__in=["Suggestion shipped in a release", "Bug report fixed in a release"]
     ).exists()
+
+
+def test_demo_bug_bounty_has_paid_duplicate_and_private_reports():
+    from fanrepublic.bounty.models import BountyReport, RewardTier
+    from fanrepublic.bounty.selectors import hall_of_fame
+    from fanrepublic.points.selectors import ledger_problems
+
+    call_command("seed_demo", members=60, topics=120)
+    call_command("seed_demo", members=60, topics=120)  # idempotent
+    assert RewardTier.objects.filter(product_line__isnull=True).count() == 4
+    reports = BountyReport.objects.all()
+    assert reports.count() >= 6
+    assert reports.filter(reward__isnull=False).exists() and reports.filter(status="duplicate").exists()
+    assert reports.filter(is_security=True, disclosed_at__isnull=True).exists()
+    assert hall_of_fame()[0]["points"] > 0
+    assert ledger_problems() == []

@@ -45,6 +45,10 @@ def legal(**kwargs):
     return MemberFactory(role=StaffRole.LEGAL, **kwargs)
 
 
+def security(**kwargs):
+    return MemberFactory(role=StaffRole.SECURITY, **kwargs)
+
+
 class MemberStatsFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MemberStats

@@ -30,6 +30,7 @@ from django.utils import timezone
 from fanrepublic.activity.enums import Channel
 from fanrepublic.activity.models import Event
 from fanrepublic.core import demo_content as C
+from fanrepublic.core.demo_bounty import seed_bounty
 from fanrepublic.core.demo_economy import seed_economy
 from fanrepublic.core.demo_releases import seed_releases
 from fanrepublic.core.markdown import extract_mentions, render_markdown
@@ -192,6 +193,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seed_economy(self.stdout)  # idempotent: adds what later versions brought
                 seed_releases(self.stdout)
+                seed_bounty(self.stdout)
             return
         started = clock.monotonic()
         with transaction.atomic():
@@ -199,6 +201,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_economy(self.stdout)
             seed_releases(self.stdout)
+            seed_bounty(self.stdout)
         elapsed = clock.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Demo community loaded in {elapsed:.1f} s."))
         for label, value in summary:
