@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from fanrepublic.activity.api import router as events_router
 from fanrepublic.badges.api import router as badges_router
+from fanrepublic.betas.api import router as betas_router
 from fanrepublic.bounty.api import router as bounty_router
 from fanrepublic.core.errors import DomainError, RateLimited, ValidationFailed
 from fanrepublic.forum.api import router as forum_router
@@ -40,6 +41,7 @@ api.add_router("/points", points_router)
 api.add_router("/rewards", rewards_router)
 api.add_router("/releases", releases_router)
 api.add_router("/bounty", bounty_router)
+api.add_router("/betas", betas_router)
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("badges/", include("fanrepublic.badges.urls")),
     path("releases/", include("fanrepublic.releases.urls")),
     path("bounty/", include("fanrepublic.bounty.urls")),
+    path("betas/", include("fanrepublic.betas.urls")),
     path("staff/audit/", core_views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "fanrepublic.badges",
     "fanrepublic.releases",
     "fanrepublic.bounty",
+    "fanrepublic.betas",
 ]
 
 MIDDLEWARE = [

@@ -17,7 +17,7 @@ from . import trust
 from .enums import StaffRole, TokenScope
 from .models import ApiToken, MemberStats, ReputationEntry, User
 
-PROFILE_FIELDS = ["display_name", "bio", "language", "avatar"]
+PROFILE_FIELDS = ["display_name", "bio", "language", "avatar", "country"]
 
 
 @transaction.atomic

@@ -46,7 +46,7 @@ def profile_edit(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = {f: form.cleaned_data[f] for f in ("display_name", "bio", "language", "avatar")}
+            data = {f: form.cleaned_data[f] for f in ("display_name", "bio", "language", "avatar", "country")}
             member.refresh_from_db()
             try:
                 services.profile_update(

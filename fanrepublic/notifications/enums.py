@@ -10,6 +10,7 @@ class NotificationKind(models.TextChoices):
     MODERATION = "moderation", _("Moderation of my posts")
     RELEASE = "release", _("My contributions shipping in a release")
     BOUNTY = "bounty", _("Triage of my bug bounty reports")
+    BETA = "beta", _("My beta applications and test reports")
 
 
 # Email by default for what members most want to hear about; replies stay in-app.
@@ -21,4 +22,5 @@ EMAIL_DEFAULTS = {
     NotificationKind.MODERATION: True,
     NotificationKind.RELEASE: True,
     NotificationKind.BOUNTY: True,
+    NotificationKind.BETA: True,
 }

@@ -35,6 +35,21 @@ def notification_text(kind: str, params: dict) -> str:
             p["status"] = ReportStatus(value).label if value in ReportStatus.values else value
             return _("Your bug report “%(topic)s” is now %(status)s") % p
         return _("Triage wrote on your bug report “%(topic)s”") % p
+    if kind == NotificationKind.BETA:
+        from fanrepublic.core.i18n import is_chinese
+
+        if is_chinese() and params.get("topic_zh"):
+            p["topic"] = params["topic_zh"]
+        texts = {
+            "selected": _("You were selected for “%(topic)s”: accept the NDA to start testing"),
+            "waitlisted": _("You are on the waitlist of “%(topic)s”"),
+            "declined": _("Your application to “%(topic)s” was not accepted this time"),
+            "approved": _("Your test report in “%(topic)s” was approved"),
+            "changes_requested": _("Your test report in “%(topic)s” needs changes"),
+            "rejected": _("Your test report in “%(topic)s” was rejected"),
+            "completed": _("You completed “%(topic)s”; your perk is on your profile"),
+        }
+        return texts.get(params.get("beta", ""), _("Something happened in “%(topic)s”")) % p
     if kind == NotificationKind.MODERATION:
         return _("A moderator acted on your post in “%(topic)s”") % p
     return _("Something happened in “%(topic)s”") % p

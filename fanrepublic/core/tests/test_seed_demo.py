@@ -135,3 +135,21 @@ def test_demo_bug_bounty_has_paid_duplicate_and_private_reports():
     assert reports.filter(is_security=True, disclosed_at__isnull=True).exists()
     assert hall_of_fame()[0]["points"] > 0
     assert ledger_problems() == []
+
+
+def test_demo_betas_show_every_stage():
+    from fanrepublic.betas.models import BetaProgramme, Entitlement
+
+    call_command("seed_demo", members=60, topics=120)
+    call_command("seed_demo", members=60, topics=120)  # idempotent
+    stages = dict(BetaProgramme.objects.values_list("slug", "status"))
+    assert stages == {
+        "su7-winter-calibration": "selected",
+        "orange-15-pro-camera-beta": "open",
+        "band-9-sleep-beta": "finished",
+    }
+    winter = BetaProgramme.objects.get(slug="su7-winter-calibration")
+    assert winter.applications.filter(status="selected").count() == min(
+        winter.capacity, winter.applications.count()
+    )
+    assert winter.reports.exists() and Entitlement.objects.exists()

@@ -30,6 +30,7 @@ from django.utils import timezone
 from fanrepublic.activity.enums import Channel
 from fanrepublic.activity.models import Event
 from fanrepublic.core import demo_content as C
+from fanrepublic.core.demo_betas import seed_betas
 from fanrepublic.core.demo_bounty import seed_bounty
 from fanrepublic.core.demo_economy import seed_economy
 from fanrepublic.core.demo_releases import seed_releases
@@ -194,6 +195,7 @@ class Command(BaseCommand):
                 seed_economy(self.stdout)  # idempotent: adds what later versions brought
                 seed_releases(self.stdout)
                 seed_bounty(self.stdout)
+                seed_betas(self.stdout)
             return
         started = clock.monotonic()
         with transaction.atomic():
@@ -202,6 +204,7 @@ class Command(BaseCommand):
             seed_economy(self.stdout)
             seed_releases(self.stdout)
             seed_bounty(self.stdout)
+            seed_betas(self.stdout)
         elapsed = clock.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Demo community loaded in {elapsed:.1f} s."))
         for label, value in summary:
