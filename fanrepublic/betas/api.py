@@ -196,6 +196,27 @@ def file_report(request, slug: str, payload: ReportIn):
     return Status(201, services.report_submit(tester=tester, programme=programme, task=task, **fields))
 
 
+class ReviseIn(Schema):
+    title: str = Field(..., max_length=200)
+    steps: str = Field(..., max_length=5000)
+    expected: str = Field(..., max_length=2000)
+    actual: str = Field(..., max_length=2000)
+    severity: str = Field(..., max_length=20)
+    device: str = Field(..., max_length=100)
+    build: str = Field(..., max_length=100)
+
+
+@router.put("/{slug}/reports/{report_id}", response=ReportOut, auth=MEMBER)
+def revise_report(request, slug: str, report_id: Id, payload: ReviseIn):
+    """The tester edits a report that has changes requested; it goes back to review."""
+    tester = require_scope(request)
+    programme = _programme(request, slug)
+    report = programme.reports.filter(pk=report_id, tester=tester).first()
+    if report is None or not selectors.sees_confidential(viewer=tester, programme=programme):
+        raise NotFound()
+    return services.report_revise(tester=tester, report=report, **payload.model_dump())
+
+
 @router.get("/{slug}/applications", response=list[ApplicationOut], auth=MEMBER)
 def applications(request, slug: str):
     _manager(request)

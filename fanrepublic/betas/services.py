@@ -7,7 +7,7 @@ earning rules), and completing testers receive the programme's perk as an entitl
 import hashlib
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,13 +111,18 @@ def application_submit(*, member, programme: BetaProgramme, answers: dict) -> Ap
     if problems:
         raise Forbidden(" ".join(problems), code="not_eligible")
     cleaned = _clean_answers(programme, answers)
-    with transaction.atomic():
-        if Application.objects.filter(programme=programme, member=member).exists():
-            raise Conflict(_("You have already applied to this programme."))
-        application = Application.objects.create(
-            programme=programme, member=member, answers=cleaned, ticket=ticket_for(programme, member.username)
-        )
-        record_event(verb="betas.application.submitted", actor=member, obj=application, owner=member)
+    try:
+        with transaction.atomic():
+            # The unique constraint decides a race between two submissions of one member.
+            application = Application.objects.create(
+                programme=programme,
+                member=member,
+                answers=cleaned,
+                ticket=ticket_for(programme, member.username),
+            )
+            record_event(verb="betas.application.submitted", actor=member, obj=application, owner=member)
+    except IntegrityError:
+        raise Conflict(_("You have already applied to this programme.")) from None
     return application
 
 
@@ -163,11 +168,15 @@ def selection_run(*, actor, programme: BetaProgramme) -> dict:
                 continue
             application.rank_score = _rank_score(locked, application.member)
             pool.append(application)
-        ranked = sorted(pool, key=lambda a: (-a.rank_score, a.ticket))[: locked.ranked_seats]
+        # Seats staff already gave (an invitation, a decision) count against the total.
+        seats = max(
+            0, locked.capacity - locked.applications.filter(status=ApplicationStatus.SELECTED).count()
+        )
+        ranked = sorted(pool, key=lambda a: (-a.rank_score, a.ticket))[: min(locked.ranked_seats, seats)]
         for application in ranked:
             _decided(application, actor=actor, status=ApplicationStatus.SELECTED, selected_by=SelectedBy.RANK)
         drawn = sorted((a for a in pool if a not in ranked), key=lambda a: a.ticket)
-        free = locked.capacity - len(ranked)
+        free = seats - len(ranked)
         for n, application in enumerate(drawn):
             if n < free:
                 _decided(

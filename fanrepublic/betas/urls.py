@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/withdraw/", views.withdraw, name="withdraw"),
     path("<slug:slug>/nda/", views.nda, name="nda"),
     path("<slug:slug>/reports/", views.report_new, name="report"),
+    path("<slug:slug>/reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path(
         "<slug:slug>/reports/<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"
     ),

@@ -121,6 +121,31 @@ def report_new(request, slug):
     return programme(request, slug, report_form=form, status=status)
 
 
+@login_required
+def report_edit(request, slug, pk):
+    """A tester answers "changes requested" by editing the report; it goes back to review."""
+    found = selectors.programme_get(viewer=request.user, slug=slug)
+    report = found.reports.filter(pk=pk, tester=request.user).first()
+    if report is None or not selectors.sees_confidential(viewer=request.user, programme=found):
+        raise NotFound()
+    initial = {
+        f: getattr(report, f) for f in ("title", "steps", "expected", "actual", "severity", "device", "build")
+    }
+    form = TestReportForm(request.POST or None, initial=initial, programme=found)
+    del form.fields["images"], form.fields["task"]
+    status = 200
+    if request.method == "POST":
+        revised, status = submit_form(
+            form, lambda data: services.report_revise(tester=request.user, report=report, **data)
+        )
+        if revised:
+            messages.success(request, _("Report sent back for review."))
+            return redirect(found.get_absolute_url() + "#my-reports")
+    return render(
+        request, "betas/report_edit.html", {"programme": found, "report": report, "form": form}, status=status
+    )
+
+
 def attachment(request, slug, pk, attachment_pk):
     found = selectors.programme_get(viewer=request.user, slug=slug)
     if not selectors.sees_confidential(viewer=request.user, programme=found):

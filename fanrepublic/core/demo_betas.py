@@ -106,6 +106,9 @@ def seed_betas(out) -> None:
         }
         if not services.eligibility(fan, winter):
             services.application_submit(member=fan, programme=winter, answers=answers)
+    invited = Application.objects.filter(programme=winter, member=mifan).first() if mifan else None
+    if invited is not None:  # the demo member gets a seat, so the confidential side can be shown
+        services.application_decide(actor=operator, application=invited, status="selected")
     BetaProgramme.objects.filter(pk=winter.pk).update(
         applications_close_at=timezone.now() - timedelta(days=4)
     )

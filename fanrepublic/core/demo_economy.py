@@ -173,6 +173,16 @@ BADGES = [
         {"likes_received": 50},
     ),
     (
+        "test-pilot",
+        "Test pilot",
+        "试飞员",
+        "Three beta test reports approved.",
+        "三份内测报告通过审核。",
+        "测",
+        "silver",
+        {"events": {"betas.report.approved": 3}},
+    ),
+    (
         "regular",
         "Regular",
         "资深米粉",

@@ -293,3 +293,30 @@ class TestApi:
         assert over.status_code == 409  # over capacity
         draw = client.get(f"/api/v1/betas/{programme.slug}/draw").json()
         assert len(draw) == 2 and all(len(row["ticket"]) == 64 for row in draw)
+
+
+def test_a_tester_revises_a_report_with_changes_requested(client):
+    programme = running()
+    tester = seat(programme)
+    report = TestReportFactory(
+        programme=programme, tester=tester.member, status="changes_requested", review_note="Temp?"
+    )
+    url = reverse("betas:report_edit", args=[programme.slug, report.pk])
+    client.force_login(MemberFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(tester.member)
+    assert "Temp?" in client.get(url).content.decode()
+    data = {
+        "title": report.title,
+        "steps": report.steps + " At -12 °C.",
+        "expected": "Stable",
+        "actual": "Jumps",
+        "severity": "medium",
+        "device": "SU7",
+        "build": "1.7",
+    }
+    assert client.post(url, {**data, "severity": "odd"}).status_code == 422
+    assert client.post(url, data).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.steps.endswith("-12 °C.")
+    assert client.post(url, data).status_code == 409  # already back in review

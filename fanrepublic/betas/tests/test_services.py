@@ -279,3 +279,13 @@ class TestConfidentialityAndReports:
         with pytest.raises(Conflict):
             services.programme_finish(actor=operator(), programme=programme)
         assert report.__class__.objects.get().status == ReportStatus.APPROVED
+
+
+def test_seats_given_by_staff_before_the_selection_count_against_the_total():
+    programme = opened(capacity=2, ranked_seats=2)
+    fans = [MemberFactory() for _ in range(4)]
+    applications = [services.application_submit(member=f, programme=programme, answers={}) for f in fans]
+    services.application_decide(actor=operator(), application=applications[0], status="selected")
+    close(programme)
+    counts = services.selection_run(actor=operator(), programme=programme)
+    assert counts["selected"] == 1 and programme.applications.filter(status="selected").count() == 2
