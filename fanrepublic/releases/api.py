@@ -25,6 +25,7 @@ class ItemOut(Schema):
     user_contributed: bool
     topic_id: int | None
     bounty_report_id: int | None
+    beta_report_id: int | None
     contributor: str | None = Field(None, alias="contributor.username")
     outside_url: str
 
@@ -68,6 +69,7 @@ class ItemIn(Schema):
     title_zh: str = Field("", max_length=200)
     topic_id: Id | None = None
     bounty_report_id: Id | None = None
+    beta_report_id: Id | None = None
     contributor: str = Field("", max_length=150, description="Username, for sources without a topic.")
     outside_url: str = Field("", max_length=200)
 
@@ -171,6 +173,13 @@ def add_item(request, release_id: Id, payload: ItemIn):
         report = BountyReport.objects.filter(pk=payload.bounty_report_id).first()
         if report is None:
             raise ValidationFailed(_("There is no report with that number."), field="bounty_report_id")
+    beta = None
+    if payload.beta_report_id is not None:
+        from fanrepublic.betas.models import TestReport
+
+        beta = TestReport.objects.filter(pk=payload.beta_report_id).first()
+        if beta is None:
+            raise ValidationFailed(_("There is no report with that number."), field="beta_report_id")
     contributor = None
     if payload.contributor:
         contributor = get_user_model().objects.filter(username=payload.contributor, is_active=True).first()
@@ -187,6 +196,7 @@ def add_item(request, release_id: Id, payload: ItemIn):
         contributor=contributor,
         outside_url=payload.outside_url,
         bounty_report=report,
+        beta_report=beta,
     )
     return Status(201, item)
 

@@ -36,6 +36,9 @@ class ItemForm(forms.Form):
     bounty_report = forms.IntegerField(
         label=_("Bug bounty report number"), required=False, min_value=1, help_text=_("For a bounty finding.")
     )
+    beta_report = forms.IntegerField(
+        label=_("Beta test report number"), required=False, min_value=1, help_text=_("For a beta report.")
+    )
     title = forms.CharField(
         label=_("Title (English)"),
         max_length=200,

@@ -102,6 +102,9 @@ class ReleaseItem(BilingualMixin, models.Model):
     bounty_report = models.ForeignKey(
         "bounty.BountyReport", null=True, blank=True, on_delete=models.PROTECT, related_name="release_items"
     )
+    beta_report = models.ForeignKey(
+        "betas.TestReport", null=True, blank=True, on_delete=models.PROTECT, related_name="release_items"
+    )
     contributor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("contributor"),

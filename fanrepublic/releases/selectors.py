@@ -121,6 +121,12 @@ def release_metrics(*, product_line=None, weeks: int = 12) -> ReleaseMetrics:
         days = (item.release.published_at - item.topic.created_at).total_seconds() / 86400
         leads.append({"item": item, "topic": item.topic, "days": round(days, 1)})
     lead_days = [row["days"] for row in leads]
+    by_release: dict[int, list[float]] = {}
+    for row in leads:
+        by_release.setdefault(row["item"].release_id, []).append(row["days"])
+    for row in rows:
+        days = by_release.get(row["release"].pk)
+        row["lead_median"] = round(statistics.median(days), 1) if days else None
     suggestions = Topic.objects.filter(
         kind=TopicKind.SUGGESTION, is_hidden=False, created_at__gte=since
     ).exclude(status=TopicStatus.DUPLICATE)

@@ -110,6 +110,7 @@ def release_item_add(
     contributor=None,
     outside_url: str = "",
     bounty_report=None,
+    beta_report=None,
 ) -> ReleaseItem:
     """Add a changelog line before the freeze. A suggestion or bug report brings its topic
     (and its author as the contributor) and moves the topic to "planned"."""
@@ -152,6 +153,23 @@ def release_item_add(
             )
         contributor = bounty_report.reporter
         title = title.strip() or bounty_report.title
+    elif source == ItemSource.BETA_REPORT:
+        from fanrepublic.betas.enums import ReportStatus as BetaReportStatus
+        from fanrepublic.betas.models import TestReport
+        from fanrepublic.betas.services import can_manage as can_see_betas
+
+        if beta_report is not None:  # as it is now, and only for staff who may see betas
+            beta_report = TestReport.objects.select_related("tester").filter(pk=beta_report.pk).first()
+            if beta_report is not None and not can_see_betas(actor):
+                beta_report = None
+        if beta_report is None:
+            raise ValidationFailed(_("Link the beta test report this came from."), field="beta_report")
+        if beta_report.status != BetaReportStatus.APPROVED:
+            raise ValidationFailed(_("Only an approved test report can ship."), field="beta_report")
+        if not title.strip():
+            # Beta programmes are confidential: the public changelog needs its own words.
+            raise ValidationFailed(_("Give a public title; beta reports stay confidential."), field="title")
+        contributor = beta_report.tester
     elif source != ItemSource.INTERNAL and contributor is None:
         raise ValidationFailed(_("Name the member who contributed this."), field="contributor")
     if source == ItemSource.OUTSIDE and not outside_url:
@@ -180,6 +198,7 @@ def release_item_add(
             user_contributed=source != ItemSource.INTERNAL,
             topic=topic,
             bounty_report=bounty_report if source == ItemSource.BOUNTY_FINDING else None,
+            beta_report=beta_report if source == ItemSource.BETA_REPORT else None,
             contributor=contributor,
             outside_url=outside_url,
             added_by=actor,

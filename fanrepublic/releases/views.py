@@ -61,10 +61,23 @@ def metrics(request):
         chart_id="chart-share",
         min_width=720,  # a few releases should not blow the labels up to poster size
     )
+    chart_lead = bar_chart(
+        [(row["release"].version, row["lead_median"]) for row in result.releases],
+        title=_("Median days from suggestion to release, per release"),
+        unit=_(" d"),
+        chart_id="chart-lead",
+        min_width=720,
+    )
     return render(
         request,
         "releases/metrics.html",
-        {"m": result, "products": product_lines_active(), "product": line, "chart_share": chart_share},
+        {
+            "m": result,
+            "products": product_lines_active(),
+            "product": line,
+            "chart_share": chart_share,
+            "chart_lead": chart_lead,
+        },
     )
 
 
@@ -126,6 +139,13 @@ def _add_item(request, found, data):
         report = BountyReport.objects.filter(pk=data["bounty_report"]).first()
         if report is None:
             raise ValidationFailed(_("There is no report with that number."), field="bounty_report")
+    beta = None
+    if data.get("beta_report"):
+        from fanrepublic.betas.models import TestReport
+
+        beta = TestReport.objects.filter(pk=data["beta_report"]).first()
+        if beta is None:
+            raise ValidationFailed(_("There is no report with that number."), field="beta_report")
     contributor = None
     if data.get("contributor"):
         contributor = get_user_model().objects.filter(username=data["contributor"], is_active=True).first()
@@ -142,6 +162,7 @@ def _add_item(request, found, data):
         contributor=contributor,
         outside_url=data.get("outside_url") or "",
         bounty_report=report,
+        beta_report=beta,
     )
 
 

@@ -241,3 +241,42 @@ class TestMetrics:
     def test_a_product_without_releases_has_no_figures(self):
         m = selectors.release_metrics(product_line=BoardFactory().product_line)
         assert m.user_share is None and m.lead_days_median is None and m.fastest == []
+
+
+class TestBetaReportItems:
+    def test_an_approved_beta_report_ships_under_a_public_title_and_credits_the_tester(self):
+        from fanrepublic.betas.tests.factories import TestReportFactory
+
+        board = BoardFactory()
+        release = planned(board)
+        report = TestReportFactory(status="approved", programme__product_line=board.product_line)
+        with pytest.raises(ValidationFailed) as exc:  # the beta is confidential: no default title
+            services.release_item_add(
+                actor=engineer(), release=release, source="beta_report", beta_report=report
+            )
+        assert "title" in exc.value.errors
+        item = services.release_item_add(
+            actor=engineer(),
+            release=release,
+            source="beta_report",
+            beta_report=report,
+            title="Faster cabin heating",
+        )
+        assert item.contributor == report.tester and item.user_contributed and item.beta_report == report
+
+    def test_an_unapproved_or_unseen_beta_report_is_refused(self):
+        from fanrepublic.betas.tests.factories import TestReportFactory
+        from fanrepublic.members.tests.factories import security
+
+        release = planned(BoardFactory())
+        pending = TestReportFactory(status="submitted")
+        with pytest.raises(ValidationFailed):
+            services.release_item_add(
+                actor=engineer(), release=release, source="beta_report", beta_report=pending, title="x y z"
+            )
+        approved = TestReportFactory(status="approved")
+        with pytest.raises(ValidationFailed):  # security triage may plan releases but not see betas
+            services.release_item_add(
+                actor=security(), release=release, source="beta_report", beta_report=approved, title="x y z"
+            )
+        assert not ReleaseItem.objects.exists()
