@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "fanrepublic.releases",
     "fanrepublic.bounty",
     "fanrepublic.betas",
+    "fanrepublic.governance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from .models import Ballot, Vote, VoteOption
+
+
+class OptionInline(admin.TabularInline):
+    model = VoteOption
+    extra = 0
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    list_display = ["question", "method", "status", "opens_at", "closes_at", "binding", "secret"]
+    list_filter = ["status", "method", "binding"]
+    inlines = [OptionInline]
+    raw_id_fields = ["created_by"]
+    # Opening, closing, counting and publishing go through the services (audited).
+    readonly_fields = ["status", "digest", "result", "published_at"]
+
+
+@admin.register(VoteOption)
+class VoteOptionAdmin(admin.ModelAdmin):
+    list_display = ["label", "vote"]
+
+
+@admin.register(Ballot)
+class BallotAdmin(admin.ModelAdmin):
+    """Ballots are evidence: nobody edits or deletes one, not even a superuser (the
+    database refuses too)."""
+
+    list_display = ["receipt", "vote", "cast_at", "changes"]
+    list_filter = ["vote"]
+    fields = ["vote", "receipt", "choice", "abstain", "cast_at", "changes"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Method(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    APPROVAL = "approval", _("Approval (any number of options)")
+    IRV = "irv", _("Ranked choice, one winner (instant runoff)")
+    STV = "stv", _("Ranked choice, several seats (single transferable vote)")
+
+
+RANKED = (Method.IRV, Method.STV)
+
+
+class VoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", _("Results published")

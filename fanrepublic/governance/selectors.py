@@ -1,0 +1,31 @@
+from collections import Counter
+
+from django.db.models import Count, QuerySet
+
+from fanrepublic.core.errors import NotFound
+
+from .enums import VoteStatus
+from .models import Vote
+from .services import can_run_votes
+
+
+def votes_visible(*, viewer) -> QuerySet[Vote]:
+    votes = Vote.objects.select_related("product_line").annotate(n_ballots=Count("ballots"))
+    if not can_run_votes(viewer):
+        votes = votes.exclude(status=VoteStatus.DRAFT)
+    return votes.order_by("-opens_at")
+
+
+def vote_get(*, viewer, slug: str) -> Vote:
+    vote = votes_visible(viewer=viewer).filter(slug=slug).first()
+    if vote is None:
+        raise NotFound()
+    return vote
+
+
+def running_counts(vote: Vote) -> dict[str, int]:
+    """First choices so far, for votes that show running results."""
+    counts = Counter()
+    for (choice,) in vote.ballots.values_list("choice").iterator():
+        counts[str(choice[0]) if choice else "abstain"] += 1
+    return dict(counts)

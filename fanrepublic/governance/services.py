@@ -1,0 +1,292 @@
+"""The fan parliament: operators put a question to eligible members; each casts one
+ballot (changeable until closing if the vote allows) and gets a receipt; after closing
+the anonymised ballots and their Merkle root are published with the result, so every
+voter can check their ballot was counted as cast and anyone can recount."""
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fanrepublic.activity.services import record_event
+from fanrepublic.badges.eligibility import eligibility_problems
+from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from fanrepublic.core.services import audit_record
+from fanrepublic.members.enums import StaffRole
+
+from . import merkle
+from .enums import Method, VoteStatus
+from .models import Ballot, Vote, VoteOption
+from .tally import tabulate
+
+
+def can_run_votes(user) -> bool:
+    return user.is_authenticated and user.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER)
+
+
+def _require_organiser(actor):
+    if not can_run_votes(actor):
+        raise Forbidden(_("Only operators and the founder run votes."))
+
+
+def voter_key(vote_id: int, member_id: int) -> str:
+    """Who cast a ballot, as only this server can compute it: one ballot per member is a
+    database constraint, yet the ballots table of a secret vote names no member."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"ballot:{vote_id}:{member_id}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def eligibility(member, vote: Vote) -> list[str]:
+    problems = eligibility_problems(
+        member,
+        min_trust_level=vote.min_trust_level,
+        badges=vote.required_badges.all(),
+        product_lines=[vote.product_line] if vote.owners_only and vote.product_line_id else (),
+    )
+    if member.is_suspended:
+        problems.append(_("Your account is suspended."))
+    return problems
+
+
+def vote_create(*, actor, options: list[dict], required_badges=(), **fields) -> Vote:
+    """Create a draft vote with its options ({label, label_zh, details, details_zh})."""
+    _require_organiser(actor)
+    options = [o for o in options if (o.get("label") or "").strip()]
+    if len(options) < 2:
+        raise ValidationFailed(_("A vote needs at least two options."), field="options")
+    if len(options) > 50:
+        raise ValidationFailed(_("At most %(n)d options.") % {"n": 50}, field="options")
+    if fields.get("method") not in Method.values:
+        raise ValidationFailed(_("Choose how ballots are counted."), field="method")
+    seats = fields.get("seats") or 1
+    if seats >= len(options) and fields["method"] == Method.STV:
+        raise ValidationFailed(_("There must be more options than seats."), field="seats")
+    if fields["closes_at"] <= fields["opens_at"]:
+        raise ValidationFailed(_("A vote must close after it opens."), field="closes_at")
+    if fields.get("slug") in ("new",) or Vote.objects.filter(slug=fields.get("slug")).exists():
+        raise ValidationFailed(_("That slug is taken; choose another."), field="slug")
+    with transaction.atomic():
+        vote = Vote.objects.create(
+            created_by=actor, seats=seats, **{k: v for k, v in fields.items() if k != "seats"}
+        )
+        vote.required_badges.set(required_badges)
+        for position, option in enumerate(options):
+            VoteOption.objects.create(
+                vote=vote,
+                label=option["label"].strip()[:200],
+                label_zh=(option.get("label_zh") or "").strip()[:200],
+                details=(option.get("details") or "").strip()[:2000],
+                details_zh=(option.get("details_zh") or "").strip()[:2000],
+                position=position,
+            )
+        audit_record(actor=actor, action="governance.vote.created", target=vote)
+    return vote
+
+
+def _transition(*, actor, vote: Vote, source: str, target: str, action: str) -> Vote:
+    _require_organiser(actor)
+    with transaction.atomic():
+        locked = Vote.objects.select_for_update().get(pk=vote.pk)
+        if locked.status != source:
+            raise Conflict(_("This vote is %(status)s.") % {"status": locked.get_status_display()})
+        locked.status = target
+        locked.save(update_fields=["status"])
+        audit_record(actor=actor, action=action, target=locked)
+        record_event(verb=action, actor=actor, obj=locked)
+    return locked
+
+
+def vote_open(*, actor, vote: Vote) -> Vote:
+    return _transition(
+        actor=actor,
+        vote=vote,
+        source=VoteStatus.DRAFT,
+        target=VoteStatus.OPEN,
+        action="governance.vote.opened",
+    )
+
+
+def vote_close(*, actor, vote: Vote) -> Vote:
+    return _transition(
+        actor=actor,
+        vote=vote,
+        source=VoteStatus.OPEN,
+        target=VoteStatus.CLOSED,
+        action="governance.vote.closed",
+    )
+
+
+def _clean_choice(vote: Vote, option_ids: list[int], abstain: bool) -> list[int]:
+    if abstain:
+        if not vote.allow_abstain:
+            raise ValidationFailed(_("This vote has no abstain choice."), field="choice")
+        return []
+    valid = set(vote.options.values_list("pk", flat=True))
+    try:
+        chosen = [int(o) for o in option_ids]
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Choose among the vote's options."), field="choice") from None
+    if not chosen:
+        raise ValidationFailed(_("Choose an option (or abstain, if offered)."), field="choice")
+    if any(o not in valid for o in chosen):
+        raise ValidationFailed(_("Choose among the vote's options."), field="choice")
+    if len(set(chosen)) != len(chosen):
+        raise ValidationFailed(_("An option may appear only once on a ballot."), field="choice")
+    if vote.method == Method.SINGLE and len(chosen) != 1:
+        raise ValidationFailed(_("Choose exactly one option."), field="choice")
+    if vote.method == Method.APPROVAL:
+        chosen = sorted(chosen)
+    return chosen  # ranked methods keep the voter's order
+
+
+def ballot_cast(*, member, vote: Vote, option_ids: list[int], abstain: bool = False) -> Ballot:
+    """Cast, or change while the vote is open and allows it. Returns the ballot; its
+    receipt stays the same when the ballot changes."""
+    if not member.is_authenticated:
+        raise Forbidden(_("Sign in to vote."))
+    vote = Vote.objects.get(pk=vote.pk)  # its state now, not the caller's copy
+    if not vote.is_open:
+        raise Conflict(_("This vote is not open."))
+    problems = eligibility(member, vote)
+    if problems:
+        raise Forbidden(" ".join(problems), code="not_eligible")
+    choice = _clean_choice(vote, option_ids, abstain)
+    key = voter_key(vote.pk, member.pk)
+    try:
+        with transaction.atomic():
+            ballot = Ballot.objects.create(
+                vote=vote,
+                voter_key=key,
+                voter=None if vote.secret else member,
+                receipt=secrets.token_hex(16),
+                choice=choice,
+                abstain=not choice,
+                trust_level=member.trust_level,
+            )
+    except IntegrityError:
+        # The database decided: this member has a ballot already (also under a race).
+        if not vote.allow_change:
+            raise Conflict(_("You have already voted, and this vote does not allow changes.")) from None
+        with transaction.atomic():
+            ballot = Ballot.objects.select_for_update().get(vote=vote, voter_key=key)
+            ballot.choice, ballot.abstain, ballot.cast_at = choice, not choice, timezone.now()
+            ballot.changes += 1
+            ballot.save(update_fields=["choice", "abstain", "cast_at", "changes"])
+    return ballot
+
+
+def my_ballot(*, member, vote: Vote) -> Ballot | None:
+    if not member.is_authenticated:
+        return None
+    return Ballot.objects.filter(vote=vote, voter_key=voter_key(vote.pk, member.pk)).first()
+
+
+def anonymised_ballots(vote: Vote) -> list[dict]:
+    """What is published: receipt and choice, in receipt order — nothing about who."""
+    return [
+        {"receipt": receipt, "choice": choice}
+        for receipt, choice in vote.ballots.order_by("receipt").values_list("receipt", "choice").iterator()
+    ]
+
+
+def eligible_members(vote: Vote):
+    members = get_user_model().objects.filter(is_active=True, trust_level__gte=vote.min_trust_level)
+    if vote.owners_only and vote.product_line_id:
+        members = members.filter(products_owned=vote.product_line)
+    for badge in vote.required_badges.all():
+        members = members.filter(badges__badge=badge)
+    return members.distinct()
+
+
+def vote_publish(*, actor, vote: Vote) -> Vote:
+    """Count and publish: the Merkle root of the anonymised ballots, the result (seeded
+    with that root for ranked tie-breaks), turnout, quorum and the breakdown by trust
+    level. Only after the vote closed; once."""
+    _require_organiser(actor)
+    with transaction.atomic():
+        locked = Vote.objects.select_for_update().get(pk=vote.pk)
+        if locked.status != VoteStatus.CLOSED:
+            raise Conflict(_("Close the vote before publishing its result."))
+        ballots = anonymised_ballots(locked)
+        digest = merkle.root(ballots)
+        option_ids = list(locked.options.values_list("pk", flat=True))
+        result = tabulate(
+            method=locked.method,
+            option_ids=option_ids,
+            ballots=[b["choice"] for b in ballots],
+            seats=locked.seats,
+            seed=digest,
+        )
+        eligible = eligible_members(locked).count()
+        result["eligible"] = eligible
+        result["turnout"] = round(100 * len(ballots) / eligible, 1) if eligible else None
+        result["quorum"] = locked.quorum
+        result["quorum_met"] = len(ballots) >= locked.quorum
+        result["by_trust_level"] = _breakdown(locked)
+        locked.digest, locked.result = digest, result
+        locked.status, locked.published_at = VoteStatus.PUBLISHED, timezone.now()
+        locked.save(update_fields=["digest", "result", "status", "published_at"])
+        audit_record(actor=actor, action="governance.vote.published", target=locked, data={"digest": digest})
+        record_event(
+            verb="governance.vote.published",
+            actor=actor,
+            obj=locked,
+            properties={"ballots": len(ballots), "digest": digest},
+        )
+    return locked
+
+
+def _breakdown(vote: Vote) -> dict:
+    """First choices by the voters' trust level at casting (groups under five ballots are
+    merged so a small group cannot reveal how someone voted)."""
+    rows: dict[str, dict[str, int]] = {}
+    for level, choice in vote.ballots.values_list("trust_level", "choice").iterator():
+        group = rows.setdefault(str(level), {})
+        key = str(choice[0]) if choice else "abstain"
+        group[key] = group.get(key, 0) + 1
+    small = [g for g, counts in rows.items() if sum(counts.values()) < 5]
+    if len(small) > 0:
+        merged: dict[str, int] = {}
+        for g in small:
+            for k, n in rows.pop(g).items():
+                merged[k] = merged.get(k, 0) + n
+        rows["other"] = merged
+    return rows
+
+
+def outcome_record(*, actor, vote: Vote, outcome: str, outcome_zh: str = "") -> Vote:
+    """What staff did with a published binding vote, e.g. "price set to 2,999 yuan"."""
+    _require_organiser(actor)
+    outcome = (outcome or "").strip()
+    if not outcome or len(outcome) > 2000:
+        raise ValidationFailed(
+            _("Describe the outcome in at most %(n)d characters.") % {"n": 2000}, field="outcome"
+        )
+    with transaction.atomic():
+        locked = Vote.objects.select_for_update().get(pk=vote.pk)
+        if locked.status != VoteStatus.PUBLISHED:
+            raise Conflict(_("Record an outcome once the result is published."))
+        locked.outcome, locked.outcome_zh = outcome, (outcome_zh or "").strip()[:2000]
+        locked.save(update_fields=["outcome", "outcome_zh"])
+        audit_record(actor=actor, action="governance.vote.outcome", target=locked, reason=outcome)
+    return locked
+
+
+def receipt_check(*, vote: Vote, receipt: str) -> dict | None:
+    """Is this receipt among the published ballots, with which choice, and does its
+    Merkle path lead to the published root?"""
+    if vote.status != VoteStatus.PUBLISHED:
+        raise NotFound()
+    receipt = (receipt or "").strip().lower()
+    ballots = anonymised_ballots(vote)
+    found = next((b for b in ballots if b["receipt"] == receipt), None)
+    if found is None:
+        return None
+    path = merkle.proof(ballots, receipt)
+    return {"ballot": found, "path": path, "verified": merkle.verify(found, path, vote.digest)}
