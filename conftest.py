@@ -49,6 +49,17 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A page requested in Chinese leaves its language active in the thread; service
+    # messages in the next test would come out in Chinese. Each test starts in English.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters and cached pages live in the caches; each test starts empty.
     for name in ("default", "process"):

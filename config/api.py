@@ -16,6 +16,7 @@ from fanrepublic.betas.api import router as betas_router
 from fanrepublic.bounty.api import router as bounty_router
 from fanrepublic.core.errors import DomainError, RateLimited, ValidationFailed
 from fanrepublic.forum.api import router as forum_router
+from fanrepublic.governance.api import router as governance_router
 from fanrepublic.members.api import router as members_router
 from fanrepublic.notifications.api import router as notifications_router
 from fanrepublic.points.api import router as points_router
@@ -42,6 +43,7 @@ api.add_router("/rewards", rewards_router)
 api.add_router("/releases", releases_router)
 api.add_router("/bounty", bounty_router)
 api.add_router("/betas", betas_router)
+api.add_router("/votes", governance_router)
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

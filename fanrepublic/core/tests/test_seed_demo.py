@@ -153,3 +153,25 @@ def test_demo_betas_show_every_stage():
         winter.capacity, winter.applications.count()
     )
     assert winter.reports.exists() and Entitlement.objects.exists()
+
+
+def test_demo_votes_include_a_published_pricing_vote_that_recounts():
+    from fanrepublic.governance import merkle, services
+    from fanrepublic.governance.models import Vote
+    from fanrepublic.governance.tally import tabulate
+
+    call_command("seed_demo", members=60, topics=120)
+    call_command("seed_demo", members=60, topics=120)  # idempotent
+    price = Vote.objects.get(slug="orange-15-pro-price")
+    assert price.status == "published" and price.outcome and price.result["quorum_met"]
+    ballots = services.anonymised_ballots(price)
+    assert merkle.root(ballots) == price.digest
+    recount = tabulate(
+        method=price.method,
+        option_ids=list(price.options.values_list("pk", flat=True)),
+        ballots=[b["choice"] for b in ballots],
+        seats=price.seats,
+        seed=price.digest,
+    )
+    assert recount["counts"] == price.result["counts"]
+    assert Vote.objects.filter(status="open").count() == 2

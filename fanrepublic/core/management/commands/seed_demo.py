@@ -34,6 +34,7 @@ from fanrepublic.core.demo_betas import seed_betas
 from fanrepublic.core.demo_bounty import seed_bounty
 from fanrepublic.core.demo_economy import seed_economy
 from fanrepublic.core.demo_releases import seed_releases
+from fanrepublic.core.demo_votes import seed_votes
 from fanrepublic.core.markdown import extract_mentions, render_markdown
 from fanrepublic.core.models import AuditEntry
 from fanrepublic.core.search import search_document
@@ -196,6 +197,7 @@ class Command(BaseCommand):
                 seed_releases(self.stdout)
                 seed_bounty(self.stdout)
                 seed_betas(self.stdout)
+                seed_votes(self.stdout)
             return
         started = clock.monotonic()
         with transaction.atomic():
@@ -205,6 +207,7 @@ class Command(BaseCommand):
             seed_releases(self.stdout)
             seed_bounty(self.stdout)
             seed_betas(self.stdout)
+            seed_votes(self.stdout)
         elapsed = clock.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Demo community loaded in {elapsed:.1f} s."))
         for label, value in summary:
