@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "fanrepublic.bounty",
     "fanrepublic.betas",
     "fanrepublic.governance",
+    "fanrepublic.committees",
 ]
 
 MIDDLEWARE = [

@@ -175,3 +175,15 @@ def test_demo_votes_include_a_published_pricing_vote_that_recounts():
     )
     assert recount["counts"] == price.result["counts"]
     assert Vote.objects.filter(status="open").count() == 2
+
+
+def test_demo_committees_have_an_elected_phone_committee_and_an_open_election():
+    from fanrepublic.committees.models import Committee
+    from fanrepublic.committees.selectors import current_seats
+
+    call_command("seed_demo", members=60, topics=120)
+    call_command("seed_demo", members=60, topics=120)  # idempotent
+    phone = Committee.objects.get(product_line__slug="orange-15-pro")
+    assert current_seats(phone).count() == phone.seats
+    assert phone.elections.get().vote.status == "published"
+    assert Committee.objects.get(product_line__slug="orange-su7").elections.get().status == "candidacy"

@@ -32,6 +32,7 @@ from fanrepublic.activity.models import Event
 from fanrepublic.core import demo_content as C
 from fanrepublic.core.demo_betas import seed_betas
 from fanrepublic.core.demo_bounty import seed_bounty
+from fanrepublic.core.demo_committees import seed_committees
 from fanrepublic.core.demo_economy import seed_economy
 from fanrepublic.core.demo_releases import seed_releases
 from fanrepublic.core.demo_votes import seed_votes
@@ -198,6 +199,7 @@ class Command(BaseCommand):
                 seed_bounty(self.stdout)
                 seed_betas(self.stdout)
                 seed_votes(self.stdout)
+                seed_committees(self.stdout)
             return
         started = clock.monotonic()
         with transaction.atomic():
@@ -208,6 +210,7 @@ class Command(BaseCommand):
             seed_bounty(self.stdout)
             seed_betas(self.stdout)
             seed_votes(self.stdout)
+            seed_committees(self.stdout)
         elapsed = clock.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Demo community loaded in {elapsed:.1f} s."))
         for label, value in summary:

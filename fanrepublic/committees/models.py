@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fanrepublic.core.i18n import BilingualMixin
+
+from .enums import ElectionStatus
+
+
+class Committee(BilingualMixin, models.Model):
+    """The user representatives of one product line: how many seats, for how long, how
+    many terms in a row, and who may stand and vote."""
+
+    product_line = models.OneToOneField(
+        "products.ProductLine", on_delete=models.PROTECT, related_name="committee"
+    )
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name (English)"), max_length=120)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120, blank=True)
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    term_months = models.PositiveSmallIntegerField(_("term (months)"), default=12)
+    term_limit = models.PositiveSmallIntegerField(_("terms in a row at most"), default=2)
+    min_trust_to_stand = models.PositiveSmallIntegerField(_("trust level to stand"), default=3)
+    min_trust_to_vote = models.PositiveSmallIntegerField(_("trust level to vote"), default=1)
+    owners_only = models.BooleanField(_("only owners of the product stand and vote"), default=True)
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        ordering = ["product_line__position"]
+        constraints = [models.CheckConstraint(condition=Q(seats__gte=1), name="committee_has_seats")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("committees:committee", args=[self.slug])
+
+    @property
+    def display_name(self):
+        return self.localized("name")
+
+
+class Election(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="elections")
+    seats_to_fill = models.PositiveSmallIntegerField(_("seats to fill"))
+    candidacy_closes_at = models.DateTimeField(_("candidacies close"))
+    voting_closes_at = models.DateTimeField(_("voting closes"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ElectionStatus.choices, default=ElectionStatus.CANDIDACY
+    )
+    vote = models.OneToOneField(
+        "governance.Vote", null=True, blank=True, on_delete=models.PROTECT, related_name="election"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("election")
+        verbose_name_plural = _("elections")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voting_closes_at__gt=models.F("candidacy_closes_at")),
+                name="election_votes_after_candidacy",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.committee} election {self.created_at:%Y-%m}"
+
+    def get_absolute_url(self):
+        return reverse("committees:election", args=[self.committee.slug, self.pk])
+
+
+class Candidacy(models.Model):
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="candidacies")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="candidacies")
+    statement = models.TextField(_("statement"), max_length=3000)
+    withdrawn = models.BooleanField(default=False)
+    option = models.OneToOneField(
+        "governance.VoteOption", null=True, blank=True, on_delete=models.PROTECT, related_name="candidacy"
+    )
+    rank = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Order after the count: 1 is first.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidacy")
+        verbose_name_plural = _("candidacies")
+        ordering = ["rank", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "member"], name="one_candidacy_per_election")
+        ]
+
+    def __str__(self):
+        return f"{self.member} in {self.election}"
+
+
+class Seat(models.Model):
+    """A member's term on a committee, from an election (or moved up to fill a vacancy)."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="seats_held")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="committee_seats"
+    )
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="seats")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_reason = models.CharField(_("reason for leaving"), max_length=300, blank=True)
+    filled_vacancy = models.BooleanField(_("filled a vacancy"), default=False)
+
+    class Meta:
+        verbose_name = _("committee seat")
+        verbose_name_plural = _("committee seats")
+        ordering = ["-starts_on"]
+
+    def __str__(self):
+        return f"{self.member} on {self.committee}"
+
+    @property
+    def is_current(self) -> bool:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        return self.left_on is None and self.starts_on <= today <= self.ends_on

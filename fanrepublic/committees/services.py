@@ -1,0 +1,250 @@
+"""The user federation: each product line's committee is elected by its members. An
+election takes candidacies (with a statement) from members who may stand, then runs a
+secret multi-seat vote through the fan parliament (single transferable vote; instant
+runoff for one seat), seats the winners for a term, and keeps the count's order so a
+vacancy goes to the next-ranked candidate."""
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fanrepublic.activity.services import record_event
+from fanrepublic.badges.eligibility import eligibility_problems
+from fanrepublic.core.errors import Conflict, Forbidden, ValidationFailed
+from fanrepublic.core.services import audit_record
+from fanrepublic.governance import services as votes
+from fanrepublic.governance.enums import Method, VoteStatus
+from fanrepublic.members.enums import StaffRole
+
+from .enums import ElectionStatus
+from .models import Candidacy, Committee, Election, Seat
+
+STATEMENT_MAX = 3000
+
+
+def can_organise(user) -> bool:
+    return user.is_authenticated and user.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER)
+
+
+def _require_organiser(actor):
+    if not can_organise(actor):
+        raise Forbidden(_("Only operators and the founder run committee elections."))
+
+
+def consecutive_terms(member, committee: Committee) -> int:
+    """How many of the committee's latest elections in a row seated this member."""
+    count = 0
+    for election in committee.elections.filter(status=ElectionStatus.SEATED).order_by("-created_at"):
+        if not election.seats.filter(member=member, filled_vacancy=False).exists():
+            break
+        count += 1
+    return count
+
+
+def stand_problems(member, committee: Committee) -> list[str]:
+    problems = eligibility_problems(
+        member,
+        min_trust_level=committee.min_trust_to_stand,
+        product_lines=[committee.product_line] if committee.owners_only else (),
+    )
+    if consecutive_terms(member, committee) >= committee.term_limit:
+        problems.append(
+            _("You have served %(n)d terms in a row, the most this committee allows.")
+            % {"n": committee.term_limit}
+        )
+    return problems
+
+
+def election_open(
+    *, actor, committee: Committee, seats_to_fill: int, candidacy_closes_at, voting_closes_at
+) -> Election:
+    _require_organiser(actor)
+    if not 1 <= seats_to_fill <= committee.seats:
+        raise ValidationFailed(
+            _("Fill between 1 and %(n)d seats.") % {"n": committee.seats}, field="seats_to_fill"
+        )
+    if candidacy_closes_at <= timezone.now():
+        raise ValidationFailed(_("Candidacies must close in the future."), field="candidacy_closes_at")
+    if voting_closes_at <= candidacy_closes_at + timedelta(hours=1):
+        raise ValidationFailed(_("Voting must close after candidacies close."), field="voting_closes_at")
+    if committee.elections.exclude(status=ElectionStatus.SEATED).exists():
+        raise Conflict(_("This committee already has an election under way."))
+    with transaction.atomic():
+        election = Election.objects.create(
+            committee=committee,
+            seats_to_fill=seats_to_fill,
+            candidacy_closes_at=candidacy_closes_at,
+            voting_closes_at=voting_closes_at,
+        )
+        audit_record(actor=actor, action="committees.election.opened", target=election)
+        record_event(verb="committees.election.opened", actor=actor, obj=election)
+    return election
+
+
+def candidacy_submit(*, member, election: Election, statement: str) -> Candidacy:
+    election = Election.objects.select_related("committee__product_line").get(pk=election.pk)
+    if election.status != ElectionStatus.CANDIDACY or timezone.now() >= election.candidacy_closes_at:
+        raise Conflict(_("Candidacies are closed."))
+    problems = stand_problems(member, election.committee)
+    if problems:
+        raise Forbidden(" ".join(problems), code="not_eligible")
+    statement = (statement or "").strip()
+    if len(statement) < 10 or len(statement) > STATEMENT_MAX:
+        raise ValidationFailed(
+            _("Write a statement of 10 to %(n)d characters.") % {"n": STATEMENT_MAX}, field="statement"
+        )
+    try:
+        with transaction.atomic():
+            candidacy = Candidacy.objects.create(election=election, member=member, statement=statement)
+            record_event(verb="committees.candidacy.submitted", actor=member, obj=candidacy, owner=member)
+    except IntegrityError:
+        raise Conflict(_("You are already standing in this election.")) from None
+    return candidacy
+
+
+def election_start_voting(*, actor, election: Election) -> Election:
+    """After candidacies close: an uncontested election seats everyone who stood;
+    otherwise the members vote (secret, changeable, results hidden until closing)."""
+    _require_organiser(actor)
+    with transaction.atomic():
+        locked = (
+            Election.objects.select_for_update().select_related("committee__product_line").get(pk=election.pk)
+        )
+        if locked.status != ElectionStatus.CANDIDACY:
+            raise Conflict(_("Voting has already started."))
+        if timezone.now() < locked.candidacy_closes_at:
+            raise Conflict(_("Candidacies are still open."))
+        candidates = list(locked.candidacies.filter(withdrawn=False).select_related("member"))
+        if not candidates:
+            raise Conflict(_("Nobody stood; extend the election or open a new one."))
+        committee = locked.committee
+        if len(candidates) <= locked.seats_to_fill:
+            for rank, candidacy in enumerate(candidates, start=1):
+                candidacy.rank = rank
+                candidacy.save(update_fields=["rank"])
+            _seat(locked, candidates, actor=actor)
+            return locked
+        vote = votes.vote_create(
+            actor=actor,
+            slug=f"{committee.slug}-election-{locked.pk}",
+            question=f"Elect the {committee.name} ({locked.seats_to_fill} seats)",
+            question_zh=f"选举{committee.name_zh or committee.name}（{locked.seats_to_fill} 席）",
+            method=Method.STV if locked.seats_to_fill > 1 else Method.IRV,
+            seats=locked.seats_to_fill,
+            product_line=committee.product_line,
+            owners_only=committee.owners_only,
+            min_trust_level=committee.min_trust_to_vote,
+            opens_at=timezone.now(),
+            closes_at=locked.voting_closes_at,
+            secret=True,
+            allow_change=True,
+            hide_results=True,
+            allow_abstain=True,
+            options=[{"label": c.member.public_name, "details": c.statement[:200]} for c in candidates],
+        )
+        for candidacy, option in zip(candidates, vote.options.order_by("position"), strict=True):
+            candidacy.option = option
+            candidacy.save(update_fields=["option"])
+        locked.vote = votes.vote_open(actor=actor, vote=vote)
+        locked.status = ElectionStatus.VOTING
+        locked.save(update_fields=["vote", "status"])
+        audit_record(actor=actor, action="committees.election.voting", target=locked)
+    return locked
+
+
+def _seat(election: Election, winners: list[Candidacy], *, actor) -> None:
+    today = timezone.localdate()
+    ends = today + relativedelta(months=election.committee.term_months)
+    for candidacy in winners:
+        Seat.objects.create(
+            committee=election.committee,
+            member=candidacy.member,
+            election=election,
+            starts_on=today,
+            ends_on=ends,
+        )
+        record_event(verb="committees.seated", actor=actor, obj=candidacy, owner=candidacy.member)
+    election.status = ElectionStatus.SEATED
+    election.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="committees.election.seated",
+        target=election,
+        data={"seated": [c.member_id for c in winners]},
+    )
+
+
+def election_seat(*, actor, election: Election) -> list[Seat]:
+    """Once the vote is published: seat the winners and keep everyone's place in the
+    count (winners first, then the others by their votes in the last round they were in)."""
+    _require_organiser(actor)
+    with transaction.atomic():
+        locked = (
+            Election.objects.select_for_update(of=("self",))
+            .select_related("vote", "committee")
+            .get(pk=election.pk)
+        )
+        if locked.status != ElectionStatus.VOTING:
+            raise Conflict(_("This election is not waiting for its count."))
+        if locked.vote.status != VoteStatus.PUBLISHED:
+            raise Conflict(_("Close and publish the vote first."))
+        by_option = {c.option_id: c for c in locked.candidacies.select_related("member")}
+        winners = [by_option[o] for o in locked.vote.result.get("winners", []) if o in by_option]
+        last_counts: dict[int, float] = {}
+        for round_ in locked.vote.result.get("rounds", []):
+            for option, votes_ in round_["counts"].items():
+                last_counts[int(option)] = votes_
+        rest = sorted(
+            (c for c in by_option.values() if c not in winners),
+            key=lambda c: (-last_counts.get(c.option_id, 0), c.created_at),
+        )
+        for rank, candidacy in enumerate([*winners, *rest], start=1):
+            candidacy.rank = rank
+            candidacy.save(update_fields=["rank"])
+        _seat(locked, winners, actor=actor)
+    return list(locked.seats.all())
+
+
+def seat_vacate(*, actor, seat: Seat, reason: str) -> Seat | None:
+    """A member leaves; the next-ranked candidate of the same election who is not seated
+    (and may still stand) serves out the term. Returns the new seat, if anyone moved up."""
+    _require_organiser(actor)
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 300:
+        raise ValidationFailed(_("Give a reason of at most %(n)d characters.") % {"n": 300}, field="reason")
+    with transaction.atomic():
+        locked = Seat.objects.select_for_update().select_related("election", "committee").get(pk=seat.pk)
+        if locked.left_on is not None:
+            raise Conflict(_("This member has already left the committee."))
+        locked.left_on, locked.left_reason = timezone.localdate(), reason
+        locked.save(update_fields=["left_on", "left_reason"])
+        seated = set(locked.election.seats.values_list("member_id", flat=True))
+        following = None
+        for candidacy in locked.election.candidacies.filter(withdrawn=False, rank__isnull=False).order_by(
+            "rank"
+        ):
+            if candidacy.member_id in seated:
+                continue
+            if eligibility_problems(candidacy.member, min_trust_level=locked.committee.min_trust_to_stand):
+                continue
+            following = Seat.objects.create(
+                committee=locked.committee,
+                member=candidacy.member,
+                election=locked.election,
+                starts_on=timezone.localdate(),
+                ends_on=locked.ends_on,
+                filled_vacancy=True,
+            )
+            record_event(verb="committees.seated", actor=actor, obj=candidacy, owner=candidacy.member)
+            break
+        audit_record(
+            actor=actor,
+            action="committees.seat.vacated",
+            target=locked,
+            reason=reason,
+            data={"moved_up": following.member_id if following else None},
+        )
+    return following

@@ -1,0 +1,86 @@
+"""Demo data for the user federation: a committee for every product line; the phone's
+members were elected through a counted STV vote, the car's election is taking
+candidacies now. Through the services. Idempotent."""
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from fanrepublic.committees import services
+from fanrepublic.committees.models import Committee, Election
+from fanrepublic.governance import services as votes
+from fanrepublic.products.models import ProductLine
+
+STATEMENTS = [
+    "我想让夜景和长焦的需求被更早听见。",
+    "I test every beta on the night shift and will bring those notes to planning.",
+    "希望把续航和充电体验作为每季度议题的第一位。",
+    "I will report back after every planning meeting, in both languages.",
+    "关注老用户的系统更新周期和售后体验。",
+]
+
+
+def seed_committees(out) -> None:
+    if Committee.objects.exists():
+        return
+    User = get_user_model()
+    operator = User.objects.filter(username="op_zhou").first()
+    if operator is None:
+        return
+    rng = random.Random(16)
+    now = timezone.now()
+    for position, line in enumerate(ProductLine.objects.filter(is_active=True).order_by("position")):
+        Committee.objects.create(
+            product_line=line,
+            slug=f"{line.slug}-committee",
+            name=f"{line.name} users' committee",
+            name_zh=f"{line.name_zh or line.name}用户委员会",
+            seats=5 if position == 0 else 3,
+            owners_only=False,
+            min_trust_to_stand=2,
+        )
+    phone = Committee.objects.filter(product_line__slug="orange-15-pro").first()
+    car = Committee.objects.filter(product_line__slug="orange-su7").first()
+    candidates = list(
+        User.objects.filter(username__startswith="fan", trust_level__gte=2).order_by("-reputation")[:7]
+    )
+    voters = list(User.objects.filter(username__startswith="fan", trust_level__gte=1).order_by("pk"))
+    seated = 0
+    if phone and len(candidates) > phone.seats:
+        election = services.election_open(
+            actor=operator,
+            committee=phone,
+            seats_to_fill=phone.seats,
+            candidacy_closes_at=now + timedelta(minutes=1),
+            voting_closes_at=now + timedelta(days=7),
+        )
+        for n, member in enumerate(candidates):
+            services.candidacy_submit(
+                member=member, election=election, statement=STATEMENTS[n % len(STATEMENTS)]
+            )
+        Election.objects.filter(pk=election.pk).update(candidacy_closes_at=now - timedelta(days=14))
+        election = services.election_start_voting(actor=operator, election=election)
+        options = list(election.vote.options.values_list("pk", flat=True))
+        for member in voters:
+            order = options[:]
+            rng.shuffle(order)
+            order.sort(
+                key=lambda o: rng.random() * (1 + options.index(o))
+            )  # earlier candidates a little favoured
+            votes.ballot_cast(member=member, vote=election.vote, option_ids=order[: rng.randint(1, 4)])
+        votes.vote_close(actor=operator, vote=election.vote)
+        votes.vote_publish(actor=operator, vote=election.vote)
+        seated = len(services.election_seat(actor=operator, election=election))
+    if car:
+        services.election_open(
+            actor=operator,
+            committee=car,
+            seats_to_fill=car.seats,
+            candidacy_closes_at=now + timedelta(days=5),
+            voting_closes_at=now + timedelta(days=12),
+        )
+    out.write(
+        f"  user federation: {Committee.objects.count()} committees, {seated} phone committee members elected"
+    )
