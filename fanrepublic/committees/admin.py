@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Candidacy, Committee, Election, Seat
+from .models import Candidacy, Committee, Decision, Election, Meeting, Need, NeedSupport, Seat
 
 
 @admin.register(Committee)
@@ -24,3 +24,27 @@ class CandidacyAdmin(admin.ModelAdmin):
 class SeatAdmin(admin.ModelAdmin):
     list_display = ["member", "committee", "starts_on", "ends_on", "left_on", "filled_vacancy"]
     raw_id_fields = ["member"]
+
+
+@admin.register(Need)
+class NeedAdmin(admin.ModelAdmin):
+    list_display = ["title", "product_line", "status", "support_count", "created_at"]
+    list_filter = ["status", "product_line"]
+    raw_id_fields = ["author"]
+
+
+@admin.register(NeedSupport)
+class NeedSupportAdmin(admin.ModelAdmin):
+    list_display = ["need", "member", "created_at"]
+    raw_id_fields = ["need", "member"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["committee", "quarter", "scheduled_at", "held"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "follow_up"]
+    raw_id_fields = ["need", "release_item"]

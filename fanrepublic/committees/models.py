@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fanrepublic.core.i18n import BilingualMixin
 
-from .enums import ElectionStatus
+from .enums import ElectionStatus, FollowUp, NeedStatus
 
 
 class Committee(BilingualMixin, models.Model):
@@ -127,3 +127,87 @@ class Seat(models.Model):
 
         today = timezone.localdate()
         return self.left_on is None and self.starts_on <= today <= self.ends_on
+
+
+class Need(models.Model):
+    """What members need from a product line ("filter pet hair"), supported by others,
+    shortlisted by the committee onto a planning meeting, decided, and traced to what
+    happened next."""
+
+    product_line = models.ForeignKey("products.ProductLine", on_delete=models.PROTECT, related_name="needs")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="needs")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("what and why"), max_length=5000)
+    status = models.CharField(_("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    support_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        ordering = ["-support_count", "-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class NeedSupport(models.Model):
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="supports")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [models.UniqueConstraint(fields=["need", "member"], name="support_once")]
+
+    def __str__(self):
+        return f"{self.member_id} supports {self.need_id}"
+
+
+class Meeting(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    quarter = models.CharField(_("quarter"), max_length=20, help_text=_("E.g. 2026 Q4."))
+    scheduled_at = models.DateTimeField(_("date"))
+    minutes = models.TextField(_("minutes"), max_length=20000, blank=True)
+    minutes_html = models.TextField(editable=False, blank=True)
+    held = models.BooleanField(_("held"), default=False)
+    agenda = models.ManyToManyField(Need, verbose_name=_("agenda"), blank=True, related_name="meetings")
+
+    class Meta:
+        verbose_name = _("planning meeting")
+        verbose_name_plural = _("planning meetings")
+        ordering = ["-scheduled_at"]
+
+    def __str__(self):
+        return f"{self.committee} {self.quarter}"
+
+    def get_absolute_url(self):
+        return reverse("committees:meeting", args=[self.committee.slug, self.pk])
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
+    text = models.TextField(_("decision"), max_length=3000)
+    follow_up = models.CharField(
+        _("what happened next"), max_length=20, choices=FollowUp.choices, default=FollowUp.PENDING
+    )
+    release_item = models.ForeignKey(
+        "releases.ReleaseItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="committee_decisions",
+    )
+    link = models.URLField(_("link (requirement, product page)"), blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.text[:60]

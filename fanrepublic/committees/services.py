@@ -7,20 +7,24 @@ vacancy goes to the next-ranked candidate."""
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fanrepublic.activity.services import record_event
 from fanrepublic.badges.eligibility import eligibility_problems
+from fanrepublic.core import ratelimit
 from fanrepublic.core.errors import Conflict, Forbidden, ValidationFailed
+from fanrepublic.core.markdown import render_markdown
 from fanrepublic.core.services import audit_record
 from fanrepublic.governance import services as votes
 from fanrepublic.governance.enums import Method, VoteStatus
 from fanrepublic.members.enums import StaffRole
 
-from .enums import ElectionStatus
-from .models import Candidacy, Committee, Election, Seat
+from .enums import ElectionStatus, FollowUp, NeedStatus
+from .models import Candidacy, Committee, Decision, Election, Meeting, Need, NeedSupport, Seat
 
 STATEMENT_MAX = 3000
 
@@ -248,3 +252,194 @@ def seat_vacate(*, actor, seat: Seat, reason: str) -> Seat | None:
             data={"moved_up": following.member_id if following else None},
         )
     return following
+
+
+# The needs backlog and the quarterly planning meeting ---------------------------------------
+
+
+def is_sitting(member, committee: Committee) -> bool:
+    today = timezone.localdate()
+    return (
+        member.is_authenticated
+        and committee.seats_held.filter(
+            member=member, left_on__isnull=True, starts_on__lte=today, ends_on__gte=today
+        ).exists()
+    )
+
+
+def can_plan_for(member, committee: Committee) -> bool:
+    """The committee's sitting members and the organisers run its backlog and meetings."""
+    return can_organise(member) or is_sitting(member, committee)
+
+
+def need_raise(*, member, product_line, title: str, body: str) -> Need:
+    if not member.is_authenticated or not member.is_active or member.is_suspended:
+        raise Forbidden(_("Your account cannot post right now."))
+    title, body = (title or "").strip(), (body or "").strip()
+    errors = {}
+    if not 5 <= len(title) <= 200:
+        errors["title"] = [_("Give a title of 5 to %(n)d characters.") % {"n": 200}]
+    if not 10 <= len(body) <= 5000:
+        errors["body"] = [_("Describe the need in 10 to %(n)d characters.") % {"n": 5000}]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    ratelimit.hit("need", str(member.pk), settings.FORUM_POST_RATE)
+    with transaction.atomic():
+        need = Need.objects.create(product_line=product_line, author=member, title=title, body=body)
+        record_event(verb="committees.need.raised", actor=member, obj=need, owner=member)
+    return need
+
+
+def need_support(*, member, need: Need, support: bool) -> int:
+    """Add or take back a member's support; idempotent. Returns the count."""
+    if not member.is_authenticated:
+        raise Forbidden(_("Sign in to support a need."))
+    with transaction.atomic():
+        if support:
+            _row, created = NeedSupport.objects.get_or_create(need=need, member=member)
+            if created:
+                Need.objects.filter(pk=need.pk).update(support_count=F("support_count") + 1)
+                if need.author_id != member.pk:
+                    record_event(verb="committees.need.supported", actor=member, obj=need, owner=need.author)
+        elif NeedSupport.objects.filter(need=need, member=member).delete()[0]:
+            Need.objects.filter(pk=need.pk).update(support_count=F("support_count") - 1)
+    return Need.objects.values_list("support_count", flat=True).get(pk=need.pk)
+
+
+def _committee_of(need: Need) -> Committee:
+    committee = Committee.objects.filter(product_line_id=need.product_line_id).first()
+    if committee is None:
+        raise Conflict(_("This product line has no committee yet."))
+    return committee
+
+
+def need_shortlist(*, actor, need: Need) -> Need:
+    committee = _committee_of(need)
+    if not can_plan_for(actor, committee):
+        raise Forbidden(_("Only the committee shortlists needs."))
+    updated = Need.objects.filter(pk=need.pk, status=NeedStatus.OPEN).update(status=NeedStatus.SHORTLISTED)
+    if not updated:
+        raise Conflict(_("Only an open need can be shortlisted."))
+    audit_record(actor=actor, action="committees.need.shortlisted", target=need)
+    need.refresh_from_db()
+    return need
+
+
+def meeting_schedule(*, actor, committee: Committee, quarter: str, scheduled_at) -> Meeting:
+    if not can_plan_for(actor, committee):
+        raise Forbidden(_("Only the committee schedules its meetings."))
+    quarter = (quarter or "").strip()
+    if not quarter or len(quarter) > 20:
+        raise ValidationFailed(_("Name the quarter, e.g. 2026 Q4."), field="quarter")
+    meeting = Meeting.objects.create(committee=committee, quarter=quarter, scheduled_at=scheduled_at)
+    audit_record(actor=actor, action="committees.meeting.scheduled", target=meeting)
+    return meeting
+
+
+def agenda_add(*, actor, meeting: Meeting, need: Need) -> None:
+    if not can_plan_for(actor, meeting.committee):
+        raise Forbidden(_("Only the committee sets its agenda."))
+    if meeting.held:
+        raise Conflict(_("This meeting has been held."))
+    if need.product_line_id != meeting.committee.product_line_id:
+        raise ValidationFailed(_("That need is about another product."), field="need")
+    if not Need.objects.filter(pk=need.pk, status=NeedStatus.SHORTLISTED).update(status=NeedStatus.ON_AGENDA):
+        raise Conflict(_("Put a shortlisted need on the agenda."))
+    meeting.agenda.add(need)
+    audit_record(actor=actor, action="committees.agenda.added", target=meeting, data={"need": need.pk})
+
+
+def meeting_record(*, actor, meeting: Meeting, minutes: str) -> Meeting:
+    if not can_plan_for(actor, meeting.committee):
+        raise Forbidden(_("Only the committee records its minutes."))
+    minutes = (minutes or "").strip()
+    if not minutes or len(minutes) > 20000:
+        raise ValidationFailed(
+            _("Write the minutes (at most %(n)d characters).") % {"n": 20000}, field="minutes"
+        )
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        locked.minutes, locked.minutes_html, locked.held = minutes, render_markdown(minutes), True
+        locked.save(update_fields=["minutes", "minutes_html", "held"])
+        audit_record(actor=actor, action="committees.meeting.held", target=locked)
+    return locked
+
+
+def decision_record(
+    *,
+    actor,
+    meeting: Meeting,
+    text: str,
+    need: Need | None = None,
+    follow_up: str = FollowUp.PENDING,
+    release_item=None,
+    link: str = "",
+    note: str = "",
+) -> Decision:
+    """A decision of a held meeting, about a need on its agenda (or in general), with
+    what happened next — a release item, a requirement or product link — which can be
+    filled in later with `decision_trace`."""
+    if not can_plan_for(actor, meeting.committee):
+        raise Forbidden(_("Only the committee records its decisions."))
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    if not meeting.held:
+        raise Conflict(_("Record the meeting's minutes first."))
+    text = (text or "").strip()
+    if not text or len(text) > 3000:
+        raise ValidationFailed(
+            _("Write the decision (at most %(n)d characters).") % {"n": 3000}, field="text"
+        )
+    if need is not None and not meeting.agenda.filter(pk=need.pk).exists():
+        raise ValidationFailed(_("That need was not on this meeting's agenda."), field="need")
+    _check_follow_up(follow_up, release_item, link)
+    with transaction.atomic():
+        decision = Decision.objects.create(
+            meeting=meeting,
+            need=need,
+            text=text,
+            follow_up=follow_up,
+            release_item=release_item,
+            link=link,
+            note=(note or "").strip()[:500],
+        )
+        if need is not None:
+            Need.objects.filter(pk=need.pk).update(status=NeedStatus.DECIDED)
+            record_event(
+                verb="committees.need.decided",
+                actor=actor,
+                obj=need,
+                owner=need.author,
+                properties={"follow_up": follow_up},
+            )
+        audit_record(
+            actor=actor, action="committees.decision.recorded", target=meeting, data={"decision": decision.pk}
+        )
+    return decision
+
+
+def decision_trace(
+    *, actor, decision: Decision, follow_up: str, release_item=None, link: str = "", note: str = ""
+) -> Decision:
+    """Say what became of a decision once it is known."""
+    if not can_plan_for(actor, decision.meeting.committee):
+        raise Forbidden(_("Only the committee traces its decisions."))
+    _check_follow_up(follow_up, release_item, link)
+    decision.follow_up, decision.release_item, decision.link = follow_up, release_item, link
+    decision.note = (note or "").strip()[:500]
+    decision.save(update_fields=["follow_up", "release_item", "link", "note"])
+    audit_record(
+        actor=actor,
+        action="committees.decision.traced",
+        target=decision.meeting,
+        data={"decision": decision.pk, "follow_up": follow_up},
+    )
+    return decision
+
+
+def _check_follow_up(follow_up: str, release_item, link: str) -> None:
+    if follow_up not in FollowUp.values:
+        raise ValidationFailed(_("Choose what happened next."), field="follow_up")
+    if follow_up == FollowUp.RELEASE and release_item is None:
+        raise ValidationFailed(_("Name the release item that shipped it."), field="release_item")
+    if follow_up in (FollowUp.REQUIREMENT, FollowUp.PRODUCT) and not link:
+        raise ValidationFailed(_("Link the requirement or the product."), field="link")

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
 
 from . import selectors, services
-from .enums import ElectionStatus
+from .enums import ElectionStatus, FollowUp, NeedStatus
+from .models import NeedSupport
 
 
 def index(request):
@@ -26,7 +27,9 @@ def committee(request, slug):
             "committee": found,
             "seats": selectors.current_seats(found),
             "elections": found.elections.all()[:10],
+            "meetings": found.meetings.all()[:12],
             "can_organise": services.can_organise(request.user),
+            "can_plan": services.can_plan_for(request.user, found),
         },
     )
 
@@ -107,6 +110,162 @@ def staff_action(request, slug):
             services.seat_vacate(actor=actor, seat=seat, reason=post.get("reason", ""))
         else:
             raise ValidationFailed(_("Unknown action."))
+    except NotFound:
+        raise
+    except ValueError:
+        messages.error(request, _("Some of the values are not valid."))
+    except DomainError as exc:
+        errors = getattr(exc, "errors", None) or {}
+        messages.error(request, " ".join(m for ms in errors.values() for m in ms) or exc.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect(target)
+
+
+def needs(request, slug):
+    """The backlog: members raise and support needs; the committee shortlists them."""
+    found = selectors.committee_get(slug=slug)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        try:
+            need = services.need_raise(
+                member=request.user,
+                product_line=found.product_line,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+            )
+        except DomainError as exc:
+            errors = getattr(exc, "errors", None) or {}
+            messages.error(request, " ".join(m for ms in errors.values() for m in ms) or exc.message)
+        else:
+            messages.success(request, _("Need raised."))
+            return redirect("committees:need", slug=slug, pk=need.pk)
+    supported = set()
+    if request.user.is_authenticated:
+        supported = set(NeedSupport.objects.filter(member=request.user).values_list("need_id", flat=True))
+    return render(
+        request,
+        "committees/needs.html",
+        {
+            "committee": found,
+            "needs": found.product_line.needs.select_related("author")[:200],
+            "supported": supported,
+        },
+    )
+
+
+def need(request, slug, pk):
+    found = selectors.committee_get(slug=slug)
+    item = found.product_line.needs.select_related("author").filter(pk=pk).first()
+    if item is None:
+        raise NotFound()
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        try:
+            if request.POST.get("action") == "shortlist":
+                services.need_shortlist(actor=request.user, need=item)
+            else:
+                services.need_support(
+                    member=request.user, need=item, support=request.POST.get("support") == "1"
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("committees:need", slug=slug, pk=pk)
+    return render(
+        request,
+        "committees/need.html",
+        {
+            "committee": found,
+            "need": item,
+            "supporting": request.user.is_authenticated
+            and item.supports.filter(member=request.user).exists(),
+            "decisions": item.decisions.select_related("meeting", "release_item__release__product_line"),
+            "meetings": item.meetings.all(),
+            "can_plan": services.can_plan_for(request.user, found),
+        },
+    )
+
+
+def meeting(request, slug, pk):
+    found = selectors.committee_get(slug=slug)
+    item = found.meetings.filter(pk=pk).first()
+    if item is None:
+        raise NotFound()
+    return render(
+        request,
+        "committees/meeting.html",
+        {
+            "committee": found,
+            "meeting": item,
+            "agenda": item.agenda.all(),
+            "decisions": item.decisions.select_related("need", "release_item__release__product_line"),
+            "shortlisted": found.product_line.needs.filter(status=NeedStatus.SHORTLISTED),
+            "can_plan": services.can_plan_for(request.user, found),
+            "follow_ups": FollowUp.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan(request, slug):
+    """One door for the committee's planning buttons; each calls one service."""
+    found = selectors.committee_get(slug=slug)
+    if not services.can_plan_for(request.user, found):
+        raise NotFound()
+    post, actor = request.POST, request.user
+    target = found.get_absolute_url()
+    try:
+        action = post.get("action")
+        if action == "schedule":
+            created = services.meeting_schedule(
+                actor=actor,
+                committee=found,
+                quarter=post.get("quarter", ""),
+                scheduled_at=_when(post.get("scheduled_at")),
+            )
+            target = created.get_absolute_url()
+        else:
+            current = found.meetings.filter(pk=int(post.get("meeting") or 0)).first()
+            if current is None:
+                raise NotFound()
+            target = current.get_absolute_url()
+            chosen = found.product_line.needs.filter(pk=int(post.get("need") or 0)).first()
+            if action == "agenda":
+                if chosen is None:
+                    raise ValidationFailed(_("Choose a need."), field="need")
+                services.agenda_add(actor=actor, meeting=current, need=chosen)
+            elif action == "minutes":
+                services.meeting_record(actor=actor, meeting=current, minutes=post.get("minutes", ""))
+            elif action in ("decision", "trace"):
+                release_item = None
+                if post.get("release_item", "").isdigit():
+                    from fanrepublic.releases.models import ReleaseItem
+
+                    release_item = ReleaseItem.objects.filter(pk=int(post["release_item"])).first()
+                    if release_item is None:
+                        raise ValidationFailed(
+                            _("There is no release item with that number."), field="release_item"
+                        )
+                follow = {
+                    "follow_up": post.get("follow_up", ""),
+                    "release_item": release_item,
+                    "link": post.get("link", "").strip(),
+                    "note": post.get("note", ""),
+                }
+                if action == "decision":
+                    services.decision_record(
+                        actor=actor, meeting=current, need=chosen, text=post.get("text", ""), **follow
+                    )
+                else:
+                    decision = current.decisions.filter(pk=int(post.get("decision") or 0)).first()
+                    if decision is None:
+                        raise NotFound()
+                    services.decision_trace(actor=actor, decision=decision, **follow)
+            else:
+                raise ValidationFailed(_("Unknown action."))
     except NotFound:
         raise
     except ValueError:

@@ -3,7 +3,16 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from fanrepublic.committees.models import Candidacy, Committee, Election, Seat
+from fanrepublic.committees.models import (
+    Candidacy,
+    Committee,
+    Decision,
+    Election,
+    Meeting,
+    Need,
+    NeedSupport,
+    Seat,
+)
 from fanrepublic.members.tests.factories import MemberFactory
 from fanrepublic.products.tests.factories import ProductLineFactory
 
@@ -49,3 +58,38 @@ class SeatFactory(factory.django.DjangoModelFactory):
     member = factory.SubFactory(MemberFactory)
     starts_on = factory.LazyFunction(timezone.localdate)
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Need
+
+    product_line = factory.SubFactory(ProductLineFactory)
+    author = factory.SubFactory(MemberFactory)
+    title = factory.Sequence(lambda n: f"Filter pet hair {n}")
+    body = "The purifier clogs with cat hair within a week."
+
+
+class NeedSupportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NeedSupport
+
+    need = factory.SubFactory(NeedFactory)
+    member = factory.SubFactory(MemberFactory)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    committee = factory.SubFactory(CommitteeFactory)
+    quarter = "2026 Q4"
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    meeting = factory.SubFactory(MeetingFactory, held=True)
+    text = "Add a pre-filter for pet hair in the next model."
