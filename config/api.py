@@ -14,6 +14,7 @@ from fanrepublic.activity.api import router as events_router
 from fanrepublic.badges.api import router as badges_router
 from fanrepublic.betas.api import router as betas_router
 from fanrepublic.bounty.api import router as bounty_router
+from fanrepublic.committees.api import router as committees_router
 from fanrepublic.core.errors import DomainError, RateLimited, ValidationFailed
 from fanrepublic.forum.api import router as forum_router
 from fanrepublic.governance.api import router as governance_router
@@ -44,6 +45,7 @@ api.add_router("/releases", releases_router)
 api.add_router("/bounty", bounty_router)
 api.add_router("/betas", betas_router)
 api.add_router("/votes", governance_router)
+api.add_router("/committees", committees_router)
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

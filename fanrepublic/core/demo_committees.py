@@ -73,6 +73,8 @@ def seed_committees(out) -> None:
         votes.vote_close(actor=operator, vote=election.vote)
         votes.vote_publish(actor=operator, vote=election.vote)
         seated = len(services.election_seat(actor=operator, election=election))
+    if phone and seated:
+        _seed_backlog(phone, operator, rng, now)
     if car:
         services.election_open(
             actor=operator,
@@ -83,4 +85,76 @@ def seed_committees(out) -> None:
         )
     out.write(
         f"  user federation: {Committee.objects.count()} committees, {seated} phone committee members elected"
+    )
+
+
+NEEDS = [
+    ("Filter pet hair in the camera's portrait mode", "Cat fur shows as a halo in portrait shots."),
+    ("长焦夜景希望支持手动对焦", "夜里拍月亮时自动对焦经常失败，希望可以手动对焦。"),
+    ("Show battery health in settings", "I want to see the battery's capacity after two years."),
+    ("通知分组按应用折叠", "消息太多时希望按应用自动折叠。"),
+]
+
+
+def _seed_backlog(committee, operator, rng, now) -> None:
+    """A backlog with support, and last quarter's meeting: agenda, minutes, decisions."""
+    from fanrepublic.committees.selectors import current_seats
+
+    User = get_user_model()
+    chair = current_seats(committee).first().member
+    fans = list(User.objects.filter(username__startswith="fan").order_by("pk")[:60])
+    needs = []
+    for n, (title, body) in enumerate(NEEDS):
+        need = services.need_raise(
+            member=fans[n], product_line=committee.product_line, title=title, body=body
+        )
+        for supporter in rng.sample(fans, 40 - 8 * n):
+            services.need_support(member=supporter, need=need, support=True)
+        needs.append(need)
+    for need in needs[:3]:
+        services.need_shortlist(actor=chair, need=need)
+    meeting = services.meeting_schedule(
+        actor=chair, committee=committee, quarter="2026 Q3", scheduled_at=now - timedelta(days=40)
+    )
+    for need in needs[:3]:
+        services.agenda_add(actor=chair, meeting=meeting, need=need)
+    services.meeting_record(
+        actor=chair,
+        meeting=meeting,
+        minutes="**Present:** all five members and two engineers.\n\n1. Pet hair: a fix is planned.\n"
+        "2. Manual focus for night telephoto: agreed.\n3. Battery health: in the next release.",
+    )
+    from fanrepublic.releases.models import ReleaseItem
+
+    shipped = (
+        ReleaseItem.objects.filter(release__product_line=committee.product_line, release__status="published")
+        .order_by("-release__published_at")
+        .first()
+    )
+    services.decision_record(
+        actor=chair,
+        meeting=meeting,
+        need=needs[0],
+        text="Engineering adds a fur-aware matting model.",
+        follow_up="pending",
+    )
+    services.decision_record(
+        actor=chair,
+        meeting=meeting,
+        need=needs[1],
+        text="Manual focus goes into the camera roadmap.",
+        follow_up="requirement",
+        link="https://example.com/requirements/camera-manual-focus",
+    )
+    if shipped is not None:
+        services.decision_record(
+            actor=chair,
+            meeting=meeting,
+            need=needs[2],
+            text="Battery health page ships next.",
+            follow_up="release",
+            release_item=shipped,
+        )
+    services.meeting_schedule(
+        actor=chair, committee=committee, quarter="2026 Q4", scheduled_at=now + timedelta(days=20)
     )

@@ -149,3 +149,28 @@ def test_pages_raise_support_and_plan(client):
         {"action": "agenda", "meeting": meeting.pk, "need": need.pk},
     )
     assert list(meeting.agenda.all()) == [need]
+
+
+def test_the_api_raises_supports_and_shortlists(client):
+    from fanrepublic.members.services import api_token_create
+
+    committee, sitting = committee_with_member()
+
+    def bearer(user):
+        _t, secret = api_token_create(owner=user, name="t", scopes=["read", "write"])
+        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    fan = MemberFactory()
+    base = f"/api/v1/committees/{committee.slug}/needs"
+    bad = client.post(base, {"title": "x", "body": "y"}, "application/json", **bearer(fan))
+    assert bad.status_code == 422
+    created = client.post(
+        base, {"title": "Filter pet hair", "body": "Cat fur clogs it."}, "application/json", **bearer(fan)
+    )
+    assert created.status_code == 201
+    nid = created.json()["id"]
+    assert client.put(f"{base}/{nid}/support", **bearer(MemberFactory())).json() == {"supporters": 1}
+    assert client.post(f"{base}/{nid}/shortlist", **bearer(fan)).status_code == 404
+    assert client.post(f"{base}/{nid}/shortlist", **bearer(sitting)).json()["status"] == "shortlisted"
+    listed = client.get(f"/api/v1/committees/{committee.slug}").json()
+    assert listed["members"][0]["member"] == sitting.username

@@ -187,3 +187,11 @@ def test_demo_committees_have_an_elected_phone_committee_and_an_open_election():
     assert current_seats(phone).count() == phone.seats
     assert phone.elections.get().vote.status == "published"
     assert Committee.objects.get(product_line__slug="orange-su7").elections.get().status == "candidacy"
+
+
+def test_demo_backlog_has_decisions_traced():
+    from fanrepublic.committees.models import Decision, Need
+
+    call_command("seed_demo", members=60, topics=120)
+    assert Need.objects.filter(status="decided").count() >= 2
+    assert Decision.objects.exclude(follow_up="pending").exists()
