@@ -125,6 +125,7 @@ class TestProfile:
                 "display_name": "Ming",
                 "bio": "Camera nerd",
                 "language": "zh-hans",
+                "country": "CN",
                 "products_owned": [phone.pk],
                 "avatar": SimpleUploadedFile("me.png", png_bytes(), content_type="image/png"),
             },
@@ -132,6 +133,7 @@ class TestProfile:
         assert response.status_code == 302
         member.refresh_from_db()
         assert member.display_name == "Ming" and member.language == "zh-hans" and member.avatar
+        assert member.country == "CN"
         assert list(member.products_owned.all()) == [phone]
         assert Event.objects.filter(verb="member.profile.updated", actor=member).exists()
 
@@ -150,6 +152,16 @@ class TestProfile:
         assert response.status_code == 422
         member.refresh_from_db()
         assert member.bio == "old" and not member.avatar
+
+    def test_an_unknown_country_is_refused(self, client):
+        member = MemberFactory()
+        client.force_login(member)
+        response = client.post(
+            reverse("members:profile_edit"), {"display_name": "Ming", "language": "en", "country": "XX"}
+        )
+        assert response.status_code == 422
+        member.refresh_from_db()
+        assert member.country == ""
 
     def test_member_language_switch_is_saved(self, client):
         member = MemberFactory(language="en")
