@@ -17,7 +17,12 @@ def votes_visible(*, viewer) -> QuerySet[Vote]:
 
 
 def vote_get(*, viewer, slug: str) -> Vote:
-    vote = votes_visible(viewer=viewer).filter(slug=slug).first()
+    # No ballot count here: this runs on every cast, and counting a vote's ballots on
+    # each one would grow with the turnout.
+    votes = Vote.objects.select_related("product_line")
+    if not can_run_votes(viewer):
+        votes = votes.exclude(status=VoteStatus.DRAFT)
+    vote = votes.filter(slug=slug).first()
     if vote is None:
         raise NotFound()
     return vote
