@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -158,17 +158,21 @@ def ballot_cast(*, member, vote: Vote, option_ids: list[int], abstain: bool = Fa
         raise Forbidden(" ".join(problems), code="not_eligible")
     choice = _clean_choice(vote, option_ids, abstain)
     key = voter_key(vote.pk, member.pk)
+    fields = {
+        "vote": vote,
+        "voter_key": key,
+        "voter": None if vote.secret else member,
+        "receipt": secrets.token_hex(16),
+        "choice": choice,
+        "abstain": not choice,
+        "trust_level": member.trust_level,
+    }
     try:
-        with transaction.atomic():
-            ballot = Ballot.objects.create(
-                vote=vote,
-                voter_key=key,
-                voter=None if vote.secret else member,
-                receipt=secrets.token_hex(16),
-                choice=choice,
-                abstain=not choice,
-                trust_level=member.trust_level,
-            )
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint, so a refused INSERT spares the caller's work
+                ballot = Ballot.objects.create(**fields)
+        else:
+            ballot = Ballot.objects.create(**fields)  # one statement: its own transaction, one round trip
     except IntegrityError:
         # The database decided: this member has a ballot already (also under a race).
         if not vote.allow_change:
