@@ -1,11 +1,26 @@
 from django.contrib import admin
 
+from .enums import VoteStatus
 from .models import Ballot, Vote, VoteOption
 
 
 class OptionInline(admin.TabularInline):
+    """Options are fixed once a vote leaves the draft: ballots refer to them."""
+
     model = VoteOption
     extra = 0
+
+    def _draft(self, obj):
+        return obj is None or obj.status == VoteStatus.DRAFT
+
+    def has_add_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Vote)
@@ -16,6 +31,21 @@ class VoteAdmin(admin.ModelAdmin):
     raw_id_fields = ["created_by"]
     # Opening, closing, counting and publishing go through the services (audited).
     readonly_fields = ["status", "digest", "result", "published_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = list(self.readonly_fields)
+        if obj is not None and obj.status != VoteStatus.DRAFT:
+            # What voters were promised stays as it was when the vote opened.
+            fixed += [
+                "method",
+                "seats",
+                "required_badges",
+                "min_trust_level",
+                "owners_only",
+                "product_line",
+                "secret",
+            ]
+        return fixed
 
 
 @admin.register(VoteOption)

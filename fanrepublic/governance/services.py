@@ -9,6 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,11 +43,26 @@ def voter_key(vote_id: int, member_id: int) -> str:
     ).hexdigest()
 
 
+SHAPE_SECONDS = 10
+
+
+def _vote_shape(vote: Vote) -> tuple[set[int], list]:
+    """A vote's option ids and required badges, read once per process every few seconds:
+    every ballot needs them, and they are fixed once the vote opens (the admin refuses
+    changing them after the draft)."""
+    key = f"governance:vote-shape:{vote.pk}"
+    shape = caches["process"].get(key)
+    if shape is None:
+        shape = (set(vote.options.values_list("pk", flat=True)), list(vote.required_badges.all()))
+        caches["process"].set(key, shape, SHAPE_SECONDS)
+    return shape
+
+
 def eligibility(member, vote: Vote) -> list[str]:
     problems = eligibility_problems(
         member,
         min_trust_level=vote.min_trust_level,
-        badges=vote.required_badges.all(),
+        badges=_vote_shape(vote)[1],
         product_lines=[vote.product_line] if vote.owners_only and vote.product_line_id else (),
     )
     if member.is_suspended:
@@ -127,7 +143,7 @@ def _clean_choice(vote: Vote, option_ids: list[int], abstain: bool) -> list[int]
         if not vote.allow_abstain:
             raise ValidationFailed(_("This vote has no abstain choice."), field="choice")
         return []
-    valid = set(vote.options.values_list("pk", flat=True))
+    valid = _vote_shape(vote)[0]
     try:
         chosen = [int(o) for o in option_ids]
     except (TypeError, ValueError):

@@ -204,3 +204,12 @@ class TestApi:
             )
         vote.refresh_from_db()
         assert vote.status == VoteStatus.OPEN
+
+
+def test_the_admin_keeps_an_open_votes_options_and_rules_fixed(admin_client):
+    vote = VoteFactory()
+    page = admin_client.get(f"/admin/governance/vote/{vote.pk}/change/").content.decode()
+    assert 'name="options-0-label"' not in page and 'name="method"' not in page
+    draft = VoteFactory(status=VoteStatus.DRAFT)
+    page = admin_client.get(f"/admin/governance/vote/{draft.pk}/change/").content.decode()
+    assert 'name="options-0-label"' in page and 'name="method"' in page
