@@ -1,22 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
 from fanrepublic.core.forms import submit_form
+from fanrepublic.core.images import private_image
 
 from . import selectors, services
 from .enums import ProgrammeStatus
 from .forms import PlanForm, ProgrammeForm, QuestionForm, TaskForm, TestReportForm, application_form
 from .models import BetaProgramme, TestPlan, TestReport
-
-
-def _error_text(exc: DomainError) -> str:
-    errors = getattr(exc, "errors", None) or {}
-    return " ".join(str(m) for ms in errors.values() for m in ms) or str(exc.message)
 
 
 def index(request):
@@ -156,9 +151,7 @@ def attachment(request, slug, pk, attachment_pk):
     shot = report.attachments.filter(pk=attachment_pk).first()
     if shot is None:
         raise NotFound()
-    response = FileResponse(shot.image.open("rb"), content_type=shot.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_image(shot.image, shot.content_type)
 
 
 def draw(request, slug):
@@ -292,7 +285,7 @@ def staff_action(request, slug):
     except NotFound:
         raise
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, exc.text)
     else:
         messages.success(request, done)
     return redirect("betas:manage", slug=found.slug)

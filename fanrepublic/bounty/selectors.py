@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet, Sum
 
 from fanrepublic.core.errors import NotFound
@@ -98,43 +99,62 @@ class ReporterStats:
         return round(100 * self.valid / judged, 1) if judged else None
 
 
+def _stats_by_reporter(reporter_ids) -> dict[int, ReporterStats]:
+    """Valid/invalid/duplicate counts and points earned, for many reporters in two queries."""
+    counts = (
+        BountyReport.objects.filter(reporter_id__in=reporter_ids)
+        .values("reporter")
+        .annotate(
+            valid=Count(
+                "pk",
+                filter=Q(status__in=JUDGED_VALID) | Q(status=ReportStatus.WONT_FIX, reward__isnull=False),
+            ),
+            invalid=Count("pk", filter=Q(status=ReportStatus.INVALID)),
+            duplicates=Count("pk", filter=Q(status=ReportStatus.DUPLICATE)),
+        )
+    )
+    points = dict(
+        BountyReport.objects.filter(reporter_id__in=reporter_ids, reward__isnull=False)
+        .values("reporter")
+        .annotate(n=Sum("reward__postings__amount_minor", filter=Q(reward__postings__amount_minor__gt=0)))
+        .values_list("reporter", "n")
+    )
+    return {
+        row["reporter"]: ReporterStats(
+            valid=row["valid"],
+            invalid=row["invalid"],
+            duplicates=row["duplicates"],
+            points=points.get(row["reporter"]) or 0,
+        )
+        for row in counts
+    }
+
+
 def reporter_stats(*, member) -> ReporterStats:
-    row = BountyReport.objects.filter(reporter=member).aggregate(
-        valid=Count(
-            "pk", filter=Q(status__in=JUDGED_VALID) | Q(status=ReportStatus.WONT_FIX, reward__isnull=False)
-        ),
-        invalid=Count("pk", filter=Q(status=ReportStatus.INVALID)),
-        duplicates=Count("pk", filter=Q(status=ReportStatus.DUPLICATE)),
+    return _stats_by_reporter([member.pk]).get(member.pk) or ReporterStats(
+        valid=0, invalid=0, duplicates=0, points=0
     )
-    points = (
-        BountyReport.objects.filter(reporter=member, reward__isnull=False).aggregate(
-            n=Sum("reward__postings__amount_minor", filter=Q(reward__postings__amount_minor__gt=0))
-        )["n"]
-        or 0
-    )
-    return ReporterStats(points=points, **row)
 
 
 def hall_of_fame(*, limit: int = 20) -> list[dict]:
     """Reporters by points earned from valid reports, with their valid/invalid record."""
-    rows = (
+    rows = list(
         BountyReport.objects.filter(reward__isnull=False)
         .values("reporter")
         .annotate(
-            points=Sum("reward__postings__amount_minor", filter=Q(reward__postings__amount_minor__gt=0)),
-            reports=Count("pk", distinct=True),
+            points=Sum("reward__postings__amount_minor", filter=Q(reward__postings__amount_minor__gt=0))
         )
         .order_by("-points")[:limit]
     )
-    from django.contrib.auth import get_user_model
-
-    members = get_user_model().objects.in_bulk([r["reporter"] for r in rows])
+    ids = [r["reporter"] for r in rows]
+    members = get_user_model().objects.in_bulk(ids)
+    stats = _stats_by_reporter(ids)
     return [
         {
             "member": members[r["reporter"]],
             "points": r["points"],
-            "valid": r["reports"],
-            "stats": reporter_stats(member=members[r["reporter"]]),
+            "valid": stats[r["reporter"]].valid,
+            "stats": stats[r["reporter"]],
         }
         for r in rows
     ]

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
-from fanrepublic.core.forms import apply_errors, submit_form
+from fanrepublic.core.errors import DomainError, NotFound
+from fanrepublic.core.forms import submit_form
+from fanrepublic.core.images import private_image
 from fanrepublic.products.selectors import product_lines_active
 from fanrepublic.releases.models import Release
 
@@ -132,9 +132,7 @@ def report_triage(request, pk):
                 duplicate_of=original,
             )
         except DomainError as exc:
-            messages.error(
-                request, " ".join(m for ms in getattr(exc, "errors", {}).values() for m in ms) or exc.message
-            )
+            messages.error(request, exc.text)
         else:
             messages.success(request, _("Report updated."))
     else:
@@ -155,13 +153,10 @@ def report_message(request, pk):
                 body=form.cleaned_data["body"],
                 is_internal=form.cleaned_data["is_internal"],
             )
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-            messages.error(request, exc.message)
         except DomainError as exc:
             if isinstance(exc, NotFound):
                 raise
-            messages.error(request, exc.message)
+            messages.error(request, exc.text)
     else:
         messages.error(request, _("Write something first."))
     return redirect(report.get_absolute_url())
@@ -189,10 +184,7 @@ def attachment(request, pk, attachment_pk):
     found = report.attachments.filter(pk=attachment_pk).first()
     if found is None:
         raise NotFound()
-    response = FileResponse(found.image.open("rb"), content_type=found.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_image(found.image, found.content_type)
 
 
 @login_required

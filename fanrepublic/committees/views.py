@@ -64,8 +64,7 @@ def stand(request, slug, pk):
             member=request.user, election=current, statement=request.POST.get("statement", "")
         )
     except DomainError as exc:
-        errors = getattr(exc, "errors", None) or {}
-        messages.error(request, " ".join(m for ms in errors.values() for m in ms) or exc.message)
+        messages.error(request, exc.text)
     else:
         messages.success(request, _("You are standing. Good luck!"))
     return redirect(current.get_absolute_url())
@@ -115,8 +114,7 @@ def staff_action(request, slug):
     except ValueError:
         messages.error(request, _("Some of the values are not valid."))
     except DomainError as exc:
-        errors = getattr(exc, "errors", None) or {}
-        messages.error(request, " ".join(m for ms in errors.values() for m in ms) or exc.message)
+        messages.error(request, exc.text)
     else:
         messages.success(request, _("Done."))
     return redirect(target)
@@ -136,8 +134,7 @@ def needs(request, slug):
                 body=request.POST.get("body", ""),
             )
         except DomainError as exc:
-            errors = getattr(exc, "errors", None) or {}
-            messages.error(request, " ".join(m for ms in errors.values() for m in ms) or exc.message)
+            messages.error(request, exc.text)
         else:
             messages.success(request, _("Need raised."))
             return redirect("committees:need", slug=slug, pk=need.pk)
@@ -271,8 +268,7 @@ def plan(request, slug):
     except ValueError:
         messages.error(request, _("Some of the values are not valid."))
     except DomainError as exc:
-        errors = getattr(exc, "errors", None) or {}
-        messages.error(request, " ".join(m for ms in errors.values() for m in ms) or exc.message)
+        messages.error(request, exc.text)
     else:
         messages.success(request, _("Done."))
     return redirect(target)

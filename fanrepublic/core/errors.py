@@ -20,6 +20,15 @@ class DomainError(Exception):
         self.field = field
         super().__init__(str(self.message))
 
+    @property
+    def text(self) -> str:
+        """Everything the member should read, on one line (every field's messages for a
+        validation error), for pages that answer with a flash message."""
+        errors = getattr(self, "errors", None)
+        if errors:
+            return " ".join(str(m) for messages in errors.values() for m in messages)
+        return str(self.message)
+
 
 class ValidationFailed(DomainError):
     code = "validation_error"

@@ -51,3 +51,14 @@ def check_images(uploads) -> list[tuple[UploadedFile, str, str]]:
         upload.name = f"{uuid.uuid4().hex}.{ext}"
         checked.append((upload, ext, content_type))
     return checked
+
+
+def private_image(image, content_type: str):
+    """Serve an upload whose visibility the view has just checked: never cached by shared
+    caches, never sniffed into another type."""
+    from django.http import FileResponse
+
+    response = FileResponse(image.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

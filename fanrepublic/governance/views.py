@@ -91,14 +91,10 @@ def cast(request, slug):
     try:
         option_ids, abstain = _choice_from_post(vote, request.POST)
         ballot = services.ballot_cast(member=request.user, vote=vote, option_ids=option_ids, abstain=abstain)
-    except ValidationFailed as exc:
-        return vote_detail(
-            request, slug, error=" ".join(m for ms in exc.errors.values() for m in ms), status=422
-        )
     except DomainError as exc:
         if isinstance(exc, NotFound):
             raise
-        return vote_detail(request, slug, error=exc.message, status=exc.status)
+        return vote_detail(request, slug, error=exc.text, status=exc.status)
     messages.success(request, _("Your ballot is cast. Keep your receipt: %(r)s") % {"r": ballot.receipt})
     return redirect(vote.get_absolute_url())
 
@@ -177,8 +173,7 @@ def staff_action(request, slug):
         else:
             raise ValidationFailed(_("Unknown action."))
     except DomainError as exc:
-        errors = getattr(exc, "errors", None) or {}
-        messages.error(request, " ".join(m for ms in errors.values() for m in ms) or exc.message)
+        messages.error(request, exc.text)
     else:
         messages.success(request, _("Done."))
     return redirect(vote.get_absolute_url())
