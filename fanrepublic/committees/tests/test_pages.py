@@ -93,3 +93,26 @@ def test_pages_in_chinese(client):
     committee = CommitteeFactory()
     page = client.get(committee.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "橙子手机用户委员会" in page and "用户联邦" in page
+
+
+def test_standing_through_the_api_checks_eligibility_and_the_statement(client):
+    from fanrepublic.members.services import api_token_create
+
+    election = ElectionFactory()
+    url = f"/api/v1/committees/{election.committee.slug}/elections/{election.pk}/candidacies"
+
+    def bearer(user):
+        _t, secret = api_token_create(owner=user, name="t", scopes=["read", "write"])
+        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    assert client.post(url, {"statement": STATEMENT}, "application/json").status_code == 401
+    low = client.post(
+        url, {"statement": STATEMENT}, "application/json", **bearer(MemberFactory(trust_level=0))
+    )
+    assert low.status_code == 403 and low.json()["error"]["code"] == "not_eligible"
+    fan = MemberFactory(trust_level=3)
+    short = client.post(url, {"statement": "short"}, "application/json", **bearer(fan))
+    assert short.status_code == 422 and "statement" in short.json()["error"]["fields"]
+    assert not Candidacy.objects.exists()
+    assert client.post(url, {"statement": STATEMENT}, "application/json", **bearer(fan)).status_code == 201
+    assert client.post(url, {"statement": STATEMENT}, "application/json", **bearer(fan)).status_code == 409
