@@ -18,6 +18,7 @@ from fanrepublic.committees.api import router as committees_router
 from fanrepublic.core.errors import DomainError, RateLimited, ValidationFailed
 from fanrepublic.forum.api import router as forum_router
 from fanrepublic.governance.api import router as governance_router
+from fanrepublic.launches.api import router as launches_router
 from fanrepublic.members.api import router as members_router
 from fanrepublic.notifications.api import router as notifications_router
 from fanrepublic.points.api import router as points_router
@@ -46,6 +47,7 @@ api.add_router("/bounty", bounty_router)
 api.add_router("/betas", betas_router)
 api.add_router("/votes", governance_router)
 api.add_router("/committees", committees_router)
+api.add_router("/launches", launches_router)
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("betas/", include("fanrepublic.betas.urls")),
     path("votes/", include("fanrepublic.governance.urls")),
     path("committees/", include("fanrepublic.committees.urls")),
+    path("launches/", include("fanrepublic.launches.urls")),
     path("staff/audit/", core_views.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -11,6 +11,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Daphne first: `runserver` then speaks ASGI, so the embedded demo serves the live
+    # hall's WebSockets too.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -25,6 +28,7 @@ INSTALLED_APPS = [
     "ninja",
     "csp",
     "django_countries",
+    "channels",
     # Fan Republic: one app per capability, so the list reads like the product.
     "fanrepublic.core",
     "fanrepublic.members",
@@ -40,6 +44,7 @@ INSTALLED_APPS = [
     "fanrepublic.betas",
     "fanrepublic.governance",
     "fanrepublic.committees",
+    "fanrepublic.launches",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +123,21 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Channels (the live hall): Redis pub/sub in production, so a push reaches every web
+# process with one PUBLISH however many members are connected; in-memory in the embedded
+# default (one process).
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNELS_PREFIX", default="fr")},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# How often each web process sends the running counts to its hall connections.
+LAUNCH_TICK_SECONDS = env.float("LAUNCH_TICK_SECONDS", default=1.0)
+
 # Each process's own short-lived memory, in front of the shared cache (core.cache).
 CACHES["process"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -3,8 +3,10 @@
 DATABASE_URL chooses the engine, so the same suite runs on SQLite and PostgreSQL.
 """
 
+import os
+
 from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, env
+from .base import CHANNEL_LAYERS, CONTENT_SECURITY_POLICY, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -26,3 +28,6 @@ TASKS_RAISE_ON_COMMIT = True
 # Tests see every change at once; core/tests/test_cache.py turns the page cache on.
 ANONYMOUS_PAGE_CACHE_SECONDS = 0
 EMBEDDED_BEAT = False
+# Each xdist worker's pushes stay among its own tests when they share a Redis.
+if "CONFIG" in CHANNEL_LAYERS["default"]:
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"frtest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"

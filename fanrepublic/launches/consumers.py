@@ -1,0 +1,132 @@
+"""The hall's WebSocket: one connection per open hall page.
+
+A connection receives the hall's state when it connects and after every host action
+(pushed through the channel layer), and the running counts once a second. The counts
+come from one ticker per event per web process, not per connection: a process with ten
+thousand members watching reads the counters once a second and sends the same message
+to all of them, so the cost grows with processes, not with members."""
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+
+from . import live, selectors
+from .models import LaunchEvent, LiveQuestion
+
+logger = logging.getLogger(__name__)
+
+
+class HallTicker:
+    """Per process: the connections of each event, and the loop that feeds them."""
+
+    def __init__(self):
+        self.halls: dict[int, set] = {}
+        self.tasks: dict[int, asyncio.Task] = {}
+        self.current: dict[int, LiveQuestion | None] = {}
+        self.seen: dict[int, deque] = {}
+
+    def register(self, consumer) -> None:
+        self.halls.setdefault(consumer.event_id, set()).add(consumer)
+        task = self.tasks.get(consumer.event_id)
+        if task is None or task.done():
+            loop = asyncio.get_running_loop()
+            self.tasks[consumer.event_id] = loop.create_task(self._run(consumer.event_id))
+
+    def unregister(self, consumer) -> None:
+        hall = self.halls.get(consumer.event_id, set())
+        hall.discard(consumer)
+        if not hall:
+            task = self.tasks.pop(consumer.event_id, None)
+            if task:
+                task.cancel()
+            self.halls.pop(consumer.event_id, None)
+            self.current.pop(consumer.event_id, None)
+            self.seen.pop(consumer.event_id, None)
+
+    async def _send_all(self, event_id: int, payload: dict) -> None:
+        for consumer in list(self.halls.get(event_id, ())):
+            with contextlib.suppress(Exception):  # a connection closing mid-send
+                await consumer.send_json(payload)
+
+    async def changed(self, event_id: int, version: str) -> None:
+        """A host action: every connection of the process receives the push; the first
+        reads the new state and sends it to all, the others find it done."""
+        seen = self.seen.setdefault(event_id, deque(maxlen=64))
+        if version in seen:
+            return
+        seen.append(version)
+        state = await database_sync_to_async(selectors.hall_state)(event_id)
+        self.current.pop(event_id, None)
+        await self._send_all(event_id, state)
+
+    @database_sync_to_async
+    def _tick(self, event_id: int, since) -> dict:
+        if event_id not in self.current:
+            self.current[event_id] = selectors.current_question(event_id)
+        question = self.current[event_id]
+        return {
+            "type": "tick",
+            **selectors.counts_payload(question),
+            "attendees": live.attendee_count(event_id),
+            "arrivals": [
+                {k: v for k, v in a.items() if k != "joined_at"}
+                for a in selectors.arrivals(event_id, since=since, limit=24)
+            ],
+        }
+
+    async def _run(self, event_id: int) -> None:
+        since = timezone.now()
+        while self.halls.get(event_id):
+            await asyncio.sleep(settings.LAUNCH_TICK_SECONDS)
+            now = timezone.now()
+            try:
+                payload = await self._tick(event_id, since)
+            except Exception:  # a failed read must not stop the hall's clock
+                logger.exception("hall tick failed for event %s", event_id)
+                continue
+            since = now
+            payload["at"] = int(now.timestamp() * 1000)
+            await self._send_all(event_id, payload)
+
+
+ticker = HallTicker()
+
+
+@database_sync_to_async
+def _event_id(slug: str) -> int | None:
+    return LaunchEvent.objects.filter(slug=slug).values_list("pk", flat=True).first()
+
+
+class HallConsumer(AsyncJsonWebsocketConsumer):
+    """Anyone may watch a hall (launches are public); voting goes through HTTP with a
+    hall pass, so the socket only ever sends."""
+
+    event_id: int | None = None
+
+    async def connect(self):
+        self.event_id = await _event_id(self.scope["url_route"]["kwargs"]["slug"])
+        if self.event_id is None:
+            await self.close(code=4404)
+            return
+        await self.channel_layer.group_add(live.group_name(self.event_id), self.channel_name)
+        await self.accept()
+        await self.send_json(await database_sync_to_async(selectors.hall_state)(self.event_id))
+        ticker.register(self)
+
+    async def disconnect(self, code):
+        if self.event_id is not None:
+            ticker.unregister(self)
+            await self.channel_layer.group_discard(live.group_name(self.event_id), self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        # Nothing to receive: answers are cast over HTTP, where the pass is checked.
+        return
+
+    async def hall_changed(self, message):
+        await ticker.changed(self.event_id, message["version"])
