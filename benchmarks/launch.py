@@ -12,7 +12,8 @@
    the services; a second question of the same event stays a draft and only receives the
    raw COPY baseline below;
 3. over HTTP: the first --http-sample members (by id) get their hall passes
-   (services.hall_pass) and wrk -t2 -c64 POSTs them to /launches/<slug>/cast.json
+   (services.hall_pass) and wrk -t2 -c64 POSTs them to
+   /launches/<slug>/questions/<id>/answer/<option>
    (benchmarks/launch_cast.lua, one member per request, no pass used twice), next to the
    bare view /bench/bare/ on the same server (uvicorn, 2 workers, production settings,
    Redis; or gunicorn with 4 sync workers) in the same run;
@@ -181,15 +182,19 @@ def open_event() -> dict:
 # --------------------------------------------------------------------------- HTTP
 
 
-def start_gunicorn() -> subprocess.Popen:
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+
+
+def start_gunicorn(threads: int = 1) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
             PY,
             "-m",
             "gunicorn",
             "config.wsgi:application",
+            *(["-k", "gthread", "--threads", str(threads)] if threads > 1 else []),
             "-w",
-            "4",
+            str(WORKERS),
             "-b",
             f"127.0.0.1:{PORT}",
             "--log-level",
@@ -244,10 +249,10 @@ def preflight(slug: str, question: int, hall_pass: str) -> None:
     pass, so a misconfigured run stops here instead of measuring error pages. (The server
     logs this expected 422 as "Unprocessable Entity".)"""
     request = urllib.request.Request(
-        f"http://127.0.0.1:{PORT}/launches/{slug}/cast.json",
-        data=f"question={question}&option=0".encode(),
+        f"http://127.0.0.1:{PORT}/launches/{slug}/questions/{question}/answer/0",
+        data=b"",
         method="POST",
-        headers={"X-Hall-Pass": hall_pass, "Content-Type": "application/x-www-form-urlencoded"},
+        headers={"X-Hall-Pass": hall_pass},
     )
     try:
         urllib.request.urlopen(request, timeout=10)
@@ -255,26 +260,34 @@ def preflight(slug: str, question: int, hall_pass: str) -> None:
     except urllib.error.HTTPError as exc:
         status, body = exc.code, exc.read().decode(errors="replace")
     if status != 422:
-        raise SystemExit(f"cast.json preflight: expected 422 for option 0, got {status} {body[:300]}")
+        raise SystemExit(f"cast preflight: expected 422 for option 0, got {status} {body[:300]}")
 
 
 def http_stage(args, info: dict, passes: list[str]) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(passes) + "\n")
         passes_path = handle.name
-    server = start_server() if args.server == "uvicorn" else start_gunicorn()
+    server = (
+        start_server()
+        if args.server == "uvicorn"
+        else start_gunicorn(threads=8 if args.server == "gthread" else 1)
+    )
     base = f"http://127.0.0.1:{PORT}"
+    # As in production: a writer stores the answers Redis accepted while the web
+    # processes take them (fanrepublic/launches/ballot_queue.py).
+    writer = subprocess.Popen([PY, "manage.py", "hall_writer"], env=ENV, cwd=ROOT)
     try:
         preflight(info["event"].slug, info["question"].pk, passes[0])
         wrk(f"{base}/bench/bare/", 3)  # warm up
         bare = wrk(f"{base}/bench/bare/", args.seconds)
         cast = wrk(
-            f"{base}/launches/{info['event'].slug}/cast.json",
+            f"{base}/launches/{info['event'].slug}/questions/",
             args.seconds,
             script=str(ROOT / "benchmarks" / "launch_cast.lua"),
             env={
                 "BENCH_PASSES": passes_path,
                 "BENCH_QUESTION": str(info["question"].pk),
+                "BENCH_BASE": f"/launches/{info['event'].slug}/questions/",
                 "BENCH_OPTIONS": ",".join(map(str, info["options"])),
                 "BENCH_THREADS": str(WRK_THREADS),
             },
@@ -282,7 +295,11 @@ def http_stage(args, info: dict, passes: list[str]) -> dict:
     finally:
         server.terminate()  # lets the requests in flight finish
         server.wait(timeout=60)
+        writer.terminate()
+        writer.wait(timeout=60)
         os.unlink(passes_path)
+    # Whatever the writer had not stored yet when it stopped.
+    subprocess.run([PY, "manage.py", "hall_writer", "--once"], env=ENV, cwd=ROOT, check=True)
     return {"bare": bare, "cast": cast}
 
 
@@ -444,7 +461,6 @@ def _timed(cursor, sql: str, params: list) -> tuple[float, list]:
 
 
 def tally(info: dict, runs: int = 3) -> dict:
-    from django.core.cache import cache
     from django.db import connection
 
     from fanrepublic.launches import live, services
@@ -454,8 +470,7 @@ def tally(info: dict, runs: int = 3) -> dict:
     group_sql = (
         "SELECT option_id, count(*) FROM launches_liveballot WHERE question_id = %s GROUP BY option_id"
     )
-    keys = {live._option_key(question_id, o): o for o in info["options"]}
-    counters = {keys[k]: int(v) for k, v in cache.get_many(list(keys)).items()}
+    counters = live.running_counts(question_id, info["options"])
     with connection.cursor() as cursor:
         first_read, _rows = _timed(cursor, count_sql, [question_id])  # sets the hint bits of new rows
         counts, groups = [], []
@@ -463,6 +478,11 @@ def tally(info: dict, runs: int = 3) -> dict:
             counts.append(_timed(cursor, count_sql, [question_id])[0])
             seconds, rows = _timed(cursor, group_sql, [question_id])
             groups.append(seconds)
+    tallies = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        live.exact_counts(question_id)  # the count question_close stores
+        tallies.append(time.perf_counter() - started)
     grouped = {option: n for option, n in rows}
     started = time.perf_counter()
     closed = services.question_close(actor=info["host"], question=info["question"])
@@ -472,6 +492,7 @@ def tally(info: dict, runs: int = 3) -> dict:
         "first_read": first_read,
         "count": counts,
         "group_by": groups,
+        "tally": tallies,
         "close": close_seconds,
         "result": result,
         "result_total": closed.result["total"],
@@ -493,7 +514,7 @@ def main():
     parser.add_argument("--http-sample", type=int, default=60_000)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--batch", type=int, default=20_000)
-    parser.add_argument("--server", choices=["uvicorn", "gunicorn"], default="uvicorn")
+    parser.add_argument("--server", choices=["uvicorn", "gunicorn", "gthread"], default="uvicorn")
     args = parser.parse_args()
     if not 0 < args.http_sample <= args.members:
         parser.error("--http-sample must be between 1 and --members")
@@ -578,10 +599,12 @@ def main():
     share = cast["rps"] / bare["rps"]
     http_ok_target = share >= TARGET_HTTP_SHARE and cast["p99_ms"] <= TARGET_P99_MS
     batch_x = batch["seconds"] / copy["seconds"]
-    tally_x = tallied["close"] / group_median
-    server = (
-        "uvicorn, 2 worker processes" if args.server == "uvicorn" else "gunicorn, 4 sync worker processes"
-    )
+    tally_x = statistics.median(tallied["tally"]) / group_median
+    server = {
+        "uvicorn": "uvicorn, 2 worker processes",
+        "gunicorn": "gunicorn, 4 sync worker processes",
+        "gthread": "gunicorn, 4 worker processes × 8 threads",
+    }[args.server]
 
     def part(result, name):
         p = result["parts"][name]
@@ -603,7 +626,8 @@ def main():
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         f"| bare view /bench/bare/ (baseline) | {bare['requests']:,} | {bare['rps']:.0f} | "
         f"{bare['p50_ms']:.1f} ms | {bare['p99_ms']:.1f} ms | {bare['errors']} | {bare['socket_errors']} |",
-        f"| cast: POST /launches/&lt;slug&gt;/cast.json, hall pass, one member per request | "
+        f"| cast: POST /launches/&lt;slug&gt;/questions/&lt;id&gt;/answer/&lt;option&gt;, hall pass, "
+        f"one member per request | "
         f"{cast['requests']:,} | {cast['rps']:.0f} ({100 * share:.0f} % of bare) | {cast['p50_ms']:.1f} ms | "
         f"{cast['p99_ms']:.1f} ms | {cast['errors']} | {cast['socket_errors']} |",
         "",
@@ -643,7 +667,9 @@ def main():
         f"| {1000 * tallied['first_read']:.1f} | |",
         f"| SELECT count(*) (baseline) | {1000 * count_best:.1f} | {1000 * count_median:.1f} |",
         f"| plain GROUP BY option (baseline) | {1000 * group_best:.1f} | {1000 * group_median:.1f} |",
-        f"| services.question_close (GROUP BY + stored result + audit), once "
+        f"| the tally: live.exact_counts, the count question_close stores "
+        f"| {1000 * min(tallied['tally']):.1f} | {1000 * statistics.median(tallied['tally']):.1f} |",
+        f"| services.question_close end to end (stop accepting, drain, tally, store, audit, push), once "
         f"| {1000 * tallied['close']:.1f} | |",
         "",
         f"Closed result: total {tallied['result_total']:,}, counts {tallied['result']} — "
@@ -677,6 +703,7 @@ def main():
                 "batch_stored": batch["stored"],
                 "refused": batch["refused"],
                 "close_s": tallied["close"],
+                "tally_s": tallied["tally"],
                 "group_by_s": tallied["group_by"],
                 "exact": exact,
             }

@@ -135,6 +135,11 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# With Redis, launch-hall answers are accepted in Redis and stored in batches by
+# `manage.py hall_writer` (fanrepublic/launches/ballot_queue.py); without, each answer is
+# one INSERT. The prefix keeps several deployments (or test runs) apart in one Redis.
+LAUNCH_BALLOT_QUEUE = env.bool("LAUNCH_BALLOT_QUEUE", default=bool(REDIS_URL))
+LAUNCH_QUEUE_PREFIX = env("LAUNCH_QUEUE_PREFIX", default="fr")
 # How often each web process sends the running counts to its hall connections.
 LAUNCH_TICK_SECONDS = env.float("LAUNCH_TICK_SECONDS", default=1.0)
 

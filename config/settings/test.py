@@ -4,6 +4,7 @@ DATABASE_URL chooses the engine, so the same suite runs on SQLite and PostgreSQL
 """
 
 import os
+import uuid
 
 from .base import *  # noqa: F403
 from .base import CHANNEL_LAYERS, CONTENT_SECURITY_POLICY, env
@@ -31,3 +32,7 @@ EMBEDDED_BEAT = False
 # Each xdist worker's pushes stay among its own tests when they share a Redis.
 if "CONFIG" in CHANNEL_LAYERS["default"]:
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"frtest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+LAUNCH_QUEUE_PREFIX = f"frtest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
+# Connections opened in the threads that serve the hall's sockets close after each use,
+# so none is left open when the test database is dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -11,8 +11,8 @@ class EventStatus(models.TextChoices):
 
 class QuestionStatus(models.TextChoices):
     DRAFT = "draft", _("Not asked yet")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("live question", "Open")
+    CLOSED = "closed", pgettext_lazy("live question", "Closed")
 
 
 class AvatarShape(models.TextChoices):

@@ -18,6 +18,7 @@ from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db.models import Count
 
+from . import ballot_queue
 from .models import Attendance, LiveBallot, LiveOption
 
 COUNTS_TIMEOUT = 60 * 60 * 24 * 3
@@ -69,6 +70,12 @@ def count_ballot(question_id: int, option_id: int, delta: int = 1) -> None:
 
 
 def running_counts(question_id: int, option_ids: list[int]) -> dict[int, int]:
+    if ballot_queue.enabled():
+        counted = ballot_queue.counts(question_id, option_ids)
+        if counted is None:  # not armed (yet, or any more): what is stored
+            stored = exact_counts(question_id)
+            counted = {o: stored.get(o, 0) for o in option_ids}
+        return counted
     keys = {_option_key(question_id, o): o for o in option_ids}
     found = cache.get_many(list(keys))
     if len(found) < len(keys):

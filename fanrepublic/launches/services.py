@@ -21,7 +21,7 @@ from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFai
 from fanrepublic.core.services import audit_record
 from fanrepublic.members.enums import StaffRole
 
-from . import avatars, live
+from . import avatars, ballot_queue, live
 from .enums import AvatarAccessory, AvatarEyes, AvatarShape, EventStatus, QuestionStatus
 from .models import Attendance, Avatar, LaunchEvent, LiveBallot, LiveOption, LiveQuestion, ScheduleItem
 
@@ -75,6 +75,9 @@ def event_create(*, actor, schedule: list[dict] = (), **fields) -> LaunchEvent:
 
 def _set_event_status(*, actor, event: LaunchEvent, source: tuple, target: str, action: str) -> LaunchEvent:
     _require_host(actor, event)
+    if target == EventStatus.ENDED:
+        for question_id in event.questions.filter(status=QuestionStatus.OPEN).values_list("pk", flat=True):
+            _stop_accepting(question_id)
     with transaction.atomic():
         locked = LaunchEvent.objects.select_for_update().get(pk=event.pk)
         if locked.status not in source:
@@ -169,9 +172,20 @@ def question_open(*, actor, question: LiveQuestion) -> LiveQuestion:
         locked.save(update_fields=["status", "opened_at"])
         audit_record(actor=actor, action="launches.question.opened", target=locked)
         option_ids = list(locked.options.values_list("pk", flat=True))
-        transaction.on_commit(lambda: live.reset_counts(locked.pk, option_ids))
+        if ballot_queue.enabled():
+            transaction.on_commit(lambda: ballot_queue.arm(locked.pk, event.pk, option_ids))
+        else:
+            transaction.on_commit(lambda: live.reset_counts(locked.pk, option_ids))
         transaction.on_commit(lambda: live.push(event.pk, {"change": "question", "question": locked.pk}))
     return locked
+
+
+def _stop_accepting(question_id: int) -> None:
+    """With the Redis ballot queue: refuse further answers there, then store every
+    answer already accepted, so the count below includes them all."""
+    if ballot_queue.enabled():
+        ballot_queue.stop(question_id)
+        ballot_queue.drain()
 
 
 def _close(*, actor, question: LiveQuestion) -> LiveQuestion:
@@ -194,8 +208,11 @@ def _close(*, actor, question: LiveQuestion) -> LiveQuestion:
 
 def question_close(*, actor, question: LiveQuestion) -> LiveQuestion:
     _require_host(actor, question.event)
+    if LiveQuestion.objects.values_list("status", flat=True).get(pk=question.pk) != QuestionStatus.OPEN:
+        raise Conflict(_("This question is not open."))
+    _stop_accepting(question.pk)
     with transaction.atomic():
-        status = LiveQuestion.objects.values_list("status", flat=True).get(pk=question.pk)
+        status = LiveQuestion.objects.select_for_update().values_list("status", flat=True).get(pk=question.pk)
         if status != QuestionStatus.OPEN:
             raise Conflict(_("This question is not open."))
         return _close(actor=actor, question=question)
@@ -315,12 +332,42 @@ def cast(*, member_id: int, event_id: int, question_id, option_id) -> None:
         question_id, option_id = int(question_id), int(option_id)
     except (TypeError, ValueError):
         raise ValidationFailed(_("Choose one of the question's options."), field="option") from None
+    if not 0 < option_id < 2**63 or not 0 < question_id < 2**63:
+        raise ValidationFailed(_("Choose one of the question's options."), field="option")
+    if ballot_queue.enabled():
+        _cast_queued(member_id=member_id, event_id=event_id, question_id=question_id, option_id=option_id)
+        return
     with connection.cursor() as cursor:
         cursor.execute(_cast_sql(), [member_id, timezone.now(), question_id, event_id, option_id])
         stored = cursor.fetchone()
     if stored is None:
         _why_refused(member_id=member_id, event_id=event_id, question_id=question_id, option_id=option_id)
     transaction.on_commit(lambda: live.count_ballot(question_id, option_id))
+
+
+def _cast_queued(*, member_id: int, event_id: int, question_id: int, option_id: int, retry: bool = True):
+    outcome = ballot_queue.cast(
+        member_id=member_id, event_id=event_id, question_id=question_id, option_id=option_id
+    )
+    if outcome == ballot_queue.ACCEPTED:
+        return
+    if outcome == ballot_queue.ALREADY:
+        raise Conflict(_("You have already answered this question."), code="already_voted")
+    if outcome == ballot_queue.BAD_OPTION:
+        raise ValidationFailed(_("Choose one of the question's options."), field="option")
+    accepting = ballot_queue.state(question_id)
+    if accepting == "closed":
+        raise Conflict(_("This question is closed."))
+    question = LiveQuestion.objects.filter(pk=question_id, event_id=event_id).first()
+    if question is not None and question.status == QuestionStatus.OPEN and retry and accepting is None:
+        # Redis lost the question's keys (a restart): rebuild them from the stored ballots.
+        ballot_queue.drain()
+        ballot_queue.arm(question_id, event_id, ballot_queue.option_ids(question_id))
+        _cast_queued(
+            member_id=member_id, event_id=event_id, question_id=question_id, option_id=option_id, retry=False
+        )
+        return
+    _why_refused(member_id=member_id, event_id=event_id, question_id=question_id, option_id=option_id)
 
 
 def cast_as_member(*, member, event: LaunchEvent, question_id, option_id) -> None:
@@ -367,12 +414,25 @@ def cast_batch(*, event: LaunchEvent, question_id: int, ballots: list[tuple[int,
             .exclude(suspended_until__gt=now)
             .values_list("pk", flat=True)
         )
-        rows = [(m, now, question_id, event.pk, wanted[m]) for m in wanted if m in eligible]
-        stored = _insert_ballots(rows)
+        members = [m for m in wanted if m in eligible]
+        if ballot_queue.enabled():
+            # Answers over HTTP are checked against the Redis bitmap: the batch sets its
+            # members' bits too, and leaves out those already set.
+            members = ballot_queue.mark_voted(question_id, members)
+        rows = [(m, now, question_id, event.pk, wanted[m]) for m in members]
+        try:
+            stored = _insert_ballots(rows)
+        except Exception:
+            if ballot_queue.enabled():
+                ballot_queue.unmark_voted(question_id, members)
+            raise
     counts = {}
     for row in stored:
         counts[row[4]] = counts.get(row[4], 0) + 1
-    transaction.on_commit(lambda: [live.count_ballot(question_id, o, n) for o, n in counts.items()])
+    if ballot_queue.enabled():
+        transaction.on_commit(lambda: ballot_queue.add_counts(question_id, counts))
+    else:
+        transaction.on_commit(lambda: [live.count_ballot(question_id, o, n) for o, n in counts.items()])
     return len(stored)
 
 

@@ -195,3 +195,18 @@ def test_demo_backlog_has_decisions_traced():
     call_command("seed_demo", members=60, topics=120)
     assert Need.objects.filter(status="decided").count() >= 2
     assert Decision.objects.exclude(follow_up="pending").exists()
+
+
+def test_demo_launch_hall_has_a_past_a_live_and_an_upcoming_event():
+    from fanrepublic.launches.models import LaunchEvent, LiveBallot
+    from fanrepublic.members.models import User
+
+    call_command("seed_demo", members=60, topics=120)
+    call_command("seed_demo", members=60, topics=120)  # idempotent
+    assert sorted(LaunchEvent.objects.values_list("status", flat=True)) == ["ended", "live", "scheduled"]
+    live = LaunchEvent.objects.get(status="live")
+    assert live.questions.filter(status="open").count() == 1
+    for question in live.questions.filter(status="closed"):
+        assert question.result["total"] == LiveBallot.objects.filter(question=question).count() > 0
+    # The demo member can still join the live hall and answer.
+    assert not live.attendees.filter(member=User.objects.get(username="mifan")).exists()

@@ -91,3 +91,12 @@ class AvatarFactory(factory.django.DjangoModelFactory):
 
     member = factory.SubFactory(MemberFactory)
     hue = 120
+
+
+def settle():
+    """Store the answers the Redis ballot queue has accepted, as `manage.py hall_writer`
+    does in production (nothing to do when answers go straight to the database)."""
+    from fanrepublic.launches import ballot_queue
+
+    if ballot_queue.enabled():
+        ballot_queue.drain()

@@ -7,7 +7,7 @@ from fanrepublic.core.errors import Conflict
 from fanrepublic.forum.tests.test_concurrency import run_concurrently
 from fanrepublic.launches import live, services
 from fanrepublic.launches.models import LiveBallot
-from fanrepublic.launches.tests.factories import LiveQuestionFactory
+from fanrepublic.launches.tests.factories import LiveQuestionFactory, settle
 from fanrepublic.members.tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -29,6 +29,7 @@ def test_the_same_member_answering_eight_times_at_once_is_one_ballot():
     fan = MemberFactory()
     results, errors = run_concurrently(cast, [(fan, question, yes if n % 2 else no) for n in range(8)])
     assert len(results) == 1 and len(errors) == 7 and all(isinstance(e, Conflict) for e in errors)
+    settle()
     assert LiveBallot.objects.filter(question=question).count() == 1
     assert sum(live.running_counts(question.pk, [yes, no]).values()) == 1
 
@@ -41,6 +42,7 @@ def test_many_members_at_once_give_exact_counts_in_the_database_and_the_live_cou
         cast, [(fan, question, yes if n < 15 else no) for n, fan in enumerate(fans)]
     )
     assert errors == [] and len(results) == 24
+    settle()
     assert live.exact_counts(question.pk) == {yes: 15, no: 9}
     assert live.running_counts(question.pk, [yes, no]) == {yes: 15, no: 9}
 

@@ -12,7 +12,12 @@ from fanrepublic.governance.tests.test_pages import bearer
 from fanrepublic.launches import services
 from fanrepublic.launches.enums import EventStatus, QuestionStatus
 from fanrepublic.launches.models import Attendance, Avatar, LaunchEvent, LiveBallot, LiveQuestion
-from fanrepublic.launches.tests.factories import LaunchEventFactory, LiveQuestionFactory, ScheduleItemFactory
+from fanrepublic.launches.tests.factories import (
+    LaunchEventFactory,
+    LiveQuestionFactory,
+    ScheduleItemFactory,
+    settle,
+)
 from fanrepublic.members.tests.factories import MemberFactory, operator
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +28,8 @@ def open_question(**kwargs):
     return services.question_open(actor=question.event.host, question=question)
 
 
-def cast_url(event):
-    return reverse("launches:cast_json", args=[event.slug])
+def cast_url(event, question_id, option_id):
+    return reverse("launches:cast_json", args=[event.slug, question_id, option_id])
 
 
 class TestHall:
@@ -56,6 +61,7 @@ class TestHall:
             reverse("launches:answer", args=[question.event.slug]),
             {"question": question.pk, "option": yes.pk},
         )
+        settle()
         page = client.get(question.event.get_absolute_url()).content.decode()
         assert "Your answer" in page and 'data-testid="answer"' not in page
         assert LiveBallot.objects.get(question=question).member == fan
@@ -71,6 +77,7 @@ class TestHall:
         client.post(reverse("launches:join", args=[question.event.slug]))
         client.post(url, {"question": question.pk, "option": yes.pk})
         page = client.post(url, {"question": question.pk, "option": yes.pk}, follow=True).content.decode()
+        settle()
         assert "already answered" in page and LiveBallot.objects.count() == 1
 
     def test_an_ineligible_member_is_told_why(self, client):
@@ -105,13 +112,13 @@ class TestCastEndpoint:
         question = open_question()
         fan = MemberFactory()
         services.join(member=fan, event=question.event)
-        option = question.options.first().pk
-        body = {"question": question.pk, "option": option}
+        url = cast_url(question.event, question.pk, question.options.first().pk)
         headers = {"HTTP_X_HALL_PASS": services.hall_pass(fan.pk, question.event)}
-        response = client.post(cast_url(question.event), body, **headers)
-        assert response.status_code == 201 and response.json() == {"ok": True, "option": option}
-        again = client.post(cast_url(question.event), body, **headers)
+        response = client.post(url, **headers)
+        assert response.status_code == 201 and response.json() == {"ok": True}
+        again = client.post(url, **headers)
         assert again.status_code == 409 and again.json()["error"]["code"] == "already_voted"
+        settle()
         assert LiveBallot.objects.count() == 1
 
     @pytest.mark.parametrize(
@@ -119,9 +126,10 @@ class TestCastEndpoint:
         [
             ({"pass": "forged"}, 403),
             ({"pass": ""}, 403),
-            ({"option": "abc"}, 422),
-            ({"option": ""}, 422),
-            ({"question": "999999"}, 404),
+            ({"option": 0}, 422),
+            ({"option": 10**20}, 422),
+            ({"option": "other"}, 422),
+            ({"question": 999999}, 404),
             ({"other_event_pass": True}, 403),
         ],
     )
@@ -131,19 +139,24 @@ class TestCastEndpoint:
         hall_pass = services.hall_pass(fan.pk, question.event)
         if change.get("other_event_pass"):
             hall_pass = services.hall_pass(fan.pk, LaunchEventFactory())
-        body = {
-            "question": change.get("question", question.pk),
-            "option": change.get("option", question.options.first().pk),
-        }
-        response = client.post(cast_url(question.event), body, HTTP_X_HALL_PASS=change.get("pass", hall_pass))
+        option = change.get("option", question.options.first().pk)
+        if option == "other":
+            option = LiveQuestionFactory(event=question.event).options.first().pk
+        url = cast_url(question.event, change.get("question", question.pk), option)
+        response = client.post(url, HTTP_X_HALL_PASS=change.get("pass", hall_pass))
         assert response.status_code == status and response.json()["error"]["message"]
+        settle()
         assert not LiveBallot.objects.exists()
+
+    def test_an_address_that_is_not_numbers_is_not_found(self, client):
+        question = open_question()
+        url = cast_url(question.event, question.pk, 1).replace("/answer/1", "/answer/abc")
+        assert client.post(url, HTTP_X_HALL_PASS="x").status_code == 404
 
     def test_errors_come_in_the_members_language(self, client):
         question = open_question()
         response = client.post(
-            cast_url(question.event),
-            {"question": question.pk, "option": question.options.first().pk},
+            cast_url(question.event, question.pk, question.options.first().pk),
             HTTP_X_HALL_PASS="forged",
             HTTP_ACCEPT_LANGUAGE="zh-hans",
         )
@@ -152,13 +165,10 @@ class TestCastEndpoint:
     def test_a_closed_question_takes_no_answer_and_get_is_not_allowed(self, client):
         question = LiveQuestionFactory(status=QuestionStatus.CLOSED)
         fan = MemberFactory()
-        response = client.post(
-            cast_url(question.event),
-            {"question": question.pk, "option": question.options.first().pk},
-            HTTP_X_HALL_PASS=services.hall_pass(fan.pk, question.event),
-        )
+        url = cast_url(question.event, question.pk, question.options.first().pk)
+        response = client.post(url, HTTP_X_HALL_PASS=services.hall_pass(fan.pk, question.event))
         assert response.status_code == 409 and "closed" in response.json()["error"]["message"]
-        assert client.get(cast_url(question.event)).status_code == 405
+        assert client.get(url).status_code == 405
 
 
 class TestHostConsole:

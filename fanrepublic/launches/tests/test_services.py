@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.models import AuditEntry
-from fanrepublic.launches import avatars, live, selectors, services
+from fanrepublic.launches import avatars, ballot_queue, live, selectors, services
 from fanrepublic.launches.enums import EventStatus, QuestionStatus
 from fanrepublic.launches.models import Attendance, Avatar, LiveBallot
-from fanrepublic.launches.tests.factories import LaunchEventFactory, LiveQuestionFactory
+from fanrepublic.launches.tests.factories import LaunchEventFactory, LiveQuestionFactory, settle
 from fanrepublic.members.tests.factories import MemberFactory, operator
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,7 @@ def test_a_member_who_joined_answers_once_and_the_count_moves(on_commit):
     with pytest.raises(Conflict) as exc:
         services.cast_as_member(member=member, event=question.event, question_id=question.pk, option_id=no)
     assert exc.value.code == "already_voted"
+    settle()
     assert LiveBallot.objects.filter(question=question).count() == 1
     assert selectors.question_counts(question) == {yes: 1, no: 0}
 
@@ -286,6 +287,7 @@ def test_the_batch_path_skips_second_answers_ineligible_members_and_unknown_opti
         )
     assert stored == 2
     assert selectors.question_counts(question) == {yes: 1, no: 2}
+    settle()
     assert LiveBallot.objects.filter(question=question).count() == 3
 
 
@@ -300,9 +302,26 @@ def test_nobody_changes_an_answer_in_the_database():
     member = joined(question.event)
     yes, no = options(question)
     services.cast(member_id=member.pk, event_id=question.event_id, question_id=question.pk, option_id=yes)
+    settle()
     with pytest.raises((DatabaseError, IntegrityError)), transaction.atomic():
         LiveBallot.objects.filter(question=question).update(option_id=no)
     if connection.vendor == "postgresql":
         with pytest.raises(DatabaseError), transaction.atomic():
             LiveBallot.objects.filter(question=question)._raw_delete(using="default")
     assert LiveBallot.objects.get(question=question).option_id == yes
+
+
+@pytest.mark.skipif(not ballot_queue.enabled(), reason="the Redis ballot queue needs REDIS_URL")
+def test_with_the_redis_queue_lost_keys_are_rebuilt_from_the_stored_ballots(on_commit):
+    with on_commit():
+        question = open_question()
+    yes, no = options(question)
+    first, second = joined(question.event), joined(question.event)
+    services.cast(member_id=first.pk, event_id=question.event_id, question_id=question.pk, option_id=yes)
+    settle()
+    ballot_queue.client().delete(*ballot_queue._keys(question.pk)[:4])  # Redis restarted empty
+    with pytest.raises(Conflict):
+        services.cast(member_id=first.pk, event_id=question.event_id, question_id=question.pk, option_id=no)
+    services.cast(member_id=second.pk, event_id=question.event_id, question_id=question.pk, option_id=no)
+    assert selectors.question_counts(question) == {yes: 1, no: 1}
+    assert services.question_close(actor=question.event.host, question=question).result["total"] == 2

@@ -34,6 +34,7 @@ from fanrepublic.core.demo_betas import seed_betas
 from fanrepublic.core.demo_bounty import seed_bounty
 from fanrepublic.core.demo_committees import seed_committees
 from fanrepublic.core.demo_economy import seed_economy
+from fanrepublic.core.demo_launches import seed_launches
 from fanrepublic.core.demo_releases import seed_releases
 from fanrepublic.core.demo_votes import seed_votes
 from fanrepublic.core.markdown import extract_mentions, render_markdown
@@ -200,6 +201,7 @@ class Command(BaseCommand):
                 seed_betas(self.stdout)
                 seed_votes(self.stdout)
                 seed_committees(self.stdout)
+                seed_launches(self.stdout)
             return
         started = clock.monotonic()
         with transaction.atomic():
@@ -211,6 +213,7 @@ class Command(BaseCommand):
             seed_betas(self.stdout)
             seed_votes(self.stdout)
             seed_committees(self.stdout)
+            seed_launches(self.stdout)
         elapsed = clock.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Demo community loaded in {elapsed:.1f} s."))
         for label, value in summary:

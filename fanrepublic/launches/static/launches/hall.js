@@ -137,8 +137,9 @@
     sending = true;
     errorBox.hidden = true;
     button.setAttribute("aria-busy", "true");
-    var body = new URLSearchParams({ question: questionId, option: optionId });
-    fetch(root.dataset.cast, { method: "POST", body: body, headers: { "X-Hall-Pass": hallPass }, credentials: "same-origin" })
+    // data-cast is the address for question 0, option 0: .../questions/0/answer/0
+    var url = root.dataset.cast.replace(/\/0\/answer\/0$/, "/" + questionId + "/answer/" + optionId);
+    fetch(url, { method: "POST", headers: { "X-Hall-Pass": hallPass }, credentials: "same-origin" })
       .then(function (response) {
         return response.json().then(function (data) { return { ok: response.ok, data: data }; });
       })

@@ -1,0 +1,249 @@
+"""The launch-night ballot path when Redis is configured: accept in Redis, store in
+PostgreSQL in batches.
+
+A web process answers a cast with one Redis round trip: a Lua script that, atomically,
+checks the question is open (and belongs to the event), checks the option, sets the
+member's bit in the question's bitmap (a second answer finds it set), adds one to the
+option's live count and appends the ballot to a stream. A writer process
+(`manage.py hall_writer`) reads the stream in batches and stores them with COPY, then
+acknowledges them; closing a question stops accepting in Redis first, drains the stream,
+and only then counts the ballots in PostgreSQL, so every accepted ballot is in the tally.
+
+PostgreSQL stays the source of truth: the result is counted there, the unique constraint
+still holds (a replayed batch falls back to INSERT … ON CONFLICT DO NOTHING), and if
+Redis loses a question's keys they are rebuilt from the stored ballots. Redis must keep
+what it accepted: run it with `appendonly yes` and `appendfsync always` (docs/scaling.md).
+
+Without Redis (the embedded default) services.cast writes each ballot straight to the
+database instead, with the same rules."""
+
+import time
+
+import redis
+from django.conf import settings
+from django.db import connection, transaction
+
+from .models import LiveBallot, LiveOption
+
+GROUP = "writers"
+KEY_DAYS = 3
+
+# KEYS: state, options, voted, counts, stream. ARGV: member, option, question, event, at.
+_CAST = """
+if redis.call('GET', KEYS[1]) ~= ARGV[4] then return -1 end
+if redis.call('SISMEMBER', KEYS[2], ARGV[2]) == 0 then return -2 end
+if redis.call('SETBIT', KEYS[3], ARGV[1], 1) == 1 then return -3 end
+redis.call('HINCRBY', KEYS[4], ARGV[2], 1)
+redis.call('XADD', KEYS[5], '*', 'q', ARGV[3], 'o', ARGV[2], 'm', ARGV[1], 't', ARGV[5])
+return 1
+"""
+ACCEPTED, NOT_OPEN, BAD_OPTION, ALREADY = 1, -1, -2, -3
+
+_client = None
+_cast_script = None
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "LAUNCH_BALLOT_QUEUE", False))
+
+
+def client() -> redis.Redis:
+    global _client, _cast_script
+    if _client is None:
+        _client = redis.Redis.from_url(settings.REDIS_URL)
+        _cast_script = _client.register_script(_CAST)
+    return _client
+
+
+def key(*parts) -> str:
+    return ":".join([settings.LAUNCH_QUEUE_PREFIX, "hall", *map(str, parts)])
+
+
+def stream() -> str:
+    return key("ballots")
+
+
+def _keys(question_id: int) -> list[str]:
+    return [key("q", question_id, name) for name in ("state", "options", "voted", "counts")] + [stream()]
+
+
+# ------------------------------------------------------------------ question lifecycle
+
+
+def arm(question_id: int, event_id: int, option_ids: list[int]) -> None:
+    """Start accepting answers for the question: options, counts and the voted bitmap as
+    the database has them (empty for a new question; the stored ballots when rebuilding
+    after Redis lost the keys)."""
+    state, options, voted, counts, _stream = _keys(question_id)
+    r = client()
+    pipe = r.pipeline()
+    pipe.delete(options, voted, counts)
+    pipe.sadd(options, *option_ids)
+    pipe.hset(counts, mapping=dict.fromkeys(option_ids, 0))
+    pipe.execute()
+    stored = LiveBallot.objects.filter(question_id=question_id).values_list("member_id", "option_id")
+    tally = {}
+    pipe = r.pipeline(transaction=False)
+    for n, (member_id, option_id) in enumerate(stored.iterator(chunk_size=20000), start=1):
+        pipe.setbit(voted, member_id, 1)
+        tally[option_id] = tally.get(option_id, 0) + 1
+        if n % 20000 == 0:
+            pipe.execute()
+    if tally:
+        pipe.hset(counts, mapping=tally)
+    for name in (options, voted, counts):
+        pipe.expire(name, KEY_DAYS * 86400)
+    pipe.set(state, event_id, ex=KEY_DAYS * 86400)
+    pipe.execute()
+
+
+def stop(question_id: int) -> None:
+    """Stop accepting (the question closes): from here every cast is refused."""
+    client().set(_keys(question_id)[0], "closed", ex=KEY_DAYS * 86400)
+
+
+def state(question_id: int) -> str | None:
+    """The event id while accepting, "closed" once stopped, None if Redis lost the keys."""
+    value = client().get(_keys(question_id)[0])
+    return value.decode() if value is not None else None
+
+
+def cast(*, member_id: int, event_id: int, question_id: int, option_id: int) -> int:
+    client()
+    return int(
+        _cast_script(
+            keys=_keys(question_id),
+            args=[member_id, option_id, question_id, event_id, f"{time.time():.6f}"],
+        )
+    )
+
+
+def counts(question_id: int, option_ids: list[int]) -> dict[int, int] | None:
+    """The live counts, or None if Redis does not have this question."""
+    values = client().hmget(_keys(question_id)[3], option_ids)
+    if all(v is None for v in values):
+        return None
+    return {o: int(v or 0) for o, v in zip(option_ids, values, strict=True)}
+
+
+def mark_voted(question_id: int, member_ids: list[int]) -> list[int]:
+    """For the batch path: set the members' bits; returns those who had not answered."""
+    voted = _keys(question_id)[2]
+    pipe = client().pipeline(transaction=False)
+    for member_id in member_ids:
+        pipe.setbit(voted, member_id, 1)
+    return [m for m, before in zip(member_ids, pipe.execute(), strict=True) if not before]
+
+
+def unmark_voted(question_id: int, member_ids: list[int]) -> None:
+    voted = _keys(question_id)[2]
+    pipe = client().pipeline(transaction=False)
+    for member_id in member_ids:
+        pipe.setbit(voted, member_id, 0)
+    pipe.execute()
+
+
+def add_counts(question_id: int, added: dict[int, int]) -> None:
+    pipe = client().pipeline(transaction=False)
+    for option_id, n in added.items():
+        pipe.hincrby(_keys(question_id)[3], option_id, n)
+    pipe.execute()
+
+
+# ---------------------------------------------------------------------------- writer
+
+
+def _ensure_group() -> None:
+    try:
+        client().xgroup_create(stream(), GROUP, id="0", mkstream=True)
+    except redis.ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+
+
+def store_rows(rows: list[tuple[int, int, int, float]]) -> int:
+    """(question, option, member, unix time) rows into the ballots table: one COPY, or,
+    if some are already there (a batch replayed after a crash), one INSERT … ON CONFLICT
+    DO NOTHING. Returns how many rows are new."""
+    if not rows:
+        return 0
+    from datetime import UTC, datetime
+
+    values = [(q, o, m, datetime.fromtimestamp(t, tz=UTC)) for q, o, m, t in rows]
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic(), connection.wrap_database_errors, connection.cursor() as cursor:
+                copy_sql = "COPY launches_liveballot (question_id, option_id, member_id, cast_at) FROM STDIN"
+                with cursor.copy(copy_sql) as copy:
+                    for row in values:
+                        copy.write_row(row)
+            return len(values)
+        except Exception as exc:  # a replayed batch meets its own rows
+            if "one_live_ballot_per_member" not in str(exc):
+                raise
+    stored = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "INSERT INTO launches_liveballot (question_id, option_id, member_id, cast_at) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::timestamptz[]) "
+                "ON CONFLICT (question_id, member_id) DO NOTHING",
+                [list(col) for col in zip(*values, strict=True)],
+            )
+            return cursor.rowcount
+        for row in values:
+            cursor.execute(
+                "INSERT INTO launches_liveballot (question_id, option_id, member_id, cast_at) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (question_id, member_id) DO NOTHING",
+                row,
+            )
+            stored += cursor.rowcount
+    return stored
+
+
+def write_batch(
+    consumer: str, *, count: int = 5000, block_ms: int | None = None, claim_idle_ms: int = 30000
+) -> int:
+    """Store one batch from the stream: entries another writer left unacknowledged for
+    `claim_idle_ms` first (it died mid-batch), else new ones. Returns the entries handled."""
+    r = client()
+    _ensure_group()
+    entries = []
+    if claim_idle_ms is not None:
+        _next, claimed, *_rest = r.xautoclaim(stream(), GROUP, consumer, claim_idle_ms, "0-0", count=count)
+        entries = [e for e in claimed if e[1]]
+    if not entries:
+        for _name, found in r.xreadgroup(GROUP, consumer, {stream(): ">"}, count=count, block=block_ms) or []:
+            entries.extend(found)
+    if not entries:
+        return 0
+    rows = [(int(f[b"q"]), int(f[b"o"]), int(f[b"m"]), float(f[b"t"])) for _id, f in entries]
+    store_rows(rows)
+    ids = [entry_id for entry_id, _f in entries]
+    pipe = r.pipeline()
+    pipe.xack(stream(), GROUP, *ids)
+    pipe.xdel(stream(), *ids)
+    pipe.execute()
+    return len(entries)
+
+
+def drain(consumer: str = "closer", *, timeout: float = 60.0) -> None:
+    """Store everything accepted so far, including batches a writer holds right now."""
+    r = client()
+    _ensure_group()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if write_batch(consumer, claim_idle_ms=None):
+            continue
+        pending = r.xpending(stream(), GROUP)["pending"]
+        if not pending:
+            return
+        # A writer is storing a batch; wait for its acknowledgement (or take the batch
+        # over if it has been silent too long).
+        time.sleep(0.02)
+        write_batch(consumer, claim_idle_ms=10000)
+    raise TimeoutError("the ballot stream did not drain")
+
+
+def option_ids(question_id: int) -> list[int]:
+    return list(LiveOption.objects.filter(question_id=question_id).values_list("pk", flat=True))
