@@ -11,7 +11,6 @@ urlpatterns = [
     path("<slug:slug>/", views.hall, name="hall"),
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/answer/", views.answer, name="answer"),
-    path("<slug:slug>/questions/<int:question_id>/answer/<int:option_id>", views.cast_json, name="cast_json"),
     path("<slug:slug>/live.json", views.live_json, name="live_json"),
     path("<slug:slug>/host/", views.host, name="host"),
     path("<slug:slug>/host/action/", views.host_action, name="host_action"),

@@ -183,7 +183,7 @@ def cast_json(request, slug, question_id, option_id):
     option in the address (no body to parse), one Redis call or one SQL statement."""
     try:
         event_id = _event_id(slug)
-        member_id = services.read_pass(request.headers.get("X-Hall-Pass", ""), event_id)
+        member_id = services.read_pass(request.META.get("HTTP_X_HALL_PASS", ""), event_id)
         services.cast(member_id=member_id, event_id=event_id, question_id=question_id, option_id=option_id)
     except DomainError as exc:
         return _error(exc)

@@ -29,7 +29,7 @@ def open_question(**kwargs):
 
 
 def cast_url(event, question_id, option_id):
-    return reverse("launches:cast_json", args=[event.slug, question_id, option_id])
+    return reverse("launch_answer", args=[event.slug, question_id, option_id])
 
 
 class TestHall:

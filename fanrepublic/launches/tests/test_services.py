@@ -325,3 +325,23 @@ def test_with_the_redis_queue_lost_keys_are_rebuilt_from_the_stored_ballots(on_c
     services.cast(member_id=second.pk, event_id=question.event_id, question_id=question.pk, option_id=no)
     assert selectors.question_counts(question) == {yes: 1, no: 1}
     assert services.question_close(actor=question.event.host, question=question).result["total"] == 2
+
+
+@pytest.mark.skipif(not ballot_queue.enabled(), reason="the Redis ballot queue needs REDIS_URL")
+def test_with_the_redis_queue_a_broken_fast_connection_falls_back_to_the_client(on_commit):
+    import socket
+
+    with on_commit():
+        question = open_question()
+    yes, no = options(question)
+    first, second = joined(question.event), joined(question.event)
+    services.cast(member_id=first.pk, event_id=question.event_id, question_id=question.pk, option_id=yes)
+    # The per-thread socket dies (Redis restarted, a proxy dropped it): the answer still
+    # goes through, once.
+    broken = socket.socket()
+    broken.close()
+    ballot_queue._wire.sock, ballot_queue._wire.reader = broken, None
+    services.cast(member_id=second.pk, event_id=question.event_id, question_id=question.pk, option_id=no)
+    with pytest.raises(Conflict):
+        services.cast(member_id=second.pk, event_id=question.event_id, question_id=question.pk, option_id=yes)
+    assert selectors.question_counts(question) == {yes: 1, no: 1}
