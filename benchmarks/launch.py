@@ -263,10 +263,132 @@ def preflight(slug: str, question: int, hall_pass: str) -> None:
         raise SystemExit(f"cast preflight: expected 422 for option 0, got {status} {body[:300]}")
 
 
+WATCHERS = 200
+LIVE_SECONDS = 10
+
+
+def start_asgi(port: int) -> subprocess.Popen:
+    """One uvicorn process serving the hall's WebSocket (production settings, Redis)."""
+    proc = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--ws",
+            "websockets-sansio",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=ENV,
+        cwd=ROOT,
+    )
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("uvicorn did not start")
+
+
+def watch(port: int, slug: str, watchers: int, seconds: float, ready) -> list[dict]:
+    """`watchers` hall connections; each records when its counts arrive and the totals."""
+    import asyncio
+
+    from websockets.asyncio.client import connect
+
+    async def one(results):
+        gaps, totals, last = [], [], None
+        async with connect(
+            f"ws://127.0.0.1:{port}/ws/launches/{slug}/", origin=f"http://127.0.0.1:{port}", open_timeout=30
+        ) as socket:
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                try:
+                    message = json.loads(await asyncio.wait_for(socket.recv(), timeout=5))
+                except TimeoutError:
+                    gaps.append(5.0)
+                    continue
+                if message["type"] == "tick":
+                    now = time.monotonic()
+                    if last is not None:
+                        gaps.append(now - last)
+                    last = now
+                    totals.append(message["total"])
+        results.append({"gaps": gaps, "totals": totals})
+
+    async def everyone():
+        results = []
+        tasks = [asyncio.create_task(one(results)) for _ in range(watchers)]
+        await asyncio.sleep(2)
+        ready.set()
+        await asyncio.gather(*tasks)
+        return results
+
+    return asyncio.run(everyone())
+
+
+def live_stage(info: dict, passes_path: str, base: str) -> dict:
+    """Members watch the hall over WebSockets (one ASGI process) while others answer over
+    HTTP: how often each watcher's counts arrive, and that they move."""
+    import threading
+
+    port = PORT + 1
+    asgi = start_asgi(port)
+    ready, box = threading.Event(), {}
+    watcher = threading.Thread(
+        target=lambda: box.update(results=watch(port, info["event"].slug, WATCHERS, LIVE_SECONDS + 4, ready))
+    )
+    try:
+        watcher.start()
+        ready.wait(60)
+        cast = wrk(
+            f"{base}/launches/{info['event'].slug}/questions/",
+            LIVE_SECONDS,
+            script=str(ROOT / "benchmarks" / "launch_cast.lua"),
+            env={
+                "BENCH_PASSES": passes_path,
+                "BENCH_QUESTION": str(info["question"].pk),
+                "BENCH_BASE": f"/launches/{info['event'].slug}/questions/",
+                "BENCH_OPTIONS": ",".join(map(str, info["options"])),
+                "BENCH_THREADS": str(WRK_THREADS),
+            },
+        )
+        watcher.join(120)
+    finally:
+        asgi.terminate()
+        asgi.wait(timeout=30)
+    results = box.get("results", [])
+    gaps = sorted(g for r in results for g in r["gaps"])
+    moved = [r["totals"][-1] - r["totals"][0] for r in results if len(r["totals"]) > 1]
+    return {
+        "cast": cast,
+        "watchers": len(results),
+        "ticks": statistics.median(len(r["totals"]) for r in results) if results else 0,
+        "gap_p50": statistics.median(gaps) if gaps else None,
+        "gap_p99": gaps[int(0.99 * (len(gaps) - 1))] if gaps else None,
+        "gap_max": gaps[-1] if gaps else None,
+        "moved": statistics.median(moved) if moved else 0,
+    }
+
+
 def http_stage(args, info: dict, passes: list[str]) -> dict:
+    # The first part of the passes is for the measured cast run, the rest for the
+    # watchers' run; wrk never reuses a pass within a run.
+    half = len(passes) * 2 // 3
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
-        handle.write("\n".join(passes) + "\n")
+        handle.write("\n".join(passes[:half]) + "\n")
         passes_path = handle.name
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(passes[half:]) + "\n")
+        live_passes_path = handle.name
     server = (
         start_server()
         if args.server == "uvicorn"
@@ -292,15 +414,17 @@ def http_stage(args, info: dict, passes: list[str]) -> dict:
                 "BENCH_THREADS": str(WRK_THREADS),
             },
         )
+        live = live_stage(info, live_passes_path, base)
     finally:
         server.terminate()  # lets the requests in flight finish
         server.wait(timeout=60)
         writer.terminate()
         writer.wait(timeout=60)
         os.unlink(passes_path)
+        os.unlink(live_passes_path)
     # Whatever the writer had not stored yet when it stopped.
     subprocess.run([PY, "manage.py", "hall_writer", "--once"], env=ENV, cwd=ROOT, check=True)
-    return {"bare": bare, "cast": cast}
+    return {"bare": bare, "cast": cast, "live": live}
 
 
 # --------------------------------------------------------------- bulk: COPY and batch
@@ -504,6 +628,10 @@ def tally(info: dict, runs: int = 3) -> dict:
 # ------------------------------------------------------------------------- report
 
 
+def fmt_s(seconds) -> str:
+    return "n/a" if seconds is None else f"{seconds:.2f} s"
+
+
 def mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
@@ -511,7 +639,7 @@ def mark(ok: bool) -> str:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=3_270_000)
-    parser.add_argument("--http-sample", type=int, default=60_000)
+    parser.add_argument("--http-sample", type=int, default=90_000)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--batch", type=int, default=20_000)
     parser.add_argument("--server", choices=["uvicorn", "gunicorn", "gthread"], default="uvicorn")
@@ -574,8 +702,10 @@ def main():
             "SELECT count(*) FROM launches_liveballot WHERE question_id = %s", [info["baseline_question"]]
         )
         copy_rows = cursor.fetchone()[0]
-    http_ok = cast["requests"] - cast["errors"]
-    http_slack = CONNECTIONS + cast["socket_errors"]  # in flight when wrk stopped, or timed out
+    live = http["live"]
+    http_ok = sum(run["requests"] - run["errors"] for run in (cast, live["cast"]))
+    # in flight when wrk stopped (two runs), or timed out
+    http_slack = 2 * CONNECTIONS + cast["socket_errors"] + live["cast"]["socket_errors"]
     checks = {
         "ballots = distinct members = N": proof["ballots"] == proof["distinct"] == args.members,
         "HTTP stored + batch stored = N": http_stored + batch["stored"] == args.members,
@@ -600,6 +730,8 @@ def main():
     http_ok_target = share >= TARGET_HTTP_SHARE and cast["p99_ms"] <= TARGET_P99_MS
     batch_x = batch["seconds"] / copy["seconds"]
     tally_x = statistics.median(tallied["tally"]) / group_median
+    # Every update a watcher received came within a second of the one before.
+    live_ok = live["gap_max"] is not None and live["gap_max"] <= 1.0 and live["moved"] > 0
     server = {
         "uvicorn": "uvicorn, 2 worker processes",
         "gunicorn": "gunicorn, 4 sync worker processes",
@@ -677,6 +809,13 @@ def main():
         f"Running counters in Redis before closing: {tallied['counters']} "
         f"({'agree' if counters_ok else 'disagree'}).",
         "",
+        f"Live results: {live['watchers']} members watched the hall over WebSockets (one uvicorn "
+        f"process) while others answered over HTTP for {LIVE_SECONDS} s "
+        f"({live['cast']['rps']:.0f} answers/s, p99 {live['cast']['p99_ms']:.1f} ms): each received "
+        f"{live['ticks']:.0f} count updates, one every {fmt_s(live['gap_p50'])} "
+        f"(p99 {fmt_s(live['gap_p99'])}, "
+        f"longest {fmt_s(live['gap_max'])}), and saw the total move by {live['moved']:,.0f}.",
+        "",
         "| target | measured | |",
         "| --- | --- | --- |",
         f"| cast over HTTP ≥ 70 % of bare view requests/s, p99 ≤ 100 ms, 64 connections | "
@@ -685,6 +824,9 @@ def main():
         f"{batch_x:.2f} × | {mark(batch_x <= TARGET_BATCH_X)} |",
         f"| tally ≤ 1.5 × plain GROUP BY (median) | {tally_x:.2f} × | {mark(tally_x <= TARGET_TALLY_X)} |",
         f"| count exact (no lost or double ballot) | {'exact' if exact else 'not exact'} | {mark(exact)} |",
+        f"| live results refreshed at least every second (every watcher, every update) "
+        f"| longest gap {fmt_s(live['gap_max'])}, "
+        f"p99 {fmt_s(live['gap_p99'])} | {mark(live_ok)} |",
     ]
     if cast["errors"] and cast["requests"] >= args.http_sample:
         lines += ["", "wrk ran out of hall passes (repeats answer 409): raise --http-sample."]

@@ -1,10 +1,11 @@
 """The hall's WebSocket: one connection per open hall page.
 
 A connection receives the hall's state when it connects and after every host action
-(pushed through the channel layer), and the running counts once a second. The counts
-come from one ticker per event per web process, not per connection: a process with ten
-thousand members watching reads the counters once a second and sends the same message
-to all of them, so the cost grows with processes, not with members."""
+(pushed through the channel layer), and the running counts every LAUNCH_TICK_SECONDS
+(half a second by default). The counts come from one ticker per event per web process,
+not per connection: a process with ten thousand members watching reads the counters
+once per tick and sends the same message to all of them, so the cost grows with
+processes, not with members."""
 
 import asyncio
 import contextlib
@@ -82,8 +83,13 @@ class HallTicker:
 
     async def _run(self, event_id: int) -> None:
         since = timezone.now()
+        loop = asyncio.get_running_loop()
+        interval = settings.LAUNCH_TICK_SECONDS
+        next_tick = loop.time() + interval
         while self.halls.get(event_id):
-            await asyncio.sleep(settings.LAUNCH_TICK_SECONDS)
+            # On a fixed cadence: the time a tick takes does not stretch the interval.
+            await asyncio.sleep(max(0.0, next_tick - loop.time()))
+            next_tick = max(next_tick + interval, loop.time())
             now = timezone.now()
             try:
                 payload = await self._tick(event_id, since)
