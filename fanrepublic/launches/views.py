@@ -64,6 +64,8 @@ def _hall_strings() -> dict:
         "members_one": ngettext("%(n)s member", "%(n)s members", 1),
         "members_many": ngettext("%(n)s member", "%(n)s members", 2),
         "your_answer": _("Your answer"),
+        "announce_open": _("New question: %(prompt)s"),
+        "announce_closed": _("Question closed: %(prompt)s"),
         "no_question": _("No question yet"),
         "no_question_help": _(
             "The host will open questions during the event. They appear here without reloading."

@@ -112,6 +112,8 @@ def test_two_members_vote_live_and_see_the_result_move(browser, asgi_live_server
     # The question reaches both halls without a reload.
     for page in pages:
         expect(page.get_by_test_id("question-prompt")).to_have_text(words["prompt"])
+        # Screen readers hear the new question once (the counts are not announced).
+        expect(page.locator("#hall-announce")).to_contain_text(words["prompt"])
     ada.get_by_role("button", name=words["yes"], exact=True).click()
     expect(answer_count(ada, words["yes"])).to_have_text("1")
     expect(answer_count(bo, words["yes"])).to_have_text("1")  # moved on Bo's screen by the hall

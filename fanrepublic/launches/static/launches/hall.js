@@ -120,8 +120,14 @@
 
   function receive(message, polling) {
     if (message.type === "state") {
+      var before = state.current;
       state = message;
       render();
+      var now = state.current;
+      if (now && (!before || before.id !== now.id || before.status !== now.status)) {
+        var text = now.status === "closed" ? strings.announce_closed : strings.announce_open;
+        document.getElementById("hall-announce").textContent = fmt(text, { prompt: now.prompt[lang] });
+      }
     } else if (message.type === "tick") {
       updateCounts(message);
       addArrivals(message.arrivals);
