@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.event_new, name="new"),
     path("avatar/", views.avatar_edit, name="avatar"),
+    path("avatar/preview/", views.avatar_preview, name="avatar_preview"),
     path("<slug:slug>/", views.hall, name="hall"),
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/answer/", views.answer, name="answer"),

@@ -275,3 +275,16 @@ def avatar_edit(request):
         {"form": form, "preview": avatars.member_svg(request.user, size=128)},
         status=status,
     )
+
+
+@login_required
+def avatar_preview(request):
+    """The avatar as the form on the avatar page stands (not saved): the page swaps it in
+    as the member changes colour, shape, eyes or accessory."""
+    form = AvatarForm(request.GET)
+    current = avatars.avatar_for(request.user)
+    if form.is_valid():
+        for field, value in form.cleaned_data.items():
+            setattr(current, field, value)
+    label = request.user.public_name
+    return HttpResponse(avatars.svg(current, label=label, initial=avatars.initials(request.user), size=128))

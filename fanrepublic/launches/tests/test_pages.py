@@ -281,6 +281,19 @@ class TestAvatar:
 
     def test_visitors_are_sent_to_sign_in(self, client):
         assert client.get(reverse("launches:avatar")).status_code == 302
+        assert client.get(reverse("launches:avatar_preview")).status_code == 302
+
+    def test_the_preview_follows_the_form_without_saving(self, client):
+        fan = MemberFactory()
+        client.force_login(fan)
+        url = reverse("launches:avatar_preview")
+        preview = client.get(
+            url, {"hue": 42, "shape": "hexagon", "eyes": "wink", "accessory": "crown"}
+        ).content.decode()
+        assert "hsl(42," in preview and "polygon" in preview and not Avatar.objects.exists()
+        # Rubbish keeps the member's current (generated) avatar instead of failing.
+        generated = client.get(url, {"hue": "red", "shape": "<script>"}).content.decode()
+        assert generated.startswith("<svg") and "<script>" not in generated
 
 
 class TestApi:
