@@ -5,6 +5,7 @@ Only attributes, no inline style, so the markup passes the strict Content-Securi
 wherever it is inserted (server templates and the hall's script alike)."""
 
 import hashlib
+import re
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -81,7 +82,12 @@ _ACCESSORY = {
 }
 
 
+# Characters XML does not allow (a display name may hold them): the SVG must parse.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def svg(avatar: Avatar, *, label: str, initial: str = "", size: int = 48) -> str:
+    label, initial = _NOT_XML.sub("", label), _NOT_XML.sub("", initial)
     fill = f"hsl({avatar.hue % 360},62%,62%)"
     mouth = f'<text x="32" y="52" font-size="11" text-anchor="middle" fill="#1b1b1f">{escape(initial)}</text>'
     return mark_safe(  # noqa: S308 - every interpolated value is escaped or from fixed choices

@@ -17,17 +17,19 @@ what it accepted: run it with `appendonly yes` and `appendfsync always` (docs/sc
 Without Redis (the embedded default) services.cast writes each ballot straight to the
 database instead, with the same rules."""
 
+import logging
+import queue
 import socket
-import threading
 import time
 
 import hiredis
 import redis
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from .models import LiveBallot, LiveOption
 
+logger = logging.getLogger(__name__)
 GROUP = "writers"
 KEY_DAYS = 3
 
@@ -73,36 +75,58 @@ def _keys(question_id: int) -> list[str]:
 # ------------------------------------------------------------------ question lifecycle
 
 
+# KEYS: state. ARGV: event id, seconds to live. Accepting starts unless the question was
+# stopped meanwhile (a rebuild racing a close must not reopen it).
+_START = """
+if redis.call('GET', KEYS[1]) == 'closed' then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+"""
+
+
 def arm(question_id: int, event_id: int, option_ids: list[int]) -> None:
-    """Start accepting answers for the question: options, counts and the voted bitmap as
-    the database has them (empty for a new question; the stored ballots when rebuilding
-    after Redis lost the keys)."""
+    """Start accepting answers for the question. For a new question the keys are empty;
+    after Redis lost them they are rebuilt from the stored ballots — adding to what is
+    there, never removing a member's bit, and only one rebuild at a time."""
     state, options, voted, counts, _stream = _keys(question_id)
     r = client()
-    pipe = r.pipeline()
-    pipe.delete(options, voted, counts)
-    pipe.sadd(options, *option_ids)
-    pipe.hset(counts, mapping=dict.fromkeys(option_ids, 0))
-    pipe.execute()
-    stored = LiveBallot.objects.filter(question_id=question_id).values_list("member_id", "option_id")
-    tally = {}
-    pipe = r.pipeline(transaction=False)
-    for n, (member_id, option_id) in enumerate(stored.iterator(chunk_size=20000), start=1):
-        pipe.setbit(voted, member_id, 1)
-        tally[option_id] = tally.get(option_id, 0) + 1
-        if n % 20000 == 0:
-            pipe.execute()
-    if tally:
-        pipe.hset(counts, mapping=tally)
-    for name in (options, voted, counts):
-        pipe.expire(name, KEY_DAYS * 86400)
-    pipe.set(state, event_id, ex=KEY_DAYS * 86400)
-    pipe.execute()
+    lock = key("q", question_id, "arming")
+    if not r.set(lock, 1, nx=True, ex=60):
+        # Another process is rebuilding: wait for it rather than race it.
+        for _ in range(300):
+            if r.exists(state):
+                return
+            time.sleep(0.1)
+        raise TimeoutError("rebuilding the question's keys took too long")
+    try:
+        stored = LiveBallot.objects.filter(question_id=question_id).values_list("member_id", "option_id")
+        tally = {}
+        pipe = r.pipeline(transaction=False)
+        pipe.sadd(options, *option_ids)
+        for n, (member_id, option_id) in enumerate(stored.iterator(chunk_size=20000), start=1):
+            pipe.setbit(voted, member_id, 1)
+            tally[option_id] = tally.get(option_id, 0) + 1
+            if n % 20000 == 0:
+                pipe.execute()
+        for option_id in option_ids:
+            # Counts that survived stay (they include answers not stored yet).
+            pipe.hsetnx(counts, option_id, tally.get(option_id, 0))
+        for name in (options, voted, counts):
+            pipe.expire(name, KEY_DAYS * 86400)
+        pipe.execute()
+        r.eval(_START, 1, state, event_id, KEY_DAYS * 86400)
+    finally:
+        r.delete(lock)
 
 
-def stop(question_id: int) -> None:
-    """Stop accepting (the question closes): from here every cast is refused."""
-    client().set(_keys(question_id)[0], "closed", ex=KEY_DAYS * 86400)
+def stop(question_id: int) -> str:
+    """Stop accepting (the question closes): from here every cast is refused. Returns the
+    id of the stream's last entry at that moment: every answer accepted for the question
+    is at or before it (the answer script is atomic and Redis orders the stream)."""
+    r = client()
+    r.set(_keys(question_id)[0], "closed", ex=KEY_DAYS * 86400)
+    last = r.xrevrange(stream(), count=1)
+    return last[0][0].decode() if last else "0-0"
 
 
 def state(question_id: int) -> str | None:
@@ -111,11 +135,12 @@ def state(question_id: int) -> str | None:
     return value.decode() if value is not None else None
 
 
-class _Wire(threading.local):
-    """One plain socket per thread to Redis for the answer script, with hiredis packing
-    and parsing: the answer path's only Redis call costs a third of the CPU it costs
-    through redis-py's general client (measured in docs/scaling.md). Any trouble and the
-    call goes through redis-py instead, which reconnects, retries and reports."""
+class _Wire:
+    """A plain socket to Redis for the answer script, with hiredis packing and parsing:
+    the answer path's only Redis call costs a third of the CPU it costs through
+    redis-py's general client (measured in docs/scaling.md). Any trouble and the call
+    goes through redis-py instead, which reconnects, retries and reports. Sockets are
+    pooled per process (not per thread: under ASGI each request may run on a new one)."""
 
     sock = None
     reader = None
@@ -160,7 +185,19 @@ class _Wire(threading.local):
         self.sock = self.reader = None
 
 
-_wire = _Wire()
+_wires: queue.LifoQueue = queue.LifoQueue()
+
+
+def _fast_call(*args):
+    try:
+        wire = _wires.get_nowait()
+    except queue.Empty:
+        wire = _Wire()
+    try:
+        return wire.call(*args)
+    finally:
+        if wire.sock is not None:
+            _wires.put(wire)
 
 
 def _fast_path_possible() -> bool:
@@ -174,7 +211,7 @@ def cast(*, member_id: int, event_id: int, question_id: int, option_id: int) -> 
     args = (member_id, option_id, question_id, event_id, f"{time.time():.6f}")
     if _fast_path_possible():
         try:
-            reply = _wire.call("EVALSHA", _cast_script.sha, 5, *keys, *args)
+            reply = _fast_call("EVALSHA", _cast_script.sha, 5, *keys, *args)
             if not isinstance(reply, hiredis.ReplyError):
                 return int(reply)
         except (OSError, hiredis.ProtocolError):
@@ -184,6 +221,10 @@ def cast(*, member_id: int, event_id: int, question_id: int, option_id: int) -> 
     except redis.exceptions.NoScriptError:
         client().script_load(_CAST)  # Redis restarted or was flushed: load it again
         return int(client().evalsha(_cast_script.sha, 5, *keys, *args))
+
+
+def has_answered(question_id: int, member_id: int) -> bool:
+    return bool(client().getbit(_keys(question_id)[2], member_id))
 
 
 def counts(question_id: int, option_ids: list[int]) -> dict[int, int] | None:
@@ -259,26 +300,38 @@ def store_rows(rows: list[tuple[int, int, int, float]]) -> int:
                     for row in values:
                         copy.write_row(row)
             return len(values)
-        except Exception as exc:  # a replayed batch meets its own rows
-            if "one_live_ballot_per_member" not in str(exc):
-                raise
+        except Exception as exc:  # noqa: BLE001 - any refusal: the careful path below
+            logger.info(
+                "COPY of %d answers refused (%s); storing them one statement at a time", len(rows), exc
+            )
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO launches_liveballot (question_id, option_id, member_id, cast_at) "
+                    "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::timestamptz[]) "
+                    "ON CONFLICT (question_id, member_id) DO NOTHING",
+                    [list(col) for col in zip(*values, strict=True)],
+                )
+                return cursor.rowcount
+        except DatabaseError:
+            pass  # a row the database refuses (its member was deleted meanwhile): row by row
     stored = 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "INSERT INTO launches_liveballot (question_id, option_id, member_id, cast_at) "
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::timestamptz[]) "
-                "ON CONFLICT (question_id, member_id) DO NOTHING",
-                [list(col) for col in zip(*values, strict=True)],
-            )
-            return cursor.rowcount
+    with connection.cursor() as cursor:
         for row in values:
-            cursor.execute(
-                "INSERT INTO launches_liveballot (question_id, option_id, member_id, cast_at) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (question_id, member_id) DO NOTHING",
-                row,
-            )
-            stored += cursor.rowcount
+            try:
+                with transaction.atomic():
+                    cursor.execute(
+                        "INSERT INTO launches_liveballot (question_id, option_id, member_id, cast_at) "
+                        "VALUES (%s, %s, %s, %s) ON CONFLICT (question_id, member_id) DO NOTHING",
+                        row,
+                    )
+                    new = cursor.rowcount
+                stored += new  # counted once committed (foreign keys are checked then)
+            except DatabaseError as exc:
+                # Kept aside with the reason, never retried forever in front of the others.
+                logger.error("answer %s could not be stored: %s", row, exc)
+                client().xadd(key("dead"), {"row": repr(row), "error": str(exc)[:500]})
     return stored
 
 
@@ -308,21 +361,38 @@ def write_batch(
     return len(entries)
 
 
-def drain(consumer: str = "closer", *, timeout: float = 60.0) -> None:
-    """Store everything accepted so far, including batches a writer holds right now."""
+def _stream_id(value) -> tuple[int, int]:
+    ms, _sep, seq = (value.decode() if isinstance(value, bytes) else str(value)).partition("-")
+    return int(ms), int(seq or 0)
+
+
+def _stored_up_to(upto: str) -> bool:
+    """Has every entry up to `upto` been read by a writer and acknowledged?"""
+    r = client()
+    group = next((g for g in r.xinfo_groups(stream()) if g["name"] in (GROUP, GROUP.encode())), None)
+    if group is None or _stream_id(group["last-delivered-id"]) < _stream_id(upto):
+        return False
+    return not r.xpending_range(stream(), GROUP, min="-", max=upto, count=1)
+
+
+def drain(consumer: str = "closer", *, upto: str | None = None, timeout: float = 60.0) -> None:
+    """Store every answer accepted up to the stream entry `upto` (by default, the last one
+    now), including batches another writer holds right now. Answers that keep arriving for
+    other questions do not hold it up."""
     r = client()
     _ensure_group()
+    if upto is None:
+        last = r.xrevrange(stream(), count=1)
+        upto = last[0][0].decode() if last else "0-0"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if write_batch(consumer, claim_idle_ms=None):
-            continue
-        pending = r.xpending(stream(), GROUP)["pending"]
-        if not pending:
+        if _stored_up_to(upto):
             return
-        # A writer is storing a batch; wait for its acknowledgement (or take the batch
-        # over if it has been silent too long).
-        time.sleep(0.02)
-        write_batch(consumer, claim_idle_ms=10000)
+        if not write_batch(consumer, claim_idle_ms=None):
+            # A writer is storing a batch; wait for its acknowledgement (or take the
+            # batch over if it has been silent too long).
+            time.sleep(0.02)
+            write_batch(consumer, claim_idle_ms=10000)
     raise TimeoutError("the ballot stream did not drain")
 
 

@@ -9,6 +9,7 @@ processes, not with members."""
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections import deque
 
@@ -21,6 +22,8 @@ from . import live, selectors
 from .models import LaunchEvent, LiveQuestion
 
 logger = logging.getLogger(__name__)
+# Longest a send may wait on one slow connection before it is dropped.
+SEND_TIMEOUT = 2.0
 
 
 class HallTicker:
@@ -50,10 +53,21 @@ class HallTicker:
             self.current.pop(consumer.event_id, None)
             self.seen.pop(consumer.event_id, None)
 
+    async def _send_one(self, consumer, text: str) -> None:
+        try:
+            await asyncio.wait_for(consumer.send(text_data=text), SEND_TIMEOUT)
+        except TimeoutError:
+            # A client that cannot keep up must not hold up everyone else's updates:
+            # drop it (its page reconnects and gets the whole state again).
+            self.unregister(consumer)
+            with contextlib.suppress(Exception):
+                await consumer.close()
+        except Exception:  # noqa: S110 - a connection closing mid-send
+            pass
+
     async def _send_all(self, event_id: int, payload: dict) -> None:
-        for consumer in list(self.halls.get(event_id, ())):
-            with contextlib.suppress(Exception):  # a connection closing mid-send
-                await consumer.send_json(payload)
+        text = json.dumps(payload)  # once, not once per connection
+        await asyncio.gather(*(self._send_one(c, text) for c in list(self.halls.get(event_id, ()))))
 
     async def changed(self, event_id: int, version: str) -> None:
         """A host action: every connection of the process receives the push; the first
@@ -62,8 +76,14 @@ class HallTicker:
         if version in seen:
             return
         seen.append(version)
-        state = await database_sync_to_async(selectors.hall_state)(event_id)
         self.current.pop(event_id, None)
+        try:
+            state = await database_sync_to_async(selectors.hall_state)(event_id)
+        except Exception:
+            # The next connection's copy of the same push tries again.
+            logger.exception("hall state failed for event %s", event_id)
+            seen.remove(version)
+            return
         await self._send_all(event_id, state)
 
     @database_sync_to_async

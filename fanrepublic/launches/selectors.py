@@ -4,7 +4,7 @@ from django.db.models import Count, QuerySet
 
 from fanrepublic.core.errors import NotFound
 
-from . import avatars, live
+from . import avatars, ballot_queue, live
 from .enums import EventStatus, QuestionStatus
 from .models import Attendance, LaunchEvent, LiveBallot, LiveQuestion
 from .services import can_host
@@ -116,6 +116,16 @@ def my_choice(*, member, question: LiveQuestion | None) -> int | None:
         .values_list("option_id", flat=True)
         .first()
     )
+
+
+def has_answered(*, member, question: LiveQuestion | None) -> bool:
+    """Stored, or accepted and waiting in the Redis queue to be stored."""
+    if question is None or not member.is_authenticated:
+        return False
+    queued = ballot_queue.enabled() and question.status == QuestionStatus.OPEN
+    if queued and ballot_queue.has_answered(question.pk, member.pk):
+        return True
+    return LiveBallot.objects.filter(question=question, member=member).exists()
 
 
 def host_questions(event: LaunchEvent) -> QuerySet[LiveQuestion]:

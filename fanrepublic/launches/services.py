@@ -8,6 +8,7 @@ not answered yet, and inserts the ballot. The statement takes a share lock on th
 question row, so a host closing the question waits for ballots in flight and the tally
 it stores includes every ballot that was accepted."""
 
+import time
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -76,15 +77,21 @@ def event_create(*, actor, schedule: list[dict] = (), **fields) -> LaunchEvent:
 
 def _set_event_status(*, actor, event: LaunchEvent, source: tuple, target: str, action: str) -> LaunchEvent:
     _require_host(actor, event)
+    stopped = set()
     if target == EventStatus.ENDED:
+        # Outside the transaction: draining stores and acknowledges answers, which must
+        # not be rolled back afterwards.
         for question_id in event.questions.filter(status=QuestionStatus.OPEN).values_list("pk", flat=True):
             _stop_accepting(question_id)
+            stopped.add(question_id)
     with transaction.atomic():
         locked = LaunchEvent.objects.select_for_update().get(pk=event.pk)
         if locked.status not in source:
             raise Conflict(_("This event is %(status)s.") % {"status": locked.get_status_display()})
         if target == EventStatus.ENDED:
             for question in locked.questions.filter(status=QuestionStatus.OPEN):
+                if ballot_queue.enabled() and question.pk not in stopped:
+                    raise Conflict(_("A question was opened meanwhile; end the event again."))
                 _close(actor=actor, question=question)
         locked.status = target
         locked.save(update_fields=["status"])
@@ -160,8 +167,9 @@ def question_open(*, actor, question: LiveQuestion) -> LiveQuestion:
     event = question.event
     _require_host(actor, event)
     with transaction.atomic():
+        # The event's row lock orders this against the event ending.
+        status = LaunchEvent.objects.select_for_update().values_list("status", flat=True).get(pk=event.pk)
         locked = LiveQuestion.objects.select_for_update().get(pk=question.pk)
-        status = LaunchEvent.objects.values_list("status", flat=True).get(pk=event.pk)
         if status != EventStatus.LIVE:
             raise Conflict(_("Start the event before asking questions."))
         if locked.status != QuestionStatus.DRAFT:
@@ -185,8 +193,7 @@ def _stop_accepting(question_id: int) -> None:
     """With the Redis ballot queue: refuse further answers there, then store every
     answer already accepted, so the count below includes them all."""
     if ballot_queue.enabled():
-        ballot_queue.stop(question_id)
-        ballot_queue.drain()
+        ballot_queue.drain(upto=ballot_queue.stop(question_id))
 
 
 def _close(*, actor, question: LiveQuestion) -> LiveQuestion:
@@ -325,6 +332,22 @@ def _why_refused(*, member_id: int, event_id: int, question_id: int, option_id: 
     raise Conflict(_("Your answer could not be recorded; try again."))
 
 
+SUSPENDED_SECONDS = 30
+
+
+_suspended: tuple[frozenset, float] | None = None
+
+
+def _suspended_ids() -> frozenset:
+    """Members suspended right now, read once per process every 30 s: the answer path
+    refuses them without a query per answer (their hall pass was issued before)."""
+    global _suspended
+    if _suspended is None or _suspended[1] < time.monotonic():
+        users = get_user_model().objects.filter(suspended_until__gt=timezone.now())
+        _suspended = (frozenset(users.values_list("pk", flat=True)), time.monotonic() + SUSPENDED_SECONDS)
+    return _suspended[0]
+
+
 def cast(*, member_id: int, event_id: int, question_id, option_id) -> None:
     """Record the member's answer. `member_id` comes from a hall pass or a signed-in
     member who joined (the pass is only issued on joining, after the eligibility check).
@@ -335,6 +358,8 @@ def cast(*, member_id: int, event_id: int, question_id, option_id) -> None:
         raise ValidationFailed(_("Choose one of the question's options."), field="option") from None
     if not 0 < option_id < 2**63 or not 0 < question_id < 2**63:
         raise ValidationFailed(_("Choose one of the question's options."), field="option")
+    if member_id in _suspended_ids():
+        raise Forbidden(_("Your account is suspended."))
     if ballot_queue.enabled():
         _cast_queued(member_id=member_id, event_id=event_id, question_id=question_id, option_id=option_id)
         return

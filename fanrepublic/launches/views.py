@@ -108,8 +108,11 @@ def hall(request, slug):
             "schedule": event.schedule.all(),
             "current": _results(question) if question else None,
             "my_choice": selectors.my_choice(member=request.user, question=question),
+            "answered": selectors.has_answered(member=request.user, question=question),
             "joined": joined,
-            "hall_pass": services.hall_pass(request.user.pk, event) if joined else "",
+            "hall_pass": services.hall_pass(request.user.pk, event)
+            if joined and not request.user.is_suspended
+            else "",
             "problems": services.eligibility(request.user, event)
             if request.user.is_authenticated and not joined
             else [],

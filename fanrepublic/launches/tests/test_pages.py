@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fanrepublic.core.models import AuditEntry
 from fanrepublic.governance.tests.test_pages import bearer
-from fanrepublic.launches import services
+from fanrepublic.launches import ballot_queue, services
 from fanrepublic.launches.enums import EventStatus, QuestionStatus
 from fanrepublic.launches.models import Attendance, Avatar, LaunchEvent, LiveBallot, LiveQuestion
 from fanrepublic.launches.tests.factories import (
@@ -359,3 +359,19 @@ class TestApi:
         assert client.put("/api/v1/launches/avatar", body, "application/json", **bearer(fan)).json() == body
         bad = client.put("/api/v1/launches/avatar", {**body, "hue": -1}, "application/json", **bearer(fan))
         assert bad.status_code == 422
+
+
+@pytest.mark.skipif(not ballot_queue.enabled(), reason="the Redis ballot queue needs REDIS_URL")
+def test_an_answer_waiting_in_the_queue_already_counts_as_answered_on_the_page(client, on_commit):
+    with on_commit():
+        question = open_question()
+    fan = MemberFactory()
+    services.join(member=fan, event=question.event)
+    client.force_login(fan)
+    client.post(
+        reverse("launches:answer", args=[question.event.slug]),
+        {"question": question.pk, "option": question.options.first().pk},
+    )
+    page = client.get(question.event.get_absolute_url()).content.decode()
+    assert 'data-testid="answer"' not in page and "being recorded" in page
+    assert 'data-my-choice="-1"' in page

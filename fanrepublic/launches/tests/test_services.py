@@ -340,8 +340,79 @@ def test_with_the_redis_queue_a_broken_fast_connection_falls_back_to_the_client(
     # goes through, once.
     broken = socket.socket()
     broken.close()
-    ballot_queue._wire.sock, ballot_queue._wire.reader = broken, None
+    wire = ballot_queue._wires.get_nowait()
+    wire.sock, wire.reader = broken, None
+    ballot_queue._wires.put(wire)
     services.cast(member_id=second.pk, event_id=question.event_id, question_id=question.pk, option_id=no)
     with pytest.raises(Conflict):
         services.cast(member_id=second.pk, event_id=question.event_id, question_id=question.pk, option_id=yes)
     assert selectors.question_counts(question) == {yes: 1, no: 1}
+
+
+def test_a_member_suspended_after_joining_cannot_answer_with_their_pass():
+    question = open_question()
+    member = joined(question.event)
+    member.suspended_until = timezone.now() + timedelta(days=1)
+    member.save(update_fields=["suspended_until"])
+    with pytest.raises(Forbidden, match="suspended"):
+        services.cast(
+            member_id=member.pk,
+            event_id=question.event_id,
+            question_id=question.pk,
+            option_id=options(question)[0],
+        )
+    settle()
+    assert not LiveBallot.objects.exists()
+
+
+def test_avatar_svg_stays_well_formed_whatever_the_name():
+    from xml.etree import ElementTree
+
+    member = MemberFactory(display_name="a\x0bb <&> \"q\" 'x'")
+    ElementTree.fromstring(str(avatars.member_svg(member)))  # raises if not well-formed
+
+
+queue_only = pytest.mark.skipif(not ballot_queue.enabled(), reason="the Redis ballot queue needs REDIS_URL")
+
+
+@queue_only
+def test_closing_drains_only_up_to_its_own_stop_not_later_answers_elsewhere(on_commit):
+    with on_commit():
+        first, second = open_question(), open_question()
+    fans = [joined(first.event), joined(second.event)]
+    services.cast(
+        member_id=fans[0].pk, event_id=first.event_id, question_id=first.pk, option_id=options(first)[0]
+    )
+    upto = ballot_queue.stop(first.pk)
+    services.cast(
+        member_id=fans[1].pk, event_id=second.event_id, question_id=second.pk, option_id=options(second)[0]
+    )
+    ballot_queue.drain("test", upto=upto)
+    assert LiveBallot.objects.filter(question=first).count() == 1
+
+
+@queue_only
+def test_rebuilding_lost_keys_never_reopens_a_stopped_question(on_commit):
+    with on_commit():
+        question = open_question()
+    ballot_queue.stop(question.pk)
+    state, options_key, voted, counts, _stream = ballot_queue._keys(question.pk)
+    ballot_queue.client().delete(options_key, voted, counts)
+    ballot_queue.arm(question.pk, question.event_id, options(question))
+    assert ballot_queue.state(question.pk) == "closed"
+
+
+@queue_only
+@pytest.mark.django_db(transaction=True)  # foreign keys are checked at commit
+def test_a_stored_answer_the_database_refuses_is_set_aside_and_the_rest_stored():
+    question = open_question()
+    member = joined(question.event)
+    now = timezone.now().timestamp()
+    rows = [
+        (question.pk, options(question)[0], member.pk, now),
+        (question.pk, options(question)[0], 10**12, now),
+    ]
+    assert ballot_queue.store_rows(rows) == 1
+    assert LiveBallot.objects.filter(question=question).count() == 1
+    dead = ballot_queue.client().xrange(ballot_queue.key("dead"))
+    assert dead and b"10" in dead[-1][1][b"row"]

@@ -1,3 +1,4 @@
+import logging
 import os
 import signal
 import socket
@@ -7,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
 from fanrepublic.launches import ballot_queue
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -31,10 +34,20 @@ class Command(BaseCommand):
             return
         running = {"on": True}
         signal.signal(signal.SIGTERM, lambda *_a: running.update(on=False))
-        stored = 0
+        stored, failures = 0, 0
         while running["on"]:
-            # Blocks up to a second for new answers, so it stops soon after SIGTERM.
-            handled = ballot_queue.write_batch(consumer, count=batch, block_ms=1000)
+            try:
+                # Blocks up to a second for new answers, so it stops soon after SIGTERM.
+                handled = ballot_queue.write_batch(consumer, count=batch, block_ms=1000)
+            except Exception:
+                # Redis or the database is away: what was read stays pending and is
+                # read again (by this writer or another) — wait and carry on.
+                failures += 1
+                logger.exception("storing answers failed (%d in a row)", failures)
+                close_old_connections()
+                time.sleep(min(10, failures))
+                continue
+            failures = 0
             stored += handled
             close_old_connections()
             if handled < batch:

@@ -18,6 +18,7 @@
   var errorBox = document.getElementById("cast-error");
   var grid = document.getElementById("hall-grid");
   var attendees = document.querySelector("[data-testid=attendees]");
+  var eventBadge = document.querySelector("[data-testid=event-status]");
   var socket = null, pollTimer = null, retries = 0, sending = false;
 
   function fmt(text, values) {
@@ -105,6 +106,7 @@
       var item = el("li", { title: a.name, "data-member": a.id });
       // The avatar markup is the server's own SVG (built from fixed shapes and escaped text).
       var holder = new DOMParser().parseFromString(a.svg, "image/svg+xml").documentElement;
+      if (holder.nodeName !== "svg") return;  // not well-formed: leave it out
       item.appendChild(document.importNode(holder, true));
       item.appendChild(el("span", { class: "small", text: a.name }));
       grid.insertBefore(item, grid.firstChild);
@@ -129,8 +131,14 @@
         document.getElementById("hall-announce").textContent = fmt(text, { prompt: now.prompt[lang] });
       }
     } else if (message.type === "tick") {
+      if (message.question && (!state.current || message.question !== state.current.id)) {
+        refresh();  // a host action's push did not arrive: catch up once
+      }
       updateCounts(message);
       addArrivals(message.arrivals);
+    }
+    if (message.status && eventBadge && message.status !== eventBadge.dataset.status) {
+      window.location.reload();  // the event started or ended: the page around the hall changes
     }
     if (attendees && typeof message.attendees === "number") {
       attendees.textContent = fmt(message.attendees === 1 ? strings.members_one : strings.members_many, { n: message.attendees });
@@ -150,18 +158,32 @@
         return response.json().then(function (data) { return { ok: response.ok, data: data }; });
       })
       .then(function (result) {
-        if (result.ok || (result.data.error && result.data.error.code === "already_voted")) {
+        // The host may have moved on while the answer travelled: leave the new question be.
+        if (!state.current || state.current.id !== questionId) return;
+        if (result.data.error && result.data.error.code === "already_voted") {
+          myChoice = -1;  // answered before (elsewhere): which option is not known here
+          render();
+        } else if (result.ok) {
           myChoice = optionId;
-          if (result.ok) {
-            state.counts[String(optionId)] = (state.counts[String(optionId)] || 0) + 1;
-            state.total = (state.total || 0) + 1;
-          }
+          state.counts[String(optionId)] = (state.counts[String(optionId)] || 0) + 1;
+          state.total = (state.total || 0) + 1;
           render();
         }
         if (!result.ok) { errorBox.textContent = result.data.error.message; errorBox.hidden = false; }
       })
       .catch(function () { errorBox.textContent = strings.offline; errorBox.hidden = false; })
       .then(function () { sending = false; button.removeAttribute("aria-busy"); });
+  }
+
+  var refreshing = false;
+  function refresh() {
+    if (refreshing) return;
+    refreshing = true;
+    fetch(root.dataset.live, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (message) { receive(message, false); })
+      .catch(function () {})
+      .then(function () { refreshing = false; });
   }
 
   function poll() {
@@ -190,7 +212,9 @@
       statusLine.textContent = strings.reconnecting;
       retries += 1;
       if (retries >= 3) poll();  // keep the counts moving while the socket is away
-      window.setTimeout(connect, Math.min(10000, 500 * Math.pow(2, retries)));
+      // Random spread, so a restarted server is not met by every page at the same instant.
+      var wait = Math.min(10000, 500 * Math.pow(2, retries));
+      window.setTimeout(connect, wait / 2 + Math.random() * wait);
     };
   }
 
