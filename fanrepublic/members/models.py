@@ -52,6 +52,15 @@ class User(AbstractUser):
                 name="member_trust_level_0_4",
             )
         ]
+        indexes = [
+            # "Who is suspended now" is asked often (the launch hall's answer path) and
+            # concerns a handful of the members: a small partial index.
+            models.Index(
+                fields=["suspended_until"],
+                condition=models.Q(suspended_until__isnull=False),
+                name="member_suspended",
+            )
+        ]
 
     def __str__(self):
         return self.username
