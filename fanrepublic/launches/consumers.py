@@ -34,6 +34,7 @@ class HallTicker:
         self.tasks: dict[int, asyncio.Task] = {}
         self.current: dict[int, LiveQuestion | None] = {}
         self.seen: dict[int, deque] = {}
+        self.states: dict[int, tuple[float, dict]] = {}
 
     def register(self, consumer) -> None:
         self.halls.setdefault(consumer.event_id, set()).add(consumer)
@@ -52,6 +53,7 @@ class HallTicker:
             self.halls.pop(consumer.event_id, None)
             self.current.pop(consumer.event_id, None)
             self.seen.pop(consumer.event_id, None)
+            self.states.pop(consumer.event_id, None)
 
     async def _send_one(self, consumer, text: str) -> None:
         try:
@@ -69,6 +71,16 @@ class HallTicker:
         text = json.dumps(payload)  # once, not once per connection
         await asyncio.gather(*(self._send_one(c, text) for c in list(self.halls.get(event_id, ()))))
 
+    async def state(self, event_id: int) -> dict:
+        """The hall's state for a connection that just opened. Shared for a tick: after a
+        restart every page reconnects at once, and they need not each read it."""
+        now = asyncio.get_running_loop().time()
+        cached = self.states.get(event_id)
+        if cached is None or now - cached[0] > settings.LAUNCH_TICK_SECONDS:
+            cached = (now, await database_sync_to_async(selectors.hall_state)(event_id))
+            self.states[event_id] = cached
+        return cached[1]
+
     async def changed(self, event_id: int, version: str) -> None:
         """A host action: every connection of the process receives the push; the first
         reads the new state and sends it to all, the others find it done."""
@@ -77,6 +89,7 @@ class HallTicker:
             return
         seen.append(version)
         self.current.pop(event_id, None)
+        self.states.pop(event_id, None)
         try:
             state = await database_sync_to_async(selectors.hall_state)(event_id)
         except Exception:
@@ -142,8 +155,9 @@ class HallConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.channel_layer.group_add(live.group_name(self.event_id), self.channel_name)
         await self.accept()
-        await self.send_json(await database_sync_to_async(selectors.hall_state)(self.event_id))
+        # Registered first, so a host action pushed while the state is read still arrives.
         ticker.register(self)
+        await self.send_json(await ticker.state(self.event_id))
 
     async def disconnect(self, code):
         if self.event_id is not None:

@@ -50,8 +50,8 @@ def test_a_watcher_gets_the_state_then_counts_as_members_answer_then_the_close()
         watcher = connect(question.event.slug)
         connected, _proto = await watcher.connect()
         assert connected
-        state = await watcher.receive_json_from()
-        assert state["type"] == "state" and state["current"]["id"] == question.pk and state["total"] == 0
+        state = await receive_until(watcher, lambda m: m["type"] == "state")
+        assert state["current"]["id"] == question.pk and state["total"] == 0
         assert state["current"]["options"][0]["label"] == {"en": "Yes", "zh": "要"}
         for fan, option in zip(fans, (yes, yes, no), strict=True):
             await database_sync_to_async(services.cast)(
@@ -75,7 +75,7 @@ def test_every_connection_gets_each_host_action_once_and_new_arrivals():
         first, second = connect(event.slug), connect(event.slug)
         for communicator in (first, second):
             assert (await communicator.connect())[0]
-            assert (await communicator.receive_json_from())["current"] is None
+            assert (await receive_until(communicator, lambda m: m["type"] == "state"))["current"] is None
         await database_sync_to_async(services.question_open)(actor=event.host, question=question)
         for communicator in (first, second):
             state = await receive_until(communicator, lambda m: m["type"] == "state")
