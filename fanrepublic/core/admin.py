@@ -19,3 +19,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class FixedAfterDraftInline(admin.TabularInline):
+    """Children (a vote's or a question's options) that ballots refer to: editable while
+    the parent is a draft, fixed once it is put to members."""
+
+    extra = 0
+
+    def _draft(self, obj):
+        return obj is None or obj.status == "draft"
+
+    def has_add_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_delete_permission(request, obj)

@@ -1,26 +1,15 @@
 from django.contrib import admin
 
+from fanrepublic.core.admin import FixedAfterDraftInline
+
 from .enums import VoteStatus
 from .models import Ballot, Vote, VoteOption
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(FixedAfterDraftInline):
     """Options are fixed once a vote leaves the draft: ballots refer to them."""
 
     model = VoteOption
-    extra = 0
-
-    def _draft(self, obj):
-        return obj is None or obj.status == VoteStatus.DRAFT
-
-    def has_add_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Vote)

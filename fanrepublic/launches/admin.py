@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from fanrepublic.core.admin import FixedAfterDraftInline
+
 from .enums import QuestionStatus
 from .models import Attendance, Avatar, LaunchEvent, LiveBallot, LiveOption, LiveQuestion, ScheduleItem
 
@@ -28,23 +30,10 @@ class LaunchEventAdmin(admin.ModelAdmin):
     inlines = [ScheduleInline, QuestionInline]
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(FixedAfterDraftInline):
     """Options are fixed once the question is asked: ballots refer to them."""
 
     model = LiveOption
-    extra = 0
-
-    def _draft(self, obj):
-        return obj is None or obj.status == QuestionStatus.DRAFT
-
-    def has_add_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._draft(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(LiveQuestion)

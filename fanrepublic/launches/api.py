@@ -22,6 +22,13 @@ class OptionOut(Schema):
     label_zh: str
 
 
+def _counts(question) -> dict[int, int]:
+    # Both fields below need them; read once per question (Redis or the stored result).
+    if not hasattr(question, "_api_counts"):
+        question._api_counts = selectors.question_counts(question)
+    return question._api_counts
+
+
 class QuestionOut(Schema):
     id: int
     position: int
@@ -38,11 +45,11 @@ class QuestionOut(Schema):
 
     @staticmethod
     def resolve_counts(obj):
-        return {str(k): v for k, v in selectors.question_counts(obj).items()}
+        return {str(k): v for k, v in _counts(obj).items()}
 
     @staticmethod
     def resolve_total(obj):
-        return sum(selectors.question_counts(obj).values())
+        return sum(_counts(obj).values())
 
 
 class EventOut(Schema):

@@ -108,10 +108,7 @@ class HallTicker:
             "type": "tick",
             **selectors.counts_payload(question),
             "attendees": live.attendee_count(event_id),
-            "arrivals": [
-                {k: v for k, v in a.items() if k != "joined_at"}
-                for a in selectors.arrivals(event_id, since=since, limit=24)
-            ],
+            "arrivals": selectors.arrivals(event_id, since=since, limit=24),
         }
 
     async def _run(self, event_id: int) -> None:

@@ -68,8 +68,9 @@ def question_payload(question: LiveQuestion | None) -> dict | None:
     }
 
 
-def counts_payload(question: LiveQuestion | None) -> dict:
-    counts = question_counts(question) if question else {}
+def counts_payload(question: LiveQuestion | None, counts: dict[int, int] | None = None) -> dict:
+    if counts is None:
+        counts = question_counts(question) if question else {}
     return {
         "question": question.pk if question else None,
         "counts": {str(k): v for k, v in counts.items()},
@@ -77,16 +78,22 @@ def counts_payload(question: LiveQuestion | None) -> dict:
     }
 
 
-def hall_state(event_id: int) -> dict:
+_UNREAD = object()
+
+
+def hall_state(event_id: int, *, status: str | None = None, question=_UNREAD, counts=None) -> dict:
     """Everything a hall page needs to redraw: sent on connecting and after each host
-    action."""
-    event = LaunchEvent.objects.only("status").get(pk=event_id)
-    question = current_question(event_id)
+    action. A caller that has already read the event's status, its current question or
+    that question's counts passes them in."""
+    if status is None:
+        status = LaunchEvent.objects.values_list("status", flat=True).get(pk=event_id)
+    if question is _UNREAD:
+        question = current_question(event_id)
     return {
         "type": "state",
-        "status": event.status,
+        "status": status,
         "current": question_payload(question),
-        **counts_payload(question),
+        **counts_payload(question, counts),
         "attendees": live.attendee_count(event_id),
         "at": int(time.time() * 1000),
     }
@@ -102,7 +109,6 @@ def arrivals(event_id: int, *, since=None, limit: int = ARRIVALS_SHOWN) -> list[
             "id": a.member_id,
             "name": a.member.public_name,
             "svg": str(avatars.member_svg(a.member, size=40)),
-            "joined_at": a.joined_at,
         }
         for a in rows.order_by("-joined_at", "-id")[:limit]
     ]
@@ -118,14 +124,12 @@ def my_choice(*, member, question: LiveQuestion | None) -> int | None:
     )
 
 
-def has_answered(*, member, question: LiveQuestion | None) -> bool:
-    """Stored, or accepted and waiting in the Redis queue to be stored."""
-    if question is None or not member.is_authenticated:
+def answer_queued(*, member, question: LiveQuestion | None) -> bool:
+    """Accepted by the Redis queue (stored or not yet): what `my_choice` cannot see for
+    an answer the writer has not stored."""
+    if question is None or not member.is_authenticated or not ballot_queue.enabled():
         return False
-    queued = ballot_queue.enabled() and question.status == QuestionStatus.OPEN
-    if queued and ballot_queue.has_answered(question.pk, member.pk):
-        return True
-    return LiveBallot.objects.filter(question=question, member=member).exists()
+    return question.status == QuestionStatus.OPEN and ballot_queue.has_answered(question.pk, member.pk)
 
 
 def host_questions(event: LaunchEvent) -> QuerySet[LiveQuestion]:

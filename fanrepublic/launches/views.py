@@ -14,7 +14,7 @@ from fanrepublic.core.charts import bar_chart
 from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
 from fanrepublic.core.forms import submit_form
 
-from . import avatars, selectors, services
+from . import avatars, live, selectors, services
 from .enums import QuestionStatus
 from .forms import AvatarForm, EventForm, QuestionForm
 from .models import Attendance
@@ -42,8 +42,9 @@ def event_new(request):
     return render(request, "launches/event_form.html", {"form": form}, status=status)
 
 
-def _results(question) -> dict:
-    counts = selectors.question_counts(question)
+def _results(question, counts: dict[int, int] | None = None) -> dict:
+    if counts is None:
+        counts = selectors.question_counts(question)
     total = sum(counts.values())
     rows = [
         {
@@ -81,34 +82,31 @@ def _hall_strings() -> dict:
 def hall(request, slug):
     event = selectors.event_get(slug=slug)
     question = selectors.current_question(event.pk)
+    counts = selectors.question_counts(question) if question else {}
+    state = selectors.hall_state(event.pk, status=event.status, question=question, counts=counts)
     joined = (
         request.user.is_authenticated and Attendance.objects.filter(event=event, member=request.user).exists()
     )
-    past = [
-        q
-        for q in event.questions.filter(status=QuestionStatus.CLOSED).prefetch_related("options")
-        if q != question
-    ]
-    charts = [
-        {
-            **_results(q),
-            "chart": bar_chart(
-                [(o.display_label, q.result.get("counts", {}).get(str(o.pk), 0)) for o in q.options.all()],
-                title=q.display_prompt,
-                chart_id=f"q{q.pk}",
-            ),
-        }
-        for q in past
-    ]
+    my_choice = selectors.my_choice(member=request.user, question=question)
+    past = []
+    for q in event.questions.filter(status=QuestionStatus.CLOSED).prefetch_related("options"):
+        if q == question:
+            continue
+        results = _results(q)
+        chart_points = [(row["option"].display_label, row["count"]) for row in results["rows"]]
+        past.append(
+            {**results, "chart": bar_chart(chart_points, title=q.display_prompt, chart_id=f"q{q.pk}")}
+        )
     return render(
         request,
         "launches/hall.html",
         {
             "event": event,
             "schedule": event.schedule.all(),
-            "current": _results(question) if question else None,
-            "my_choice": selectors.my_choice(member=request.user, question=question),
-            "answered": selectors.has_answered(member=request.user, question=question),
+            "current": _results(question, counts) if question else None,
+            "my_choice": my_choice,
+            "answered": my_choice is not None
+            or selectors.answer_queued(member=request.user, question=question),
             "joined": joined,
             "hall_pass": services.hall_pass(request.user.pk, event)
             if joined and not request.user.is_suspended
@@ -117,9 +115,9 @@ def hall(request, slug):
             if request.user.is_authenticated and not joined
             else [],
             "arrivals": selectors.arrivals(event.pk),
-            "attendees": event.attendees.count(),
-            "state": selectors.hall_state(event.pk),
-            "past": charts,
+            "attendees": state["attendees"],
+            "state": state,
+            "past": past,
             "can_host": services.can_host(request.user, event),
             "strings": _hall_strings(),
             "my_avatar": avatars.member_svg(request.user, size=64) if request.user.is_authenticated else "",
@@ -212,7 +210,7 @@ def host(request, slug, *, form=None, status=200):
             "event": event,
             "questions": [_results(q) for q in questions],
             "form": form or QuestionForm(),
-            "state": selectors.hall_state(event.pk),
+            "attendees": live.attendee_count(event.pk),
         },
         status=status,
     )

@@ -46,7 +46,6 @@ def test_api_never_fails_with_a_server_error(case, token, settings):
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error])
 
 
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "method, path, kwargs",

@@ -7,6 +7,7 @@ from django.apps import apps
 
 pytestmark = pytest.mark.django_db
 
+
 def all_factories():
     found = {}
     # Every app of the project keeps its factories in tests/factories.py.

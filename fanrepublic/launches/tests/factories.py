@@ -100,3 +100,11 @@ def settle():
 
     if ballot_queue.enabled():
         ballot_queue.drain()
+
+
+def open_question(**kwargs):
+    """A question its host has just opened (the factory's event is live)."""
+    from fanrepublic.launches import services
+
+    question = LiveQuestionFactory(**kwargs)
+    return services.question_open(actor=question.event.host, question=question)

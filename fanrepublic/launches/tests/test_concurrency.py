@@ -7,15 +7,10 @@ from fanrepublic.core.errors import Conflict
 from fanrepublic.forum.tests.test_concurrency import run_concurrently
 from fanrepublic.launches import live, services
 from fanrepublic.launches.models import LiveBallot
-from fanrepublic.launches.tests.factories import LiveQuestionFactory, settle
+from fanrepublic.launches.tests.factories import open_question, settle
 from fanrepublic.members.tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def open_question():
-    question = LiveQuestionFactory()
-    return services.question_open(actor=question.event.host, question=question)
 
 
 def cast(member, question, option):

@@ -16,16 +16,12 @@ from fanrepublic.launches.tests.factories import (
     LaunchEventFactory,
     LiveQuestionFactory,
     ScheduleItemFactory,
+    open_question,
     settle,
 )
 from fanrepublic.members.tests.factories import MemberFactory, operator
 
 pytestmark = pytest.mark.django_db
-
-
-def open_question(**kwargs):
-    question = LiveQuestionFactory(**kwargs)
-    return services.question_open(actor=question.event.host, question=question)
 
 
 def cast_url(event, question_id, option_id):

@@ -10,15 +10,15 @@ from fanrepublic.core.models import AuditEntry
 from fanrepublic.launches import avatars, ballot_queue, live, selectors, services
 from fanrepublic.launches.enums import EventStatus, QuestionStatus
 from fanrepublic.launches.models import Attendance, Avatar, LiveBallot
-from fanrepublic.launches.tests.factories import LaunchEventFactory, LiveQuestionFactory, settle
+from fanrepublic.launches.tests.factories import (
+    LaunchEventFactory,
+    LiveQuestionFactory,
+    open_question,
+    settle,
+)
 from fanrepublic.members.tests.factories import MemberFactory, operator
 
 pytestmark = pytest.mark.django_db
-
-
-def open_question(**kwargs):
-    question = LiveQuestionFactory(**kwargs)
-    return services.question_open(actor=question.event.host, question=question)
 
 
 def joined(event, **kwargs):
