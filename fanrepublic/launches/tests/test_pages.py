@@ -371,3 +371,31 @@ def test_an_answer_waiting_in_the_queue_already_counts_as_answered_on_the_page(c
     page = client.get(question.event.get_absolute_url()).content.decode()
     assert 'data-testid="answer"' not in page and "being recorded" in page
     assert 'data-my-choice="-1"' in page
+
+
+class TestApiRefusals:
+    def test_anonymous_callers_cannot_join_or_read_an_avatar(self, client):
+        event = LaunchEventFactory()
+        assert client.post(f"/api/v1/launches/{event.slug}/join").status_code in (401, 403)
+        assert client.get("/api/v1/launches/avatar").status_code in (401, 403)
+        assert not Attendance.objects.exists()
+
+    def test_an_ineligible_member_cannot_join_and_a_missing_event_is_404(self, client):
+        event = LaunchEventFactory(min_trust_level=3)
+        fan = MemberFactory(trust_level=0)
+        assert client.post(f"/api/v1/launches/{event.slug}/join", **bearer(fan)).status_code == 403
+        assert client.post("/api/v1/launches/no-such-launch/join", **bearer(fan)).status_code == 404
+        assert not Attendance.objects.exists()
+
+    def test_only_the_host_starts_and_ends_the_event(self, client):
+        event = LaunchEventFactory(status=EventStatus.SCHEDULED)
+        for action in ("start", "end"):
+            assert (
+                client.post(f"/api/v1/launches/{event.slug}/{action}", **bearer(MemberFactory())).status_code
+                == 404
+            )
+        event.refresh_from_db()
+        assert event.status == EventStatus.SCHEDULED
+        started = client.post(f"/api/v1/launches/{event.slug}/start", **bearer(event.host))
+        assert started.status_code == 200 and started.json()["status"] == "live"
+        assert client.post(f"/api/v1/launches/{event.slug}/start", **bearer(event.host)).status_code == 409
