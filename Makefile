@@ -29,13 +29,15 @@ serve:
 
 ## make run: set everything up and serve the demo on the embedded SQLite database.
 run: demo
-	@$(BIN)/python manage.py demo_logins
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)
+	SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (browser tests skip with a message when Chromium is missing).
 test: install
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n $(WORKERS) -q
 
 ## make test-fast: everything except the browser tests.
@@ -44,11 +46,12 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check . || true
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 ## make messages: extract and compile translations (needs GNU gettext for extraction).
 messages: install
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=fanrepublic/core/app_template --ignore="*/tests/*" --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var
 
 bench: install

@@ -76,6 +76,38 @@ def _steady_rate_limit_clock(monkeypatch):
     monkeypatch.setattr("fanrepublic.core.ratelimit.now", lambda: 1_800_000_030.0)
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """Staff must pass a second factor before any page or API call (members.middleware).
+    `client.force_login(staff)` signs in as if with the password *and* the second factor
+    (allauth's session records), for members who have one — the factories give staff an
+    authenticator app. A test of the enforcement itself makes staff without one
+    (`second_factor=False`) or clears the records."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from fanrepublic.members.tests.factories import record_second_factor
+
+        record_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser (and so `admin_client`), with the authenticator app every
+    staff account has."""
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+    from fanrepublic.members.second_factor import totp_activate
+
+    totp_activate(member=admin_user, secret=generate_totp_secret())
+    return admin_user
+
+
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
     """Run the callbacks a block schedules with transaction.on_commit (event handlers,

@@ -3,27 +3,18 @@
 Errors always have the same body: {"error": {"code", "message", "fields"}}.
 """
 
+import math
+
 from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
-from fanrepublic.activity.api import router as events_router
-from fanrepublic.badges.api import router as badges_router
-from fanrepublic.betas.api import router as betas_router
-from fanrepublic.bounty.api import router as bounty_router
-from fanrepublic.committees.api import router as committees_router
+from fanrepublic.core.capabilities import api_routers
 from fanrepublic.core.errors import DomainError, RateLimited, ValidationFailed
-from fanrepublic.forum.api import router as forum_router
-from fanrepublic.governance.api import router as governance_router
-from fanrepublic.launches.api import router as launches_router
-from fanrepublic.members.api import router as members_router
-from fanrepublic.notifications.api import router as notifications_router
-from fanrepublic.points.api import router as points_router
-from fanrepublic.releases.api import router as releases_router
-from fanrepublic.rewards.api import router as rewards_router
+from fanrepublic.core.throttling import API_THROTTLES, address_hit
 
 api = NinjaAPI(
     title="Fan Republic API",
@@ -34,20 +25,14 @@ api = NinjaAPI(
         "token: `Authorization: Bearer fr_...` (create one under Settings → API tokens)."
     ),
     urls_namespace="api",
+    # Per address and per token, higher for integration tokens (core.throttling;
+    # docs/api.md). ninja runs them after authentication; failed authentications are
+    # counted against the address in auth_error below.
+    throttle=API_THROTTLES,
 )
-api.add_router("/", forum_router)
-api.add_router("/", members_router)
-api.add_router("/", badges_router)
-api.add_router("/notifications", notifications_router)
-api.add_router("/events", events_router)
-api.add_router("/points", points_router)
-api.add_router("/rewards", rewards_router)
-api.add_router("/releases", releases_router)
-api.add_router("/bounty", bounty_router)
-api.add_router("/betas", betas_router)
-api.add_router("/votes", governance_router)
-api.add_router("/committees", committees_router)
-api.add_router("/launches", launches_router)
+# Every app's router comes from its capability.py; nothing here lists them.
+for prefix, router in api_routers():
+    api.add_router(prefix, router)
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -79,8 +64,29 @@ def validation_error(request, exc: NinjaValidationError):
     )
 
 
+def rate_limited(request, retry_after: int):
+    response = api.create_response(
+        request, error_body(RateLimited.code, RateLimited.default_message), status=RateLimited.status
+    )
+    response["Retry-After"] = str(max(1, int(retry_after)))
+    return response
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc: Throttled):
+    # ninja sets Retry-After again from the same wait once this returns.
+    wait = exc.wait if exc.wait is not None else 60
+    return rate_limited(request, math.ceil(wait))
+
+
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
+    # A request whose token or session was refused never reached the throttles: it
+    # still counts against its address, so guessing tokens is throttled too.
+    try:
+        address_hit(request)
+    except RateLimited as limited:
+        return rate_limited(request, limited.retry_after)
     return api.create_response(
         request, error_body("not_authenticated", _("Sign in or send a valid API token.")), status=401
     )

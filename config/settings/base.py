@@ -24,6 +24,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    # Second factors (TOTP, passkeys and security keys, recovery codes) and the list of
+    # a member's signed-in sessions; staff need a second factor (docs/security.md).
+    "allauth.mfa",
+    "allauth.usersessions",
     "django_htmx",
     "ninja",
     "csp",
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fanrepublic.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fanrepublic.core.middleware.PrivateCacheMiddleware",
     "fanrepublic.members.middleware.MemberLanguageMiddleware",
     "fanrepublic.members.middleware.VisitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -63,6 +69,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "fanrepublic.members.middleware.StaffSecondFactorMiddleware",
+    "fanrepublic.members.middleware.SessionListMiddleware",
     "fanrepublic.core.middleware.DomainErrorMiddleware",
 ]
 
@@ -82,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fanrepublic.core.context_processors.site",
+                "fanrepublic.notifications.context_processors.unread",
             ],
         },
     }
@@ -176,16 +185,52 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "fanrepublic.members.adapters.AccountAdapter"
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "staff", "official", "engineer", "founder", "system"]
-# allauth answers 429 itself; core.middleware.RetryAfterMiddleware adds Retry-After.
+# Sign-in limits (docs/security.md, "Limits"). Wrong passwords are counted per account
+# and client address, per address and per account by members.login_limits, which answers
+# 429 with Retry-After and offers a one-time code by email; the account's own limit is
+# high enough that one address never reaches it, and the code still works when it is.
+SIGN_IN_FAILURES_PER_ACCOUNT_IP = env("SIGN_IN_FAILURES_PER_ACCOUNT_IP", default="5/15m")
+SIGN_IN_FAILURES_PER_IP = env("SIGN_IN_FAILURES_PER_IP", default="50/15m")
+SIGN_IN_FAILURES_PER_ACCOUNT = env("SIGN_IN_FAILURES_PER_ACCOUNT", default="50/h")
+SIGN_IN_CODE_REQUESTS_PER_EMAIL_IP = env("SIGN_IN_CODE_REQUESTS_PER_EMAIL_IP", default="3/15m")
+SIGN_IN_CODE_REQUESTS_PER_IP = env("SIGN_IN_CODE_REQUESTS_PER_IP", default="20/15m")
+SIGN_IN_CODE_REQUESTS_PER_EMAIL = env("SIGN_IN_CODE_REQUESTS_PER_EMAIL", default="5/15m")
+# "Email me a sign-in code" (allauth's login by code): a one-time code, valid for
+# 3 minutes and 3 tries, signs a member in without the password.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_FORMS = {"request_login_code": "fanrepublic.members.forms.RequestLoginCodeForm"}
+# allauth's own limits, counted by the client address of core.clientip (the adapter's
+# get_client_ip). Its sliding-window 429s carry no Retry-After;
+# core.middleware.DomainErrorMiddleware adds one. Wrong passwords and
+# "request_login_code" are counted by members.login_limits (above) instead.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Since password sign-in is counted by members.login_limits, only allauth's
+    # second-factor step counts under this name: wrong authenticator or recovery codes,
+    # per address and per account (docs/security.md, "Second factor for staff").
     "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "",
     "signup": "10/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+
+# How many proxies of ours stand in front of the application (docs/deploy.md). 0: the
+# TCP peer (REMOTE_ADDR) is the client and X-Forwarded-For is ignored; N: the N-th
+# address from the right of X-Forwarded-For is the client. core.clientip.client_ip is
+# the one reader; allauth and django-ninja are told the same number.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+NINJA_NUM_PROXIES = TRUSTED_PROXY_COUNT
+
+# The API throttle (core.throttling, docs/api.md): every /api/v1 request counts against
+# its client address, a token's requests also against the token; integration tokens
+# (scope events:ingest) have their own, higher limit and no address limit.
+API_RATE_PER_IP = env("API_RATE_PER_IP", default="600/m")
+API_RATE_PER_TOKEN = env("API_RATE_PER_TOKEN", default="300/m")
+API_RATE_PER_INTEGRATION_TOKEN = env("API_RATE_PER_INTEGRATION_TOKEN", default="3000/m")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -210,32 +255,48 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Fan Republic <noreply@fanrepublic.local>")
 SITE_NAME = env("SITE_NAME", default="Fan Republic")
+# Where the site is reached from outside: links in emails are built on it (an email has
+# no request to take the host from). `make run PORT=8100` sets it for the laptop.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Second factors (allauth.mfa; docs/security.md, "Second factor for staff"): an
+# authenticator app (TOTP), passkeys and security keys (WebAuthn; a passkey also signs in
+# without a password) and one-time recovery codes. Every staff account needs one
+# (members.middleware.StaffSecondFactorMiddleware); members may opt in.
+MFA_ADAPTER = "fanrepublic.members.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SITE_NAME
+# A code is also taken for 30 s after it changes (RFC 6238's allowance for the time a
+# member takes to type it); each code is taken once.
+MFA_TOTP_TOLERANCE = 1
+# WebAuthn needs HTTPS; dev.py allows http://localhost on a laptop (browsers refuse an IP
+# address as the site's name, so passkeys there need localhost rather than 127.0.0.1).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+# A member's sessions (allauth.usersessions): allauth's own tracking would write on every
+# request; members.middleware.SessionListMiddleware notes a session at most every few minutes.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # Celery: Redis in production; in-process (same task code) when no broker is configured.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A worker killed mid-task must not lose the task (docs/architecture.md, "Background
+# work"): it is acknowledged only once it has run (acks late); if the pool process running
+# it dies, the worker puts it back at once (reject on worker lost); if the whole worker dies,
+# Redis gives the unacknowledged message to another worker once the visibility timeout has
+# passed. The timeout must exceed the longest task and retry countdown (else a running
+# task is handed out twice); tasks are idempotent, so a second run is harmless.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
 # Without a broker, runserver runs the beat schedule in a thread (core.embedded_beat).
 EMBEDDED_BEAT = env.bool("EMBEDDED_BEAT", default=CELERY_TASK_ALWAYS_EAGER)
-CELERY_BEAT_SCHEDULE = {
-    "recompute-trust-levels": {
-        "task": "fanrepublic.members.tasks.recompute_all_trust_levels",
-        "schedule": 60 * 60 * 6,
-    },
-    "evaluate-badges": {
-        "task": "fanrepublic.badges.tasks.evaluate_all_badges",
-        "schedule": 60 * 60 * 24,
-    },
-    "expire-points": {
-        "task": "fanrepublic.points.tasks.expire_points",
-        "schedule": 60 * 60,
-    },
-}
+# The beat schedule is declared by the apps (periodic_tasks in their capability.py) and
+# set on the Celery app when the apps are ready (core/apps.py).
 
 # Security headers that hold everywhere; prod.py adds the HTTPS-only ones.
 SESSION_COOKIE_HTTPONLY = True
@@ -243,6 +304,35 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the meta tag, not the 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy (django-permissions-policy), on every response: the site uses none of
+# these browser features, so no page (nor anything injected into one) may ask for them.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -20,6 +20,11 @@ CACHES = {
     "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "process"},
 }
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Tests make many API calls from one address and token; the throttle's own tests
+# (core/tests/test_api_throttle.py) set small numbers.
+API_RATE_PER_IP = "100000/m"
+API_RATE_PER_TOKEN = "100000/m"
+API_RATE_PER_INTEGRATION_TOKEN = "100000/m"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

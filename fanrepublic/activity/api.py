@@ -2,10 +2,8 @@ from typing import Any
 
 from ninja import Router, Schema
 
-from fanrepublic.core.api import require_scope, token_auth
-from fanrepublic.members.enums import TokenScope
-
-from .enums import Channel
+from .auth import integration_auth
+from .selectors import catalogue
 from .services import events_ingest
 
 router = Router(tags=["events"])
@@ -32,21 +30,34 @@ class BatchOut(Schema):
     results: list[ItemResult]
 
 
-@router.post("", response={200: BatchOut}, auth=[token_auth])
+@router.post("", response={200: BatchOut}, auth=[integration_auth])
 def ingest(request, payload: EventBatchIn):
-    """Ingest up to 1,000 events from stores, apps and chat. Needs a token with the
-    `events:ingest` scope. Each event needs an `idempotency_key` (a replay is stored
-    once), a dotted `verb`, and may name `actor`/`owner` member ids, `object_type`,
-    `object_id`, `channel`, `occurred_at` (ISO 8601 with offset) and `properties`."""
-    require_scope(request, TokenScope.INGEST)
-    token = request.api_token
-    default_channel = token.channel if token.channel in Channel.values else Channel.APP
-    results = events_ingest(
-        items=payload.events, source=f"token:{token.prefix}", default_channel=default_channel
-    )
+    """Ingest up to 1,000 events from stores, apps and chat. Needs an integration's token
+    (`events:ingest` scope). Only the external verbs of the catalogue that the
+    integration may send are accepted (`GET /events/verbs` lists them); each event needs
+    an `idempotency_key` (a replay is stored once and answered `duplicate`), a `verb`,
+    and may name `actor`/`owner` member ids, `object_type`, `object_id`, `channel` (the
+    integration's own), `occurred_at` (ISO 8601 with offset) and `properties` (checked
+    against the verb's schema)."""
+    results = events_ingest(items=payload.events, integration=request.integration)
     return {
         "created": sum(r.status == "created" for r in results),
         "duplicates": sum(r.status == "duplicate" for r in results),
         "rejected": sum(r.status == "rejected" for r in results),
         "results": [r.__dict__ for r in results],
     }
+
+
+class VerbOut(Schema):
+    name: str
+    app: str
+    description: str
+    external: bool
+    properties_schema: dict | None
+
+
+@router.get("/verbs", response=list[VerbOut], auth=None)
+def verbs(request):
+    """The verb catalogue: every kind of event the platform records, who declares it,
+    and whether integrations may send it (with the JSON Schema of its properties)."""
+    return catalogue()

@@ -5,6 +5,38 @@ from django.utils.translation import gettext_lazy as _
 from .enums import Channel
 
 
+class Integration(models.Model):
+    """A system outside the platform that sends events: a store's point of sale, the
+    mobile app, a chat tool. It may send only the external verbs it lists (each one
+    declared external in the verb catalogue) on its one channel; its API tokens belong
+    to it, and earning rules name the integrations whose events they trust."""
+
+    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    verbs = models.JSONField(
+        _("verbs it may send"), default=list, blank=True, help_text=_("External verbs of the catalogue.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("integration")
+        verbose_name_plural = _("integrations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Event(models.Model):
     """One interaction, from any channel. Append-only: rows are inserted, never changed
     (PostgreSQL enforces it with a trigger, see migration 0002). Points, trust levels,
@@ -39,6 +71,15 @@ class Event(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     source = models.CharField(
         _("source"), max_length=100, blank=True, help_text=_("Integration that sent it.")
+    )
+    integration = models.ForeignKey(
+        Integration,
+        verbose_name=_("integration"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The integration that sent it; empty when the platform recorded it itself."),
     )
     occurred_at = models.DateTimeField(_("occurred at"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

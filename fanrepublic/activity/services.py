@@ -6,17 +6,19 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from fanrepublic.core.errors import ValidationFailed
+from fanrepublic.core import capabilities
+from fanrepublic.core.errors import Forbidden, ValidationFailed
 from fanrepublic.core.tasks import enqueue_on_commit
+from fanrepublic.core.text import first_text_problem, text_problem
 
 from . import registry
 from .enums import Channel
-from .models import Event
+from .models import Event, Integration
 
 VERB_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){1,5}$")
 MAX_PROPERTIES_BYTES = 16 * 1024
@@ -33,6 +35,15 @@ def _schedule_dispatch(events: list[Event]) -> None:
         enqueue_on_commit(dispatch_events, ids)
 
 
+def _require_declared(verb: str) -> None:
+    if not VERB_RE.match(verb):
+        raise ValueError(f"bad verb {verb!r}")
+    if capabilities.verb(verb) is None:
+        # Every verb is declared by the app that records it (its capability.py), so the
+        # catalogue that ingestion, earning rules and the docs read is complete.
+        raise ValueError(f"the verb {verb!r} is not declared in any app's capability.py")
+
+
 def record_event(
     *,
     verb: str,
@@ -47,11 +58,11 @@ def record_event(
 ) -> tuple[Event, bool]:
     """Append one event inside the caller's transaction; handlers run after commit.
 
-    With an idempotency key, a replay returns the stored event and `created=False`
-    (and its handlers do not run again).
+    Only the platform calls this (integrations go through `events_ingest`), so the event
+    names no integration. With an idempotency key, a replay returns the stored event and
+    `created=False` (and its handlers do not run again).
     """
-    if not VERB_RE.match(verb):
-        raise ValueError(f"bad verb {verb!r}")
+    _require_declared(verb)
     event = Event(
         idempotency_key=idempotency_key or f"auto:{uuid.uuid4().hex}",
         verb=verb,
@@ -88,27 +99,38 @@ class IngestResult:
     errors: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _validate_item(item, actor_ids: set[int], default_channel: str):
+def _validate_item(item, actor_ids: set[int], integration: Integration):
     errors: dict[str, list[str]] = {}
     if not isinstance(item, dict):
         return None, {"__all__": [_("Each event must be a JSON object.")]}
     key = item.get("idempotency_key")
     if not isinstance(key, str) or not key.strip() or len(key) > 200:
         errors["idempotency_key"] = [_("A non-empty idempotency key of at most 200 characters is required.")]
-    verb = item.get("verb")
-    if not isinstance(verb, str) or not VERB_RE.match(verb):
-        errors["verb"] = [_("The verb must look like 'store.purchase' (lower case, dotted).")]
-    channel = item.get("channel") or default_channel
-    if channel not in Channel.values:
+    elif text_problem(key, single_line=True):
+        errors["idempotency_key"] = [text_problem(key, single_line=True)]
+    verb_name = item.get("verb")
+    declared = capabilities.verb(verb_name) if isinstance(verb_name, str) else None
+    if not isinstance(verb_name, str) or not VERB_RE.match(verb_name):
+        errors["verb"] = [_("The verb must look like 'store.visited' (lower case, dotted).")]
+    elif declared is None:
+        errors["verb"] = [_("This verb is not in the catalogue.")]
+    elif not declared.external:
+        # The platform records this itself when it happens (a report judged valid, a
+        # release shipped); an integration claiming it could mint points.
+        errors["verb"] = [_("Integrations may not send this verb: the platform records it itself.")]
+    elif verb_name not in integration.verbs:
+        errors["verb"] = [_("This integration is not allowed to send this verb.")]
+    channel = item.get("channel") or integration.channel
+    if channel != integration.channel:
         errors["channel"] = [
-            _("Unknown channel. Use one of: %(choices)s.") % {"choices": ", ".join(Channel.values)}
+            _("This integration sends on the channel “%(channel)s” only.") % {"channel": integration.channel}
         ]
     occurred_raw = item.get("occurred_at")
     occurred_at = None
     if occurred_raw is None:
         occurred_at = timezone.now()
     elif isinstance(occurred_raw, str):
-        occurred_at = parse_datetime(occurred_raw)
+        occurred_at = parse_datetime(occurred_raw) if len(occurred_raw) <= 40 else None
         if occurred_at is not None and timezone.is_naive(occurred_at):
             errors["occurred_at"] = [_("Give a time zone offset, e.g. 2026-11-25T10:00:00+08:00.")]
         elif occurred_at is not None and occurred_at > timezone.now() + MAX_CLOCK_SKEW:
@@ -126,24 +148,33 @@ def _validate_item(item, actor_ids: set[int], default_channel: str):
     props = item.get("properties", {})
     if not isinstance(props, dict):
         errors["properties"] = [_("Properties must be a JSON object.")]
-    else:
-        if len(json.dumps(props, ensure_ascii=False).encode()) > MAX_PROPERTIES_BYTES:
-            errors["properties"] = [_("Properties are larger than 16 KB.")]
+    elif first_text_problem(props):
+        errors["properties"] = [first_text_problem(props)]
+    elif len(json.dumps(props, ensure_ascii=False).encode()) > MAX_PROPERTIES_BYTES:
+        errors["properties"] = [_("Properties are larger than 16 KB.")]
+    elif declared is not None and declared.external:
+        problems = declared.property_errors(props)
+        if problems:
+            errors["properties"] = problems
     for name, limit in (("object_type", 60), ("object_id", 64)):
         value = item.get(name, "")
-        if not isinstance(value, str | int) or len(str(value)) > limit:
+        if isinstance(value, bool) or not isinstance(value, str | int) or len(str(value)) > limit:
             errors[name] = [_("At most %(n)d characters.") % {"n": limit}]
+        elif text_problem(str(value), single_line=True):
+            errors[name] = [text_problem(str(value), single_line=True)]
     if errors:
         return None, errors
     return (
         Event(
             idempotency_key=key.strip(),
-            verb=verb,
+            verb=verb_name,
             actor_id=members.get("actor"),
             owner_id=members.get("owner"),
             object_type=str(item.get("object_type", "")),
             object_id=str(item.get("object_id", "")),
             channel=channel,
+            source=integration.slug,
+            integration=integration,
             occurred_at=occurred_at,
             properties=props,
         ),
@@ -151,10 +182,60 @@ def _validate_item(item, actor_ids: set[int], default_channel: str):
     )
 
 
-def events_ingest(*, items: list, source: str, default_channel: str = Channel.APP) -> list[IngestResult]:
-    """Store a batch of external events. Each item is validated on its own: bad items are
-    reported with their errors and stored items are not affected. Replayed keys (in
-    earlier batches or twice in this one) are reported as duplicates and stored once."""
+# (column, model field) of what ingestion writes; the id comes from the database.
+_INSERT_FIELDS = (
+    "idempotency_key",
+    "verb",
+    "actor",
+    "owner",
+    "object_type",
+    "object_id",
+    "channel",
+    "source",
+    "integration",
+    "occurred_at",
+    "recorded_at",
+    "properties",
+)
+_INSERT_BATCH = 500
+
+
+def _insert_new(events: list[Event]) -> dict[str, int]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: the keys this statement stored, with
+    their ids. A key another transaction stored first (a replay, or a concurrent batch
+    with the same key) is not returned, so exactly one caller learns it created it."""
+    if not events:
+        return {}
+    fields = [Event._meta.get_field(name) for name in _INSERT_FIELDS]
+    table = connection.ops.quote_name(Event._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    now = timezone.now()
+    stored: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(events), _INSERT_BATCH):
+            chunk = events[start : start + _INSERT_BATCH]
+            params = []
+            for event in chunk:
+                event.recorded_at = now
+                params.extend(f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "  # noqa: S608
+                "ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key, id",
+                params,
+            )
+            stored.update(dict(cursor.fetchall()))
+    return stored
+
+
+def events_ingest(*, items: list, integration: Integration) -> list[IngestResult]:
+    """Store a batch of events sent by an integration. Each item is validated on its own:
+    bad items are reported with their errors and stored items are not affected. Only
+    verbs the catalogue declares external, and this integration lists, are accepted.
+    A replayed key (in an earlier batch, in a concurrent one, or twice in this one) is
+    stored once and reported `created` to exactly one caller, `duplicate` to the rest."""
+    if not integration.is_active:
+        raise Forbidden(_("This integration is switched off."), code="integration_inactive")
     if not isinstance(items, list):
         raise ValidationFailed(_("Send a list of events."), field="events")
     if len(items) > settings.EVENT_INGEST_MAX_BATCH:
@@ -176,38 +257,58 @@ def events_ingest(*, items: list, source: str, default_channel: str = Channel.AP
     )
 
     results: list[IngestResult] = []
-    candidates: dict[str, tuple[int, Event]] = {}
+    candidates: dict[str, Event] = {}
     for index, item in enumerate(items):
-        event, errors = _validate_item(item, known_ids, default_channel)
+        event, errors = _validate_item(item, known_ids, integration)
         if errors:
             key = item.get("idempotency_key", "") if isinstance(item, dict) else ""
-            results.append(IngestResult(index, "rejected", str(key)[:200], errors=errors))
+            safe_key = str(key)[:200] if isinstance(key, str) and not text_problem(key) else ""
+            results.append(IngestResult(index, "rejected", safe_key, errors=errors))
             continue
-        event.source = source
         if event.idempotency_key in candidates:
             results.append(IngestResult(index, "duplicate", event.idempotency_key))
             continue
-        candidates[event.idempotency_key] = (index, event)
+        candidates[event.idempotency_key] = event
         results.append(IngestResult(index, "created", event.idempotency_key))
 
     with transaction.atomic():
-        existing = set(
-            Event.objects.filter(idempotency_key__in=list(candidates)).values_list(
-                "idempotency_key", flat=True
-            )
-        )
-        fresh = [ev for key, (_i, ev) in candidates.items() if key not in existing]
-        # ignore_conflicts: a concurrent batch with the same keys stores them once.
-        Event.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
-        ids = dict(
-            Event.objects.filter(idempotency_key__in=list(candidates)).values_list("idempotency_key", "pk")
-        )
-        for event in fresh:
-            event.pk = ids.get(event.idempotency_key)
-        _schedule_dispatch([ev for ev in fresh if ev.pk])
+        stored = _insert_new(list(candidates.values()))
+        fresh = []
+        for key, event in candidates.items():
+            if key in stored:
+                event.pk = stored[key]
+                fresh.append(event)
+        _schedule_dispatch(fresh)
+    missing = [key for key in candidates if key not in stored]
+    known = dict(Event.objects.filter(idempotency_key__in=missing).values_list("idempotency_key", "pk"))
     for result in results:
-        if result.status == "created" and result.idempotency_key in existing:
+        if result.status == "rejected":
+            continue
+        if result.status == "created" and result.idempotency_key not in stored:
             result.status = "duplicate"
-        if result.status != "rejected":
-            result.id = ids.get(result.idempotency_key)
+        result.id = stored.get(result.idempotency_key) or known.get(result.idempotency_key)
     return results
+
+
+def integration_validate(integration: Integration) -> None:
+    """An integration sends on one channel and only external verbs of the catalogue."""
+    errors: dict[str, list[str]] = {}
+    if integration.channel not in Channel.values:
+        errors["channel"] = [
+            _("Unknown channel. Use one of: %(choices)s.") % {"choices": ", ".join(Channel.values)}
+        ]
+    verbs = integration.verbs
+    if not isinstance(verbs, list) or not all(isinstance(v, str) for v in verbs):
+        errors["verbs"] = [_("List the verbs as text.")]
+    else:
+        refused = [v for v in verbs if not (capabilities.verb(v) and capabilities.verb(v).external)]
+        if refused:
+            errors["verbs"] = [
+                _("Not external verbs of the catalogue: %(verbs)s.") % {"verbs": ", ".join(sorted(refused))}
+            ]
+    for name in ("name", "slug"):
+        problem = text_problem(getattr(integration, name) or "", single_line=True)
+        if problem:
+            errors[name] = [problem]
+    if errors:
+        raise ValidationFailed(errors)

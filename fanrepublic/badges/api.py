@@ -2,13 +2,13 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
-from fanrepublic.core.api import MEMBER, PUBLIC, Id, require_scope
+from fanrepublic.core.api import Id
 from fanrepublic.core.errors import NotFound
-from fanrepublic.members.permissions import can_moderate
+from fanrepublic.members.api_auth import MEMBER, PUBLIC, require_scope
 from fanrepublic.members.selectors import member_get_public
 
 from . import perks as perk_service
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import Badge, PerkClaim
 
 router = Router(tags=["badges"])
@@ -115,7 +115,7 @@ def grant(request, payload: GrantIn):
     """Operators and founders grant a badge with a reason; audited."""
     actor = require_scope(request)
     badge = Badge.objects.filter(slug=payload.badge).first()
-    if badge is None or not can_moderate(actor):
+    if badge is None or not permissions.can_grant_badges(actor):
         raise NotFound()
     member = member_get_public(username=payload.member)
     return Status(201, services.badge_grant(actor=actor, member=member, badge=badge, reason=payload.reason))
@@ -124,7 +124,7 @@ def grant(request, payload: GrantIn):
 @router.get("/perks/{slug}/holders", response=list[HolderOut], auth=MEMBER)
 def holders(request, slug: str):
     """Staff: who holds the places of a perk (for the guest list at the door)."""
-    if not can_moderate(require_scope(request)):
+    if not permissions.can_manage_perks(require_scope(request)):
         raise NotFound()
     perk = selectors.perk_get(slug=slug)
     return list(perk.claims.select_related("holder", "claimed_by").order_by("created_at"))

@@ -8,4 +8,4 @@ class BadgesConfig(AppConfig):
     verbose_name = _("Badges")
 
     def ready(self):
-        from . import handlers  # noqa: F401  (badges are earned as events happen)
+        from . import handlers, profile  # noqa: F401  (event handlers; profile sections)

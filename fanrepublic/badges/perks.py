@@ -9,19 +9,15 @@ from django.utils.translation import gettext as _
 from fanrepublic.activity.services import record_event
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.services import audit_record
-from fanrepublic.members.enums import StaffRole
 from fanrepublic.points.services import points_spend
 
 from .eligibility import eligibility_problems
 from .models import Perk, PerkClaim, PerkTransfer
+from .permissions import can_manage_perks
 
 
 class PerkUnavailable(Conflict):
     code = "perk_unavailable"
-
-
-def can_manage_perks(user) -> bool:
-    return user.is_authenticated and user.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER)
 
 
 PERK_FIELDS = [

@@ -5,11 +5,11 @@ from django.utils.translation import gettext as _
 from fanrepublic.activity.services import record_event
 from fanrepublic.core.errors import Conflict, Forbidden, ValidationFailed
 from fanrepublic.core.services import audit_record
-from fanrepublic.members.enums import StaffRole
 from fanrepublic.members.models import MemberStats
 
 from .criteria import meets, owner_event_counts
 from .models import Badge, MemberBadge
+from .permissions import can_grant_badges
 
 
 def _award(*, member_id: int, badge: Badge, actor=None, reason: str = "") -> MemberBadge | None:
@@ -33,7 +33,7 @@ def _award(*, member_id: int, badge: Badge, actor=None, reason: str = "") -> Mem
 
 def badge_grant(*, actor, member, badge: Badge, reason: str) -> MemberBadge:
     """Staff grant a badge by hand, with a reason the member sees; audited."""
-    if not actor.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER):
+    if not can_grant_badges(actor):
         raise Forbidden()
     reason = (reason or "").strip()
     if not reason or len(reason) > 300:

@@ -6,11 +6,10 @@ from django.views.decorators.http import require_POST
 
 from fanrepublic.core.errors import DomainError, NotFound
 from fanrepublic.core.forms import submit_form
-from fanrepublic.members.permissions import can_moderate
 from fanrepublic.members.selectors import member_get_public
 
 from . import perks as perk_service
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import GrantForm, PerkForm
 from .models import Perk, PerkClaim
 
@@ -22,7 +21,7 @@ def gallery(request):
 @login_required
 @require_POST
 def grant(request, username):
-    if not can_moderate(request.user):
+    if not permissions.can_grant_badges(request.user):
         raise NotFound()
     member = member_get_public(username=username)
     form = GrantForm(request.POST)
@@ -45,7 +44,11 @@ def perks(request):
     return render(
         request,
         "badges/perks.html",
-        {"perks": selectors.perks_open(), "mine": mine, "can_moderate": can_moderate(request.user)},
+        {
+            "perks": selectors.perks_open(),
+            "mine": mine,
+            "can_moderate": permissions.can_manage_perks(request.user),
+        },
     )
 
 
@@ -95,8 +98,7 @@ def perk_transfer(request, pk):
 @login_required
 def perk_holders(request, slug):
     """Staff: the guest list of a perk, with every hand-over."""
-    if not can_moderate(request.user):
-        raise NotFound()
+    permissions.access_perk_staff_pages(request.user)
     perk = selectors.perk_get(slug=slug)
     claims = (
         perk.claims.select_related("holder", "claimed_by")
@@ -106,21 +108,16 @@ def perk_holders(request, slug):
     return render(request, "badges/perk_holders.html", {"perk": perk, "claims": claims})
 
 
-def _perk_staff_only(request):
-    if not perk_service.can_manage_perks(request.user):
-        raise NotFound()
-
-
 @login_required
 def perks_staff(request):
     """Operators: every perk, open or closed, with places left."""
-    _perk_staff_only(request)
+    permissions.access_perk_staff_pages(request.user)
     return render(request, "badges/perks_staff.html", {"perks": selectors.perks_for_staff()})
 
 
 @login_required
 def perk_edit(request, slug=None):
-    _perk_staff_only(request)
+    permissions.access_perk_staff_pages(request.user)
     perk = selectors.perk_get(slug=slug, include_closed=True) if slug else Perk()
     form = PerkForm(request.POST or None, instance=perk)
     status = 200

@@ -1,11 +1,12 @@
 from datetime import date, datetime
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from fanrepublic.core.api import MEMBER, PUBLIC, Id, require_scope
+from fanrepublic.core.api import BodyId, Id
 from fanrepublic.core.errors import NotFound
+from fanrepublic.members.api_auth import MEMBER, PUBLIC, require_scope
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import TestTask
 
 router = Router(tags=["betas"])
@@ -53,6 +54,7 @@ class ApplicationOut(Schema):
     selected_by: str
     ticket: str
     nda_accepted_at: datetime | None
+    nda_sha256: str
     completed_at: datetime | None
     answers: dict
 
@@ -66,7 +68,7 @@ class DecisionIn(Schema):
 
 
 class ReportIn(Schema):
-    task_id: Id | None = None
+    task_id: BodyId | None = None
     title: str = Field(..., max_length=200)
     steps: str = Field(..., max_length=5000)
     expected: str = Field(..., max_length=2000)
@@ -114,7 +116,7 @@ def _programme(request, slug):
 
 def _manager(request):
     actor = require_scope(request)
-    if not services.can_manage(actor):
+    if not permissions.can_manage(actor):
         raise NotFound()
     return actor
 
@@ -150,8 +152,12 @@ def my_application(request, slug: str):
 
 
 @router.post("/{slug}/nda", response=ApplicationOut, auth=MEMBER)
-def accept_nda(request, slug: str):
-    return services.nda_accept(member=require_scope(request), programme=_programme(request, slug))
+def accept_nda(request, slug: str, nda_sha256: str = Query("", max_length=64)):
+    """Accept the NDA. Pass `nda_sha256` (the programme's `nda_sha256` as read) to be
+    refused with 409 if the text changed since; the accepted text's hash is stored."""
+    return services.nda_accept(
+        member=require_scope(request), programme=_programme(request, slug), shown_sha256=nda_sha256
+    )
 
 
 @router.post("/{slug}/withdraw", response=ApplicationOut, auth=MEMBER)
@@ -178,7 +184,7 @@ def list_reports(request, slug: str):
     if not selectors.sees_confidential(viewer=request.user, programme=programme):
         raise NotFound()
     reports = programme.reports.select_related("tester")
-    if not services.can_manage(request.user):
+    if not permissions.can_manage(request.user):
         reports = reports.filter(tester=request.user)
     return list(reports[:500])
 

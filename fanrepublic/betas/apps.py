@@ -7,4 +7,5 @@ class BetasConfig(AppConfig):
     verbose_name = _("Closed betas")
 
     def ready(self):
-        from . import handlers  # noqa: F401  (event handlers register themselves)
+        # Event handlers; profile sections; test reports as a source of release items.
+        from . import handlers, profile, release_sources  # noqa: F401

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -95,6 +97,11 @@ class BetaProgramme(BilingualMixin, models.Model):
         return self.localized("nda")
 
     @property
+    def display_nda_sha256(self) -> str:
+        """Names the exact NDA text shown in the reader's language."""
+        return hashlib.sha256(self.display_nda.encode()).hexdigest()
+
+    @property
     def display_perk(self):
         return self.localized("completion_perk")
 
@@ -140,6 +147,10 @@ class Application(models.Model):
         max_length=64, blank=True, help_text=_("SHA-256 of seed, programme and username.")
     )
     nda_accepted_at = models.DateTimeField(_("NDA accepted"), null=True, blank=True)
+    # Which text was accepted: the SHA-256 of the NDA as shown, and its language, so a
+    # later change to the programme's NDA never rewrites what a tester agreed to.
+    nda_sha256 = models.CharField(_("accepted NDA (SHA-256)"), max_length=64, blank=True)
+    nda_language = models.CharField(_("language of the accepted NDA"), max_length=10, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

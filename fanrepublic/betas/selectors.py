@@ -4,7 +4,7 @@ from fanrepublic.core.errors import NotFound
 
 from .enums import ApplicationStatus, ProgrammeStatus, ReportStatus
 from .models import Application, BetaProgramme, Entitlement, TestReport
-from .services import can_manage
+from .permissions import can_manage
 
 
 def programmes_visible(*, viewer) -> QuerySet[BetaProgramme]:

@@ -9,6 +9,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from fanrepublic.activity.services import record_event
@@ -17,7 +18,6 @@ from fanrepublic.bounty.enums import Severity
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.images import check_images
 from fanrepublic.core.services import audit_record
-from fanrepublic.members.enums import StaffRole
 
 from .enums import ApplicationStatus, ProgrammeStatus, QuestionKind, RankBy, ReportStatus, SelectedBy
 from .models import (
@@ -29,12 +29,9 @@ from .models import (
     TestReportAttachment,
     TestTask,
 )
+from .permissions import can_manage
 
 ANSWER_MAX = 2000
-
-
-def can_manage(user) -> bool:
-    return user.is_authenticated and user.has_role(StaffRole.ENGINEER, StaffRole.OPERATOR, StaffRole.FOUNDER)
 
 
 def _require_manager(actor):
@@ -251,16 +248,30 @@ def application_withdraw(*, member, application: Application) -> Application:
     return locked
 
 
-def nda_accept(*, member, programme: BetaProgramme) -> Application:
+def nda_accept(*, member, programme: BetaProgramme, shown_sha256: str = "") -> Application:
+    """Record that the member accepted the NDA text they were shown (in the language of
+    the request): its SHA-256 and language are stored with the acceptance. A page that
+    sends the hash of what it showed (`shown_sha256`) is refused if the NDA changed since."""
     application = Application.objects.filter(programme=programme, member=member).first()
     if application is None or application.status != ApplicationStatus.SELECTED:
         raise Forbidden(_("Only selected testers sign the NDA."))
+    programme = BetaProgramme.objects.get(pk=programme.pk)  # the NDA as it is now
+    current = programme.display_nda_sha256
+    if shown_sha256 and shown_sha256 != current:
+        raise Conflict(_("The NDA changed while you were reading it: read the new text and accept again."))
     if application.nda_accepted_at is None:
-        Application.objects.filter(pk=application.pk, nda_accepted_at__isnull=True).update(
-            nda_accepted_at=timezone.now()
+        accepted = Application.objects.filter(pk=application.pk, nda_accepted_at__isnull=True).update(
+            nda_accepted_at=timezone.now(), nda_sha256=current, nda_language=get_language() or ""
         )
         application.refresh_from_db()
-        record_event(verb="betas.nda.accepted", actor=member, obj=application, owner=member)
+        if accepted:
+            record_event(
+                verb="betas.nda.accepted",
+                actor=member,
+                obj=application,
+                owner=member,
+                properties={"nda_sha256": current, "language": application.nda_language},
+            )
     return application
 
 

@@ -8,7 +8,7 @@ from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
 from fanrepublic.core.forms import submit_form
 from fanrepublic.core.images import private_image
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .enums import ProgrammeStatus
 from .forms import PlanForm, ProgrammeForm, QuestionForm, TaskForm, TestReportForm, application_form
 from .models import BetaProgramme, TestPlan, TestReport
@@ -30,7 +30,7 @@ def programme(request, slug, *, report_form=None, apply_form=None, status=200):
         "problems": services.eligibility(request.user, found) if request.user.is_authenticated else [],
         "apply_form": apply_form or application_form(found),
         "confidential": confidential,
-        "can_manage": services.can_manage(request.user),
+        "can_manage": permissions.can_manage(request.user),
     }
     if confidential:
         context.update(
@@ -85,7 +85,9 @@ def nda(request, slug):
         messages.error(request, _("Tick the box to accept the NDA."))
         return redirect(found.get_absolute_url())
     try:
-        services.nda_accept(member=request.user, programme=found)
+        services.nda_accept(
+            member=request.user, programme=found, shown_sha256=request.POST.get("nda_sha256", "")
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -146,7 +148,7 @@ def attachment(request, slug, pk, attachment_pk):
     if not selectors.sees_confidential(viewer=request.user, programme=found):
         raise NotFound()
     report = found.reports.filter(pk=pk).first()
-    if report is None or (report.tester_id != request.user.pk and not services.can_manage(request.user)):
+    if report is None or (report.tester_id != request.user.pk and not permissions.can_manage(request.user)):
         raise NotFound()
     shot = report.attachments.filter(pk=attachment_pk).first()
     if shot is None:
@@ -164,14 +166,9 @@ def draw(request, slug):
     return render(request, "betas/draw.html", {"programme": found, "rows": rows})
 
 
-def _staff_only(request):
-    if not services.can_manage(request.user):
-        raise NotFound()
-
-
 @login_required
 def staff(request):
-    _staff_only(request)
+    permissions.access_staff_pages(request.user)
     return render(
         request, "betas/staff.html", {"programmes": selectors.programmes_visible(viewer=request.user)}
     )
@@ -179,7 +176,7 @@ def staff(request):
 
 @login_required
 def programme_edit(request, slug=None):
-    _staff_only(request)
+    permissions.access_staff_pages(request.user)
     found = selectors.programme_get(viewer=request.user, slug=slug) if slug else BetaProgramme()
     form = ProgrammeForm(request.POST or None, instance=found)
     status = 200
@@ -201,7 +198,7 @@ def programme_edit(request, slug=None):
 
 @login_required
 def manage(request, slug):
-    _staff_only(request)
+    permissions.access_staff_pages(request.user)
     found = selectors.programme_get(viewer=request.user, slug=slug)
     context = {
         "programme": found,
@@ -220,7 +217,7 @@ def manage(request, slug):
 @require_POST
 def staff_action(request, slug):
     """One door for the staff buttons on the manage page; each calls one service."""
-    _staff_only(request)
+    permissions.access_staff_pages(request.user)
     found = selectors.programme_get(viewer=request.user, slug=slug)
     action, post, actor = request.POST.get("action", ""), request.POST, request.user
     try:

@@ -4,8 +4,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from fanrepublic.core.api import MEMBER, PUBLIC, Id, Pages, require_scope
+from fanrepublic.core.api import BodyId, Id, Pages
 from fanrepublic.core.errors import NotFound, ValidationFailed
+from fanrepublic.members.api_auth import MEMBER, PUBLIC, require_scope
 from fanrepublic.products.models import ProductLine
 from fanrepublic.releases.models import Release
 
@@ -42,7 +43,7 @@ class ReportOut(Schema):
 
 
 class ReportIn(Schema):
-    release_id: Id
+    release_id: BodyId
     title: str = Field(..., max_length=200)
     steps: str = Field(..., max_length=5000)
     expected: str = Field(..., max_length=2000)
@@ -54,7 +55,7 @@ class ReportIn(Schema):
 class TriageIn(Schema):
     status: str = Field(..., max_length=20, description=f"One of {', '.join(ReportStatus.values)}.")
     severity: str = Field("", max_length=20)
-    duplicate_of_id: Id | None = None
+    duplicate_of_id: BodyId | None = None
     note: str = Field("", max_length=5000)
 
 
@@ -172,11 +173,9 @@ def triage(request, report_id: Id, payload: TriageIn):
 
 @router.get("/reports/{report_id}/messages", response=list[MessageOut], auth=MEMBER)
 def list_messages(request, report_id: Id):
+    """The reporter–triage conversation: the reporter and triage only (404 to others)."""
     report = selectors.report_get(viewer=request.user, pk=report_id)
-    thread = report.messages.select_related("author")
-    if not perms.can_triage(request.user, report):
-        thread = thread.filter(is_internal=False)
-    return list(thread)
+    return list(selectors.report_conversation(viewer=request.user, report=report))
 
 
 @router.post("/reports/{report_id}/messages", response={201: MessageOut}, auth=MEMBER)

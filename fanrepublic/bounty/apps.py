@@ -7,4 +7,5 @@ class BountyConfig(AppConfig):
     verbose_name = _("Bug bounty")
 
     def ready(self):
-        from . import handlers  # noqa: F401  (event handlers register themselves)
+        # Event handlers; wallet history labels; the bounty as a source of release items.
+        from . import handlers, ledger, release_sources  # noqa: F401

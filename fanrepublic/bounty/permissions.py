@@ -1,6 +1,9 @@
 """Who sees and who triages what. Security reports are private to their reporter and the
 security triage group until disclosed; other reports are public, as in the community's
-developer-edition forum."""
+developer-edition forum. The conversation between a reporter and triage is theirs
+alone, on every report and after disclosure too (as on HackerOne, where the thread stays
+private unless both sides choose to publish it): reporters share device details,
+contact data and half-confirmed findings there."""
 
 from fanrepublic.members.enums import StaffRole
 
@@ -21,3 +24,8 @@ def can_see(user, report) -> bool:
     if report.is_public:
         return True
     return user.is_authenticated and (user.pk == report.reporter_id or can_triage_security(user))
+
+
+def can_read_conversation(user, report) -> bool:
+    """The reporter and whoever may triage the report; nobody else, ever."""
+    return user.is_authenticated and (user.pk == report.reporter_id or can_triage(user, report))

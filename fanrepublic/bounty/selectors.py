@@ -32,6 +32,17 @@ def report_get(*, viewer, pk: int) -> BountyReport:
     return report
 
 
+def report_conversation(*, viewer, report: BountyReport):
+    """The reporter–triage thread, for the reporter and triage only (internal notes for
+    triage alone); anyone else gets NotFound, as for a report they may not see."""
+    if not perms.can_read_conversation(viewer, report):
+        raise NotFound()
+    thread = report.messages.select_related("author").order_by("created_at", "pk")
+    if not perms.can_triage(viewer, report):
+        thread = thread.filter(is_internal=False)
+    return thread
+
+
 def reportable_versions(*, product_line=None) -> QuerySet[Release]:
     """The versions a bug can be reported against: published releases."""
     releases = Release.objects.filter(status=ReleaseStatus.PUBLISHED).select_related("product_line")

@@ -14,6 +14,7 @@ from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFai
 from fanrepublic.core.images import check_images
 from fanrepublic.core.markdown import render_markdown
 from fanrepublic.core.services import audit_record
+from fanrepublic.core.text import text_problem
 from fanrepublic.points.services import points_award
 from fanrepublic.releases.enums import ReleaseStatus
 
@@ -28,7 +29,12 @@ FIELD_MAX = {"steps": 5000, "expected": 2000, "actual": 2000}
 MESSAGE_MAX = 5000
 
 
-def _text(value: str, field: str, *, max_len: int, min_len: int = 1) -> str:
+def _text(value: str, field: str, *, max_len: int, min_len: int = 1, single_line: bool = False) -> str:
+    if single_line:
+        value = " ".join((value or "").split())
+    problem = text_problem(value or "", single_line=single_line)
+    if problem:
+        raise ValidationFailed(problem, field=field)
     value = (value or "").strip()
     if len(value) < min_len:
         raise ValidationFailed(_("This field needs at least %(n)d characters.") % {"n": min_len}, field=field)
@@ -64,7 +70,9 @@ def report_submit(
         ("actual", FIELD_MAX["actual"], 2, actual),
     ]:
         try:
-            cleaned[field] = _text(value, field, max_len=max_len, min_len=min_len)
+            cleaned[field] = _text(
+                value, field, max_len=max_len, min_len=min_len, single_line=field == "title"
+            )
         except ValidationFailed as exc:
             errors.update(exc.errors)
     if errors:

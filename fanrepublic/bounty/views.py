@@ -77,12 +77,12 @@ def similar_reports(request):
 def report_detail(request, pk):
     report = selectors.report_get(viewer=request.user, pk=pk)
     can_triage = perms.can_triage(request.user, report)
-    thread = report.messages.select_related("author")
-    if not can_triage:
-        thread = thread.filter(is_internal=False)
+    may_read_thread = perms.can_read_conversation(request.user, report)
     context = {
         "report": report,
-        "thread": thread,
+        "thread": selectors.report_conversation(viewer=request.user, report=report)
+        if may_read_thread
+        else None,
         "attachments": report.attachments.all(),
         "can_triage": can_triage,
         "can_write": request.user.is_authenticated and (can_triage or request.user.pk == report.reporter_id),

@@ -2,10 +2,11 @@ from datetime import date, datetime
 
 from ninja import Field, Router, Schema, Status
 
-from fanrepublic.core.api import MEMBER, PUBLIC, Id, require_scope
+from fanrepublic.core.api import Id
 from fanrepublic.core.errors import NotFound
+from fanrepublic.members.api_auth import MEMBER, PUBLIC, require_scope
 
-from . import selectors, services
+from . import permissions, selectors, services
 
 router = Router(tags=["committees"])
 
@@ -164,6 +165,6 @@ def shortlist(request, slug: str, need_id: Id):
     """The committee (or an organiser) shortlists a need for the next planning meeting."""
     actor = require_scope(request)
     committee = _committee(slug)
-    if not services.can_plan_for(actor, committee):
+    if not permissions.can_plan_for(actor, committee):
         raise NotFound()
     return services.need_shortlist(actor=actor, need=_need(slug, need_id))

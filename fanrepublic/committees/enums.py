@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ElectionStatus(models.TextChoices):
@@ -9,7 +10,7 @@ class ElectionStatus(models.TextChoices):
 
 
 class NeedStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("need status", "Open")
     SHORTLISTED = "shortlisted", _("Shortlisted")
     ON_AGENDA = "on_agenda", _("On a meeting agenda")
     DECIDED = "decided", _("Decided")

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,16 +23,16 @@ from fanrepublic.core.markdown import render_markdown
 from fanrepublic.core.services import audit_record
 from fanrepublic.governance import services as votes
 from fanrepublic.governance.enums import Method, VoteStatus
-from fanrepublic.members.enums import StaffRole
 
 from .enums import ElectionStatus, FollowUp, NeedStatus
 from .models import Candidacy, Committee, Decision, Election, Meeting, Need, NeedSupport, Seat
+from .permissions import can_organise, can_plan_for
 
 STATEMENT_MAX = 3000
-
-
-def can_organise(user) -> bool:
-    return user.is_authenticated and user.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER)
+# A decision's link is shown on the meeting and need pages: only a web address, never a
+# javascript:, data: or vbscript: URL (the page's form and the API send any text).
+# Its message is Django's own ("Enter a valid URL."), translated by Django.
+_WEB_URL = URLValidator(schemes=["http", "https"])
 
 
 def _require_organiser(actor):
@@ -196,14 +198,24 @@ def election_seat(*, actor, election: Election) -> list[Seat]:
         if locked.vote.status != VoteStatus.PUBLISHED:
             raise Conflict(_("Close and publish the vote first."))
         by_option = {c.option_id: c for c in locked.candidacies.select_related("member")}
-        winners = [by_option[o] for o in locked.vote.result.get("winners", []) if o in by_option]
+        result = locked.vote.result
+        winners = [by_option[o] for o in result.get("winners", []) if o in by_option]
+        # The count's own order (governance.tally.stv): winners in order of election, then
+        # those still standing when the seats were filled by their votes, then the
+        # excluded, last excluded first; every tie in it decided by the published rule.
+        order = {o: n for n, o in enumerate(result.get("order", []))}
         last_counts: dict[int, float] = {}
-        for round_ in locked.vote.result.get("rounds", []):
-            for option, votes_ in round_["counts"].items():
-                last_counts[int(option)] = votes_
+        if not order:  # a vote counted before the count published its order
+            for round_ in result.get("rounds", []):
+                for option, votes_ in round_["counts"].items():
+                    last_counts[int(option)] = float(votes_)
         rest = sorted(
             (c for c in by_option.values() if c not in winners),
-            key=lambda c: (-last_counts.get(c.option_id, 0), c.created_at),
+            key=lambda c: (
+                order.get(c.option_id, len(order)),
+                -last_counts.get(c.option_id, 0),
+                c.created_at,
+            ),
         )
         for rank, candidacy in enumerate([*winners, *rest], start=1):
             candidacy.rank = rank
@@ -255,21 +267,6 @@ def seat_vacate(*, actor, seat: Seat, reason: str) -> Seat | None:
 
 
 # The needs backlog and the quarterly planning meeting ---------------------------------------
-
-
-def is_sitting(member, committee: Committee) -> bool:
-    today = timezone.localdate()
-    return (
-        member.is_authenticated
-        and committee.seats_held.filter(
-            member=member, left_on__isnull=True, starts_on__lte=today, ends_on__gte=today
-        ).exists()
-    )
-
-
-def can_plan_for(member, committee: Committee) -> bool:
-    """The committee's sitting members and the organisers run its backlog and meetings."""
-    return can_organise(member) or is_sitting(member, committee)
 
 
 def need_raise(*, member, product_line, title: str, body: str) -> Need:
@@ -443,3 +440,8 @@ def _check_follow_up(follow_up: str, release_item, link: str) -> None:
         raise ValidationFailed(_("Name the release item that shipped it."), field="release_item")
     if follow_up in (FollowUp.REQUIREMENT, FollowUp.PRODUCT) and not link:
         raise ValidationFailed(_("Link the requirement or the product."), field="link")
+    if link:
+        try:
+            _WEB_URL(link)
+        except ValidationError:
+            raise ValidationFailed(str(_WEB_URL.message), field="link") from None

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .enums import ElectionStatus, FollowUp, NeedStatus
 from .models import NeedSupport
 
@@ -28,8 +28,8 @@ def committee(request, slug):
             "seats": selectors.current_seats(found),
             "elections": found.elections.all()[:10],
             "meetings": found.meetings.all()[:12],
-            "can_organise": services.can_organise(request.user),
-            "can_plan": services.can_plan_for(request.user, found),
+            "can_organise": permissions.can_organise(request.user),
+            "can_plan": permissions.can_plan_for(request.user, found),
         },
     )
 
@@ -49,7 +49,7 @@ def election(request, slug, pk):
             "problems": services.stand_problems(request.user, found) if request.user.is_authenticated else [],
             "can_stand": current.status == ElectionStatus.CANDIDACY
             and timezone.now() < current.candidacy_closes_at,
-            "can_organise": services.can_organise(request.user),
+            "can_organise": permissions.can_organise(request.user),
         },
     )
 
@@ -80,8 +80,7 @@ def _when(value: str):
 @login_required
 @require_POST
 def staff_action(request, slug):
-    if not services.can_organise(request.user):
-        raise NotFound()
+    permissions.access_organiser_pages(request.user)
     found = selectors.committee_get(slug=slug)
     post, actor = request.POST, request.user
     target = found.get_absolute_url()
@@ -180,7 +179,7 @@ def need(request, slug, pk):
             and item.supports.filter(member=request.user).exists(),
             "decisions": item.decisions.select_related("meeting", "release_item__release__product_line"),
             "meetings": item.meetings.all(),
-            "can_plan": services.can_plan_for(request.user, found),
+            "can_plan": permissions.can_plan_for(request.user, found),
         },
     )
 
@@ -199,7 +198,7 @@ def meeting(request, slug, pk):
             "agenda": item.agenda.all(),
             "decisions": item.decisions.select_related("need", "release_item__release__product_line"),
             "shortlisted": found.product_line.needs.filter(status=NeedStatus.SHORTLISTED),
-            "can_plan": services.can_plan_for(request.user, found),
+            "can_plan": permissions.can_plan_for(request.user, found),
             "follow_ups": FollowUp.choices,
         },
     )
@@ -210,8 +209,7 @@ def meeting(request, slug, pk):
 def plan(request, slug):
     """One door for the committee's planning buttons; each calls one service."""
     found = selectors.committee_get(slug=slug)
-    if not services.can_plan_for(request.user, found):
-        raise NotFound()
+    permissions.access_planning(request.user, found)
     post, actor = request.POST, request.user
     target = found.get_absolute_url()
     try:

@@ -20,13 +20,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from celery import current_app
         from django.conf import settings
 
         from . import signals  # noqa: F401  (admin actions into the audit log)
+        from .capabilities import beat_schedule
 
+        # The project's Celery app (config/celery.py makes it current; core does not import
+        # config) runs what the apps declare, under `celery beat` or the embedded beat.
+        current_app.conf.beat_schedule = beat_schedule()
         if settings.EMBEDDED_BEAT and _serving_with_runserver():
-            from config.celery import app
-
             from .embedded_beat import start
 
-            start(app, settings.CELERY_BEAT_SCHEDULE)
+            start(current_app, current_app.conf.beat_schedule)

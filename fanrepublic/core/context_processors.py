@@ -1,7 +1,7 @@
 from django.conf import settings
 
 
-class _Once:
+class Once:
     """A value computed on first use in a template (templates call callables), so pages
     and partials that never show it never pay for its query."""
 
@@ -18,17 +18,4 @@ class _Once:
 
 
 def site(request):
-    user = getattr(request, "user", None)
-
-    def unread():
-        if user is None or not user.is_authenticated:
-            return 0
-        # Imported here: core must not depend on feature apps at import time.
-        from fanrepublic.notifications.selectors import unread_count
-
-        return unread_count(user=user)
-
-    return {
-        "SITE_NAME": settings.SITE_NAME,
-        "unread_notifications": _Once(unread),
-    }
+    return {"SITE_NAME": settings.SITE_NAME}

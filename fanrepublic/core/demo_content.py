@@ -8,6 +8,9 @@ template reads differently each time it is used. Bodies are Markdown.
 
 PASSWORD = "demo-pass-2026"
 EMAIL_DOMAIN = "demo.fanrepublic.local"
+# Demo staff sign in with a second factor: an authenticator app with this published secret
+# (base32 of "fanrepublic-demo-2fa"); `manage.py demo_totp <login>` prints the current code.
+DEMO_TOTP_SECRET = "MZQW44TFOB2WE3DJMMWWIZLNN4WTEZTB"
 
 SUGGESTION, BUG, FEEDBACK, DISCUSSION = "suggestion", "bug", "feedback", "discussion"
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from fanrepublic.activity.models import Event
+from fanrepublic.activity.models import Event, Integration
 from fanrepublic.badges.models import Badge, Perk
 from fanrepublic.badges.services import badges_evaluate
 from fanrepublic.points.models import EarningRule
@@ -243,8 +243,46 @@ PERKS = [
 ]
 
 
+# Systems outside the platform that send events, and what each may send.
+INTEGRATIONS = [
+    ("mi-home-app", "Mi Home app", "The brand's phone app: sessions.", "app", ["app.opened"]),
+    (
+        "beijing-flagship-pos",
+        "Beijing flagship store POS",
+        "The point of sale of the flagship store: visits and purchases.",
+        "store",
+        ["store.visited", "store.purchased"],
+    ),
+]
+
+
+def seed_integrations() -> dict[str, Integration]:
+    found = {}
+    for slug, name, description, channel, verbs in INTEGRATIONS:
+        found[slug], _created = Integration.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description, "channel": channel, "verbs": verbs}
+        )
+    return found
+
+
 def seed_economy(out) -> None:
     User = get_user_model()
+    integrations = seed_integrations()
+    # Visiting a store earns a little, once a day, and only when the store's own system
+    # says so: the rule trusts the flagship's point of sale and nothing else.
+    visit_rule, created = EarningRule.objects.get_or_create(
+        name="Store visit",
+        defaults={
+            "name_zh": "到店打卡",
+            "verb": "store.visited",
+            "points": 5,
+            "daily_cap": 1,
+            "monthly_cap": 20,
+            "pays_platform_events": False,
+        },
+    )
+    if created:
+        visit_rule.trusted_integrations.set([integrations["beijing-flagship-pos"]])
     for name, name_zh, verb, props, points, daily, monthly in RULES:
         EarningRule.objects.get_or_create(
             name=name,

@@ -1,9 +1,10 @@
 """Periodic work in the embedded default (no broker, no `celery beat`).
 
-In production `celery beat` sends CELERY_BEAT_SCHEDULE to the workers. On a laptop the
-tasks run in-process (CELERY_TASK_ALWAYS_EAGER), so `manage.py runserver` starts this
-small thread instead: it reads the same schedule and runs the same tasks when they are
-due, with Celery's own schedule objects deciding when that is.
+In production `celery beat` sends the apps' periodic tasks (their capability.py) to the
+workers. On a laptop the tasks run in-process (CELERY_TASK_ALWAYS_EAGER), so
+`manage.py runserver` starts this small thread instead: it reads the same schedule and
+runs the same tasks when they are due, with Celery's own schedule objects deciding when
+that is.
 """
 
 import logging

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 
 from .errors import DomainError, ValidationFailed
@@ -6,12 +8,15 @@ from .images import check_image
 
 def clean_checked_image(upload):
     """For a form's clean_<image>(): a newly uploaded file must be a real image of an
-    accepted type and size (core.images); an unchanged one passes."""
+    accepted type and size (core.images); an unchanged one passes. A new file is stored
+    under a random name with the extension of its real format, as forum attachments are:
+    the uploader's file name (often their own name, or a path) is never kept or served."""
     if upload and hasattr(upload, "content_type"):
         try:
-            check_image(upload)
+            ext, _content_type = check_image(upload)
         except ValidationFailed as exc:
             raise forms.ValidationError(str(exc.message)) from None
+        upload.name = f"{uuid.uuid4().hex}.{ext}"
     return upload
 
 

@@ -4,6 +4,7 @@ Returns how long to wait so responses can carry Retry-After; django-ratelimit an
 allauth's own limiter do not expose that, which is why this small piece exists.
 """
 
+import contextlib
 import time
 
 from django.core.cache import cache
@@ -25,8 +26,12 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(digits or 1) * _UNITS[unit]
 
 
-def hit(scope: str, key: str, rate: str) -> None:
-    """Count one attempt; raise RateLimited (with the seconds to wait) when over the rate."""
+def hit(scope: str, key: str, rate: str) -> str:
+    """Count one attempt; raise RateLimited (with the seconds to wait) when over the rate.
+
+    Returns the counter's key, so that a caller that counts attempts *before* it knows
+    whether they failed (sign-in: counting first leaves no room for parallel guesses)
+    can take a successful one back with `forget()`."""
     limit, window = parse_rate(rate)
     current = int(now())
     window_start = current - current % window
@@ -42,3 +47,15 @@ def hit(scope: str, key: str, rate: str) -> None:
             count = 1
     if count > limit:
         raise RateLimited(retry_after=window_start + window - current)
+    return cache_key
+
+
+def forget(counter_key: str) -> None:
+    """Take back one attempt counted by `hit()` (a no-op once its window has passed)."""
+    with contextlib.suppress(ValueError):  # the window ended and the counter expired
+        cache.decr(counter_key)
+
+
+def reset(counter_key: str) -> None:
+    """Start a counter returned by `hit()` again from zero."""
+    cache.delete(counter_key)

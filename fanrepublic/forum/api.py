@@ -3,8 +3,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from fanrepublic.activity.enums import Channel
-from fanrepublic.core.api import MEMBER, PUBLIC, Id, Pages, require_scope
+from fanrepublic.core.api import Id, Pages
 from fanrepublic.core.errors import NotFound, ValidationFailed
+from fanrepublic.members.api_auth import MEMBER, PUBLIC, require_scope
 
 from . import selectors, services
 from .enums import TopicSort

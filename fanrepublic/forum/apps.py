@@ -6,3 +6,6 @@ class ForumConfig(AppConfig):
     name = "fanrepublic.forum"
     label = "forum"
     verbose_name = _("Feedback forum")
+
+    def ready(self):
+        from . import ledger, notices, profile  # noqa: F401  (wallet links, notifications, profile topics)

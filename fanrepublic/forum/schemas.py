@@ -2,7 +2,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from fanrepublic.core.api import Id
+from fanrepublic.core.api import BodyId
 
 
 class AuthorOut(Schema):
@@ -71,7 +71,7 @@ class ReplyOut(Schema):
 
 class ReplyIn(Schema):
     body: str
-    quoted_id: Id | None = None
+    quoted_id: BodyId | None = None
 
 
 class ReplyPatch(Schema):
@@ -94,7 +94,7 @@ class StatusOut(Schema):
 
 
 class MergeIn(Schema):
-    original_id: Id
+    original_id: BodyId
     note: str
 
 

@@ -282,7 +282,7 @@ def response_metrics(*, start: date, end: date, target_days: int | None = None) 
         Reply.objects.filter(created_at__gte=range_start, created_at__lt=range_end)
         .exclude(author_role="")
         .annotate(day=TruncDate("created_at", tzinfo=tz))
-        .values("author__username", "day")
+        .values("author__username", "author__display_name", "day")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -290,9 +290,9 @@ def response_metrics(*, start: date, end: date, target_days: int | None = None) 
     per_engineer: dict[str, dict] = {}
     replies_by_day: dict[date, int] = {}
     for row in staff_replies:
-        entry = per_engineer.setdefault(
-            row["author__username"], {"engineer": row["author__username"], "days": {}, "total": 0}
-        )
+        # Engineers by the name members see on their replies, not by login.
+        shown = row["author__display_name"] or row["author__username"]
+        entry = per_engineer.setdefault(row["author__username"], {"engineer": shown, "days": {}, "total": 0})
         entry["days"][row["day"]] = row["n"]
         entry["total"] += row["n"]
         replies_by_day[row["day"]] = replies_by_day.get(row["day"], 0) + row["n"]

@@ -17,6 +17,7 @@ from fanrepublic.core.images import check_images
 from fanrepublic.core.markdown import extract_mentions, render_markdown
 from fanrepublic.core.search import search_document
 from fanrepublic.core.services import audit_record
+from fanrepublic.core.text import text_problem
 from fanrepublic.members.permissions import can_answer_feedback, can_moderate
 
 from . import permissions as perms
@@ -43,7 +44,12 @@ def _check_rate(author) -> None:
 
 
 def _clean_title(title: str) -> str:
+    # Line breaks and tabs pasted into a title are tidied into spaces; any other control
+    # character (or invalid Unicode) is refused: titles reach email subjects.
     title = " ".join((title or "").split())
+    problem = text_problem(title, single_line=True)
+    if problem:
+        raise ValidationFailed(problem, field="title")
     if len(title) < TITLE_MIN:
         raise ValidationFailed(
             _("The title needs at least %(n)d characters.") % {"n": TITLE_MIN}, field="title"
@@ -56,6 +62,9 @@ def _clean_title(title: str) -> str:
 
 
 def _clean_body(body: str, *, field: str = "body", max_len: int = BODY_MAX) -> str:
+    problem = text_problem(body or "")
+    if problem:
+        raise ValidationFailed(problem, field=field)
     body = (body or "").strip()
     if not body:
         raise ValidationFailed(_("Write something first."), field=field)

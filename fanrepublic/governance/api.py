@@ -2,10 +2,11 @@ from datetime import datetime
 
 from ninja import Field, Query, Router, Schema, Status
 
-from fanrepublic.core.api import MEMBER, PUBLIC, require_scope
+from fanrepublic.core.api import BodyId
 from fanrepublic.core.errors import NotFound
+from fanrepublic.members.api_auth import MEMBER, PUBLIC, require_scope
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .enums import VoteStatus
 
 router = Router(tags=["votes"])
@@ -47,7 +48,7 @@ class VoteOut(Schema):
 
 
 class BallotIn(Schema):
-    options: list[int] = Field(
+    options: list[BodyId] = Field(
         default_factory=list,
         max_length=50,
         description="One id (single), any ids (approval), ids in order (ranked).",
@@ -66,7 +67,12 @@ class BallotOut(Schema):
 class VerifyOut(Schema):
     counted: bool
     choice: list[int] | None = None
-    path: list[list[str]] | None = None
+    digest_scheme: str | None = Field(None, description='"rfc9162-sha256" (or "fr-merkle-v1" before it)')
+    leaf_index: int | None = Field(None, description="The ballot's place in receipt order, from 0.")
+    tree_size: int | None = None
+    leaf_hash: str | None = None
+    audit_path: list[str] | None = Field(None, description="RFC 9162 §2.1.3 inclusion path, leaf upwards.")
+    path: list[list[str]] | None = Field(None, description='The audit path as ["L"|"R", hash] pairs.')
     digest_matches: bool | None = None
 
 
@@ -116,10 +122,16 @@ def verify(request, slug: str, receipt: str = Query(..., max_length=64)):
     found = services.receipt_check(vote=_vote(request, slug), receipt=receipt)
     if found is None:
         return {"counted": False}
+    proof = found["proof"]
     return {
         "counted": True,
         "choice": found["ballot"]["choice"],
-        "path": [list(p) for p in found["path"]],
+        "digest_scheme": proof["scheme"],
+        "leaf_index": proof["leaf_index"],
+        "tree_size": proof["tree_size"],
+        "leaf_hash": proof["leaf_hash"],
+        "audit_path": proof["audit_path"],
+        "path": [list(p) for p in proof["path"]],
         "digest_matches": found["verified"],
     }
 
@@ -135,7 +147,7 @@ def ballots(request, slug: str):
 
 def _organiser(request):
     actor = require_scope(request)
-    if not services.can_run_votes(actor):
+    if not permissions.can_run_votes(actor):
         raise NotFound()
     return actor
 

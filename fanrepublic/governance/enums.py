@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Method(models.TextChoices):
@@ -14,6 +15,6 @@ RANKED = (Method.IRV, Method.STV)
 
 class VoteStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("vote status", "Open")
     CLOSED = "closed", _("Closed")
     PUBLISHED = "published", _("Results published")

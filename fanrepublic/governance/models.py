@@ -46,6 +46,14 @@ class Vote(BilingualMixin, models.Model):
         _("status"), max_length=20, choices=VoteStatus.choices, default=VoteStatus.DRAFT
     )
     digest = models.CharField(_("Merkle root of the ballots"), max_length=64, blank=True, editable=False)
+    # Which tree produced `digest` (governance.merkle.SCHEMES), so that a recount rebuilds
+    # the root by the rule it was published under. Nullable so that adding it does not
+    # rebuild the table under SQLite's ballot trigger.
+    digest_scheme = models.CharField(_("digest scheme"), max_length=32, null=True, blank=True, editable=False)
+    # Members who could cast a ballot when the vote closed: turnout's denominator.
+    eligible_at_close = models.PositiveIntegerField(
+        _("eligible members at closing"), null=True, blank=True, editable=False
+    )
     result = models.JSONField(default=dict, blank=True, editable=False)
     outcome = models.TextField(_("outcome (English)"), max_length=2000, blank=True)
     outcome_zh = models.TextField(_("outcome (Chinese)"), max_length=2000, blank=True)

@@ -6,7 +6,7 @@ from fanrepublic.core.errors import NotFound
 
 from .enums import VoteStatus
 from .models import Vote
-from .services import can_run_votes
+from .permissions import can_run_votes
 
 
 def votes_visible(*, viewer) -> QuerySet[Vote]:

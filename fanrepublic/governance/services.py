@@ -6,11 +6,12 @@ voter can check their ballot was counted as cast and anyone can recount."""
 import hashlib
 import hmac
 import secrets
+from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,16 +19,12 @@ from fanrepublic.activity.services import record_event
 from fanrepublic.badges.eligibility import eligibility_problems
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.services import audit_record
-from fanrepublic.members.enums import StaffRole
 
 from . import merkle
 from .enums import Method, VoteStatus
 from .models import Ballot, Vote, VoteOption
+from .permissions import can_run_votes
 from .tally import tabulate
-
-
-def can_run_votes(user) -> bool:
-    return user.is_authenticated and user.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER)
 
 
 def _require_organiser(actor):
@@ -59,6 +56,7 @@ def _vote_shape(vote: Vote) -> tuple[set[int], list]:
 
 
 def eligibility(member, vote: Vote) -> list[str]:
+    # The casting rule; `eligible_members` is the same rule as a query (turnout).
     problems = eligibility_problems(
         member,
         min_trust_level=vote.min_trust_level,
@@ -105,14 +103,17 @@ def vote_create(*, actor, options: list[dict], required_badges=(), **fields) -> 
     return vote
 
 
-def _transition(*, actor, vote: Vote, source: str, target: str, action: str) -> Vote:
+def _transition(*, actor, vote: Vote, source: str, target: str, action: str, freeze=None) -> Vote:
     _require_organiser(actor)
     with transaction.atomic():
         locked = Vote.objects.select_for_update().get(pk=vote.pk)
         if locked.status != source:
             raise Conflict(_("This vote is %(status)s.") % {"status": locked.get_status_display()})
         locked.status = target
-        locked.save(update_fields=["status"])
+        fields = freeze(locked) if freeze else {}
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=["status", *fields])
         audit_record(actor=actor, action=action, target=locked)
         record_event(verb=action, actor=actor, obj=locked)
     return locked
@@ -129,12 +130,15 @@ def vote_open(*, actor, vote: Vote) -> Vote:
 
 
 def vote_close(*, actor, vote: Vote) -> Vote:
+    """Close the vote and freeze turnout's denominator: the members who could cast a
+    ballot at this moment (a member joining or suspended later changes nothing)."""
     return _transition(
         actor=actor,
         vote=vote,
         source=VoteStatus.OPEN,
         target=VoteStatus.CLOSED,
         action="governance.vote.closed",
+        freeze=lambda locked: {"eligible_at_close": eligible_members(locked).count()},
     )
 
 
@@ -184,11 +188,18 @@ def ballot_cast(*, member, vote: Vote, option_ids: list[int], abstain: bool = Fa
         "trust_level": member.trust_level,
     }
     try:
-        if connection.in_atomic_block:
-            with transaction.atomic():  # a savepoint, so a refused INSERT spares the caller's work
-                ballot = Ballot.objects.create(**fields)
-        else:
-            ballot = Ballot.objects.create(**fields)  # one statement: its own transaction, one round trip
+        # One transaction (a savepoint inside a caller's): the ballot and the event that
+        # says this member voted — about the vote, never the ballot row or the choice,
+        # so the log reveals nothing a secret ballot hides.
+        with transaction.atomic():
+            ballot = Ballot.objects.create(**fields)
+            record_event(
+                verb="governance.ballot.cast",
+                actor=member,
+                owner=member,
+                obj=vote,
+                idempotency_key=f"governance.ballot.cast:{vote.pk}:{member.pk}",
+            )
     except IntegrityError:
         # The database decided: this member has a ballot already (also under a race).
         if not vote.allow_change:
@@ -216,7 +227,14 @@ def anonymised_ballots(vote: Vote) -> list[dict]:
 
 
 def eligible_members(vote: Vote):
-    members = get_user_model().objects.filter(is_active=True, trust_level__gte=vote.min_trust_level)
+    """Who may cast a ballot now, by the rule `ballot_cast` applies (see `eligibility`):
+    active, trusted enough, owning the product and holding the badges if required, and
+    not suspended."""
+    members = (
+        get_user_model()
+        .objects.filter(is_active=True, trust_level__gte=vote.min_trust_level)
+        .exclude(suspended_until__gt=timezone.now())
+    )
     if vote.owners_only and vote.product_line_id:
         members = members.filter(products_owned=vote.product_line)
     for badge in vote.required_badges.all():
@@ -234,7 +252,7 @@ def vote_publish(*, actor, vote: Vote) -> Vote:
         if locked.status != VoteStatus.CLOSED:
             raise Conflict(_("Close the vote before publishing its result."))
         ballots = anonymised_ballots(locked)
-        digest = merkle.root(ballots)
+        digest = merkle.root(ballots, merkle.SCHEME)
         option_ids = list(locked.options.values_list("pk", flat=True))
         result = tabulate(
             method=locked.method,
@@ -243,15 +261,18 @@ def vote_publish(*, actor, vote: Vote) -> Vote:
             seats=locked.seats,
             seed=digest,
         )
-        eligible = eligible_members(locked).count()
+        # Frozen at closing; a vote closed before that was recorded counts them now.
+        eligible = locked.eligible_at_close
+        if eligible is None:
+            eligible = eligible_members(locked).count()
         result["eligible"] = eligible
         result["turnout"] = round(100 * len(ballots) / eligible, 1) if eligible else None
         result["quorum"] = locked.quorum
         result["quorum_met"] = len(ballots) >= locked.quorum
         result["by_trust_level"] = _breakdown(locked)
-        locked.digest, locked.result = digest, result
+        locked.digest, locked.digest_scheme, locked.result = digest, merkle.SCHEME, result
         locked.status, locked.published_at = VoteStatus.PUBLISHED, timezone.now()
-        locked.save(update_fields=["digest", "result", "status", "published_at"])
+        locked.save(update_fields=["digest", "digest_scheme", "result", "status", "published_at"])
         audit_record(actor=actor, action="governance.vote.published", target=locked, data={"digest": digest})
         record_event(
             verb="governance.vote.published",
@@ -262,21 +283,41 @@ def vote_publish(*, actor, vote: Vote) -> Vote:
     return locked
 
 
+SMALLEST_GROUP = 5
+
+
 def _breakdown(vote: Vote) -> dict:
-    """First choices by the voters' trust level at casting (groups under five ballots are
-    merged so a small group cannot reveal how someone voted)."""
+    """First choices by the voters' trust level at casting, with no group of fewer than
+    five ballots shown (see `merge_small_groups`)."""
     rows: dict[str, dict[str, int]] = {}
     for level, choice in vote.ballots.values_list("trust_level", "choice").iterator():
         group = rows.setdefault(str(level), {})
         key = str(choice[0]) if choice else "abstain"
         group[key] = group.get(key, 0) + 1
-    small = [g for g, counts in rows.items() if sum(counts.values()) < 5]
-    if len(small) > 0:
-        merged: dict[str, int] = {}
-        for g in small:
-            for k, n in rows.pop(g).items():
-                merged[k] = merged.get(k, 0) + n
-        rows["other"] = merged
+    return merge_small_groups(rows)
+
+
+def merge_small_groups(rows: dict[str, dict[str, int]], smallest: int = SMALLEST_GROUP) -> dict:
+    """So that a small group cannot reveal how someone voted: groups under `smallest`
+    ballots are merged into "other"; while "other" is itself under `smallest`, the
+    smallest remaining group joins it; when all the ballots together are fewer, nothing
+    is shown."""
+
+    def size(counts: dict[str, int]) -> int:
+        return sum(counts.values())
+
+    rows = dict(rows)
+    small = sorted(g for g, counts in rows.items() if size(counts) < smallest)
+    if not small:
+        return rows
+    merged: Counter = Counter()
+    for group in small:
+        merged.update(rows.pop(group))
+    while size(merged) < smallest and rows:
+        merged.update(rows.pop(min(rows, key=lambda g: (size(rows[g]), g))))
+    if size(merged) < smallest:
+        return {}
+    rows["other"] = dict(merged)
     return rows
 
 
@@ -308,5 +349,10 @@ def receipt_check(*, vote: Vote, receipt: str) -> dict | None:
     found = next((b for b in ballots if b["receipt"] == receipt), None)
     if found is None:
         return None
-    path = merkle.proof(ballots, receipt)
-    return {"ballot": found, "path": path, "verified": merkle.verify(found, path, vote.digest)}
+    inclusion = merkle.proof(ballots, receipt, vote.digest_scheme or merkle.LEGACY_SCHEME)
+    return {
+        "ballot": found,
+        "proof": inclusion,
+        "path": inclusion["path"],
+        "verified": merkle.verify(found, inclusion, vote.digest),
+    }

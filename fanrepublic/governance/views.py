@@ -11,7 +11,7 @@ from fanrepublic.core.charts import bar_chart
 from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
 from fanrepublic.core.forms import submit_form
 
-from . import selectors, services
+from . import merkle, permissions, selectors, services
 from .enums import RANKED, Method, VoteStatus
 from .forms import OutcomeForm, VoteForm
 
@@ -22,7 +22,7 @@ def index(request):
         "governance/index.html",
         {
             "votes": selectors.votes_visible(viewer=request.user),
-            "can_run": services.can_run_votes(request.user),
+            "can_run": permissions.can_run_votes(request.user),
         },
     )
 
@@ -77,11 +77,38 @@ def vote_detail(request, slug, *, error=None, status=200):
         "winners": [labels.get(str(w), "") for w in vote.result.get("winners", [])],
         "tied": [labels.get(str(w), "") for w in vote.result.get("tied", [])],
         "chart": chart,
-        "can_run": services.can_run_votes(request.user),
+        **_stages(vote, labels, options),
+        "can_run": permissions.can_run_votes(request.user),
         "outcome_form": OutcomeForm(),
         "error": error,
     }
     return render(request, "governance/vote.html", context, status=status)
+
+
+def _stages(vote, labels: dict, options) -> dict:
+    """A published ranked count, stage by stage, for the vote page."""
+    rounds = vote.result.get("rounds") or []
+    if vote.status != VoteStatus.PUBLISHED or vote.method not in RANKED or "rule" not in vote.result:
+        return {"stages": [], "stage_rows": []}
+    stages = []
+    for stage in rounds:
+        name = labels.get(str(stage["candidate"]), "")
+        text = {
+            "first": _("First preferences"),
+            "surplus": _("Surplus of %(name)s transferred") % {"name": name},
+            "exclusion": _("%(name)s excluded") % {"name": name},
+            "last_vacancies": _("As many options left as seats: all elected"),
+        }.get(stage["action"], stage["action"])
+        stages.append(
+            {
+                "text": text,
+                "elected": [labels.get(str(o), "") for o in stage["elected"]],
+                "exhausted": stage["exhausted"],
+                "tie": stage["tie"],
+            }
+        )
+    rows = [(o.display_label, [stage["counts"].get(str(o.pk), "") for stage in rounds]) for o in options]
+    return {"stages": stages, "stage_rows": rows}
 
 
 @login_required
@@ -112,6 +139,9 @@ def verify(request, slug):
             "vote": vote,
             "receipt": receipt,
             "found": found,
+            "proof": found["proof"] if found else None,
+            "rfc9162": bool(found) and found["proof"]["scheme"] == merkle.SCHEME,
+            "ballot_json": merkle.canonical(found["ballot"]).decode() if found else "",
             "chosen": [labels.get(o, "?") for o in found["ballot"]["choice"]] if found else [],
         },
     )
@@ -129,7 +159,12 @@ def ballots_file(request, slug):
         "seats": vote.seats,
         "options": [{"id": o.pk, "label": o.label} for o in vote.options.all()],
         "digest": vote.digest,
-        "result": {"counts": vote.result.get("counts"), "winners": vote.result.get("winners")},
+        "digest_scheme": vote.digest_scheme or merkle.LEGACY_SCHEME,
+        "result": {
+            "counts": vote.result.get("counts"),
+            "winners": vote.result.get("winners"),
+            **({"rule": vote.result["rule"]} if "rule" in vote.result else {}),
+        },
         "ballots": services.anonymised_ballots(vote),
     }
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json")
@@ -139,8 +174,7 @@ def ballots_file(request, slug):
 
 @login_required
 def vote_new(request):
-    if not services.can_run_votes(request.user):
-        raise NotFound()
+    permissions.access_staff_pages(request.user)
     form = VoteForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -154,8 +188,7 @@ def vote_new(request):
 @login_required
 @require_POST
 def staff_action(request, slug):
-    if not services.can_run_votes(request.user):
-        raise NotFound()
+    permissions.access_staff_pages(request.user)
     vote = selectors.vote_get(viewer=request.user, slug=slug)
     action = request.POST.get("action")
     try:

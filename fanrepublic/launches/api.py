@@ -2,8 +2,9 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
-from fanrepublic.core.api import MEMBER, PUBLIC, Id, require_scope
+from fanrepublic.core.api import BodyId, Id, Int
 from fanrepublic.core.errors import NotFound
+from fanrepublic.members.api_auth import MEMBER, PUBLIC, require_scope
 
 from . import avatars, selectors, services
 
@@ -83,7 +84,7 @@ class JoinOut(Schema):
 
 
 class AnswerIn(Schema):
-    option: Id
+    option: BodyId
 
 
 class OptionIn(Schema):
@@ -98,7 +99,7 @@ class QuestionIn(Schema):
 
 
 class AvatarIO(Schema):
-    hue: int
+    hue: Int
     shape: str
     eyes: str
     accessory: str

@@ -43,6 +43,9 @@ redis.call('XADD', KEYS[5], '*', 'q', ARGV[3], 'o', ARGV[2], 'm', ARGV[1], 't', 
 return 1
 """
 ACCEPTED, NOT_OPEN, BAD_OPTION, ALREADY = 1, -1, -2, -3
+# Redis cannot be reached (down, restarting, still loading its append-only file): callers
+# refuse clearly instead of guessing (errors.HallUnavailable).
+UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 _client = None
 _cast_script = None
@@ -336,22 +339,36 @@ def store_rows(rows: list[tuple[int, int, int, float]]) -> int:
 
 
 def write_batch(
-    consumer: str, *, count: int = 5000, block_ms: int | None = None, claim_idle_ms: int = 30000
+    consumer: str,
+    *,
+    count: int = 5000,
+    block_ms: int | None = None,
+    claim_idle_ms: int = 30000,
+    own_pending: bool = False,
 ) -> int:
     """Store one batch from the stream: entries another writer left unacknowledged for
-    `claim_idle_ms` first (it died mid-batch), else new ones. Returns the entries handled."""
+    `claim_idle_ms` first (it died mid-batch), else new ones. With `own_pending`, only
+    the entries this consumer read and did not acknowledge (Redis or the database failed
+    mid-batch; some may be stored already). Returns the entries handled."""
     r = client()
     _ensure_group()
     entries = []
-    if claim_idle_ms is not None:
-        _next, claimed, *_rest = r.xautoclaim(stream(), GROUP, consumer, claim_idle_ms, "0-0", count=count)
-        entries = [e for e in claimed if e[1]]
-    if not entries:
-        for _name, found in r.xreadgroup(GROUP, consumer, {stream(): ">"}, count=count, block=block_ms) or []:
+    if own_pending:
+        for _name, found in r.xreadgroup(GROUP, consumer, {stream(): "0"}, count=count) or []:
             entries.extend(found)
+    else:
+        if claim_idle_ms is not None:
+            _next, claimed, *_rest = r.xautoclaim(
+                stream(), GROUP, consumer, claim_idle_ms, "0-0", count=count
+            )
+            entries = [e for e in claimed if e[1]]
+        if not entries:
+            read = r.xreadgroup(GROUP, consumer, {stream(): ">"}, count=count, block=block_ms)
+            for _name, found in read or []:
+                entries.extend(found)
     if not entries:
         return 0
-    rows = [(int(f[b"q"]), int(f[b"o"]), int(f[b"m"]), float(f[b"t"])) for _id, f in entries]
+    rows = [(int(f[b"q"]), int(f[b"o"]), int(f[b"m"]), float(f[b"t"])) for _id, f in entries if f]
     store_rows(rows)
     ids = [entry_id for entry_id, _f in entries]
     pipe = r.pipeline()
@@ -381,6 +398,10 @@ def drain(consumer: str = "closer", *, upto: str | None = None, timeout: float =
     other questions do not hold it up."""
     r = client()
     _ensure_group()
+    # What an earlier drain read before it failed (Redis went away): stored now rather
+    # than after the claim below waits for it to be idle.
+    while write_batch(consumer, own_pending=True):
+        pass
     if upto is None:
         last = r.xrevrange(stream(), count=1)
         upto = last[0][0].decode() if last else "0-0"

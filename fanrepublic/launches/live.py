@@ -71,7 +71,10 @@ def count_ballot(question_id: int, option_id: int, delta: int = 1) -> None:
 
 def running_counts(question_id: int, option_ids: list[int]) -> dict[int, int]:
     if ballot_queue.enabled():
-        counted = ballot_queue.counts(question_id, option_ids)
+        try:
+            counted = ballot_queue.counts(question_id, option_ids)
+        except ballot_queue.UNREACHABLE:
+            counted = None  # Redis is away: the hall keeps showing what is stored
         if counted is None:  # not armed (yet, or any more): what is stored
             stored = exact_counts(question_id)
             counted = {o: stored.get(o, 0) for o in option_ids}

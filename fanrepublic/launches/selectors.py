@@ -7,7 +7,7 @@ from fanrepublic.core.errors import NotFound
 from . import avatars, ballot_queue, live
 from .enums import EventStatus, QuestionStatus
 from .models import Attendance, LaunchEvent, LiveBallot, LiveQuestion
-from .services import can_host
+from .permissions import can_host
 
 ARRIVALS_SHOWN = 120
 
@@ -129,7 +129,12 @@ def answer_queued(*, member, question: LiveQuestion | None) -> bool:
     an answer the writer has not stored."""
     if question is None or not member.is_authenticated or not ballot_queue.enabled():
         return False
-    return question.status == QuestionStatus.OPEN and ballot_queue.has_answered(question.pk, member.pk)
+    if question.status != QuestionStatus.OPEN:
+        return False
+    try:
+        return ballot_queue.has_answered(question.pk, member.pk)
+    except ballot_queue.UNREACHABLE:
+        return False  # Redis is away: the page still renders; an answer then hears 503
 
 
 def host_questions(event: LaunchEvent) -> QuerySet[LiveQuestion]:

@@ -21,22 +21,15 @@ from fanrepublic.activity.services import record_event
 from fanrepublic.badges.eligibility import eligibility_problems
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.services import audit_record
-from fanrepublic.members.enums import StaffRole
 
 from . import avatars, ballot_queue, live
 from .enums import AvatarAccessory, AvatarEyes, AvatarShape, EventStatus, QuestionStatus
+from .errors import HallUnavailable
 from .models import Attendance, Avatar, LaunchEvent, LiveBallot, LiveOption, LiveQuestion, ScheduleItem
+from .permissions import can_host, can_run_events
 
 PASS_SALT = "fanrepublic.launches.hall-pass"
 MAX_OPTIONS = 12
-
-
-def can_run_events(user) -> bool:
-    return user.is_authenticated and user.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER)
-
-
-def can_host(user, event: LaunchEvent) -> bool:
-    return user.is_authenticated and (user.pk == event.host_id or can_run_events(user))
 
 
 def _require_host(actor, event: LaunchEvent):
@@ -193,7 +186,17 @@ def _stop_accepting(question_id: int) -> None:
     """With the Redis ballot queue: refuse further answers there, then store every
     answer already accepted, so the count below includes them all."""
     if ballot_queue.enabled():
-        ballot_queue.drain(upto=ballot_queue.stop(question_id))
+        try:
+            ballot_queue.drain(upto=ballot_queue.stop(question_id))
+        except ballot_queue.UNREACHABLE as exc:
+            # Counting without the answers Redis holds would be wrong: the question stays
+            # open until Redis is back (it keeps what it accepted) and the host closes again.
+            raise HallUnavailable(
+                _(
+                    "The answers cannot be counted while the hall's answer queue is unreachable; "
+                    "the question stays open. Please try again in a moment."
+                )
+            ) from exc
 
 
 def _close(*, actor, question: LiveQuestion) -> LiveQuestion:
@@ -361,7 +364,13 @@ def cast(*, member_id: int, event_id: int, question_id, option_id) -> None:
     if member_id in _suspended_ids():
         raise Forbidden(_("Your account is suspended."))
     if ballot_queue.enabled():
-        _cast_queued(member_id=member_id, event_id=event_id, question_id=question_id, option_id=option_id)
+        try:
+            _cast_queued(member_id=member_id, event_id=event_id, question_id=question_id, option_id=option_id)
+        except ballot_queue.UNREACHABLE as exc:
+            # Never stored another way (the answers Redis holds could not be checked
+            # against it) and never reported as stored: the member tries again. An answer
+            # Redis took just before its reply was lost is in; the retry hears so.
+            raise HallUnavailable() from exc
         return
     with connection.cursor() as cursor:
         cursor.execute(_cast_sql(), [member_id, timezone.now(), question_id, event_id, option_id])

@@ -14,7 +14,7 @@ from fanrepublic.core.charts import bar_chart
 from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
 from fanrepublic.core.forms import submit_form
 
-from . import avatars, live, selectors, services
+from . import avatars, live, permissions, selectors, services
 from .enums import QuestionStatus
 from .forms import AvatarForm, EventForm, QuestionForm
 from .models import Attendance
@@ -24,14 +24,13 @@ def index(request):
     return render(
         request,
         "launches/index.html",
-        {"phases": selectors.events_by_phase(), "can_run": services.can_run_events(request.user)},
+        {"phases": selectors.events_by_phase(), "can_run": permissions.can_run_events(request.user)},
     )
 
 
 @login_required
 def event_new(request):
-    if not services.can_run_events(request.user):
-        raise NotFound()
+    permissions.access_organiser_pages(request.user)
     form = EventForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -118,7 +117,7 @@ def hall(request, slug):
             "attendees": state["attendees"],
             "state": state,
             "past": past,
-            "can_host": services.can_host(request.user, event),
+            "can_host": permissions.can_host(request.user, event),
             "strings": _hall_strings(),
             "my_avatar": avatars.member_svg(request.user, size=64) if request.user.is_authenticated else "",
         },

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema
 
-from fanrepublic.core.api import MEMBER, PUBLIC, require_member
+from fanrepublic.members.api_auth import MEMBER, PUBLIC, require_member
 
 from . import selectors
 

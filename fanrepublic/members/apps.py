@@ -8,4 +8,9 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import handlers  # noqa: F401  (subscribes to activity events)
+        from allauth.mfa.signals import authenticator_added
+
+        from . import api_auth, handlers  # noqa: F401  (ingestion's token resolver; activity events)
+        from .second_factor import on_authenticator_added
+
+        authenticator_added.connect(on_authenticator_added, dispatch_uid="members.second_factor.added")

@@ -1,10 +1,15 @@
+from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from allauth.core import context
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from fanrepublic.activity.models import Integration
+from fanrepublic.core.clientip import client_network
 from fanrepublic.core.forms import clean_checked_image
 from fanrepublic.products.selectors import product_lines_active
 
+from . import login_limits
 from .enums import StaffRole, TokenScope
 from .models import User
 
@@ -43,8 +48,32 @@ class TokenForm(forms.Form):
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"), choices=TokenScope.choices, widget=forms.CheckboxSelectMultiple
     )
+    integration = forms.ModelChoiceField(
+        label=_("Integration"),
+        queryset=Integration.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Event-ingestion tokens only: the store system or app that will send events with it."),
+    )
+
+    def __init__(self, *args, may_ingest: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_ingest:
+            # Members create personal tokens; integrations are the staff's business.
+            del self.fields["integration"]
+            self.fields["scopes"].choices = [c for c in TokenScope.choices if c[0] != TokenScope.INGEST]
 
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=StaffRole.choices)
     granted = forms.BooleanField(required=False)
+
+
+class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
+    """allauth's "email me a sign-in code" form, limited by members.login_limits (429
+    with Retry-After) instead of allauth's form error (ACCOUNT_FORMS)."""
+
+    def clean_email(self):
+        email = self.cleaned_data.get("email")
+        if email:
+            login_limits.sign_in_code_requested(ip=client_network(context.request), email=email)
+        return super().clean_email()

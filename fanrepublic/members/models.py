@@ -138,19 +138,23 @@ class ReputationEntry(models.Model):
 
 
 class ApiToken(models.Model):
-    """A personal API token (for scripts) or an integration token (stores, apps) that
-    ingests events. Only a hash is stored; the secret is shown once at creation."""
+    """A personal API token (for scripts) or an integration's token (a store's point of
+    sale, the app) that ingests events. Only a hash is stored; the secret is shown once
+    at creation."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     scopes = models.JSONField(_("scopes"), default=list)
-    channel = models.CharField(
-        _("event channel"),
-        max_length=20,
+    integration = models.ForeignKey(
+        "activity.Integration",
+        verbose_name=_("integration"),
+        null=True,
         blank=True,
-        help_text=_("Channel recorded for events ingested with this token (web, app, store, chat)."),
+        on_delete=models.CASCADE,
+        related_name="tokens",
+        help_text=_("An event-ingestion token belongs to one integration and sends only what it may."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -168,6 +172,7 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     def allows(self, scope: str) -> bool:
+        # An integration's token only ingests: it never reads or writes as its creator.
         if scope == TokenScope.READ:
-            return bool(self.scopes)
+            return TokenScope.READ in self.scopes or TokenScope.WRITE in self.scopes
         return scope in self.scopes

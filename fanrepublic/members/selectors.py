@@ -1,3 +1,5 @@
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -48,3 +50,52 @@ def member_search(*, query: str, limit: int = 20) -> QuerySet[User]:
 
 def api_tokens_of(*, owner: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(owner=owner, revoked_at__isnull=True).order_by("-created_at")
+
+
+def member_id_for_login(*, login: str) -> int | None:
+    """The account a sign-in form's "username or email" names (for counting sign-in
+    attempts per account), or None. Emails match the account's own or any of its
+    addresses, so one account cannot be guessed at under several names."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    return (
+        User.objects.filter(
+            Q(username__iexact=login) | Q(email__iexact=login) | Q(emailaddress__email__iexact=login)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+# What counts as a second factor: an authenticator app or a passkey / security key.
+# Recovery codes only stand in for one of these (allauth deletes them with the last).
+SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+def has_second_factor(*, member: User) -> bool:
+    return Authenticator.objects.filter(user_id=member.pk, type__in=SECOND_FACTOR_TYPES).exists()
+
+
+def authenticator_types_of(*, member: User) -> set[str]:
+    """The kinds of authenticator the member has set up ("totp", "webauthn", "recovery_codes")."""
+    return set(Authenticator.objects.filter(user_id=member.pk).values_list("type", flat=True).distinct())
+
+
+def second_factors_of(*, member: User) -> dict:
+    """The member's authenticators for the security page: the app, the keys, and how
+    many recovery codes are left (None when there are none)."""
+    found = list(Authenticator.objects.filter(user_id=member.pk).order_by("created_at"))
+    codes = next((a for a in found if a.type == Authenticator.Type.RECOVERY_CODES), None)
+    return {
+        "totp": next((a for a in found if a.type == Authenticator.Type.TOTP), None),
+        "webauthn": [a for a in found if a.type == Authenticator.Type.WEBAUTHN],
+        "recovery_codes_left": len(codes.wrap().get_unused_codes()) if codes else None,
+    }
+
+
+def member_sessions(*, member: User) -> list:
+    """The member's signed-in sessions (allauth.usersessions), oldest first; sessions
+    that expired or were signed out are dropped on the way."""
+    return sorted(UserSession.objects.purge_and_list(member), key=lambda s: s.created_at)

@@ -1,27 +1,41 @@
 import secrets
 from datetime import date
 
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fanrepublic.activity.enums import Channel
 from fanrepublic.activity.selectors import count_by_verb, distinct_objects_by_actor
 from fanrepublic.activity.services import record_event
-from fanrepublic.core.errors import Forbidden, ValidationFailed
+from fanrepublic.core.errors import Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.services import audit_record, model_update
+from fanrepublic.core.text import text_problem
 
 from . import trust
 from .enums import StaffRole, TokenScope
+from .errors import SecondFactorRequired
 from .models import ApiToken, MemberStats, ReputationEntry, User
+from .permissions import can_assign_roles, can_create_integration_token, can_moderate, needs_second_factor
+from .selectors import SECOND_FACTOR_TYPES, has_second_factor
 
 PROFILE_FIELDS = ["display_name", "bio", "language", "avatar", "country"]
 
 
 @transaction.atomic
 def profile_update(*, member: User, data: dict, products_owned=None) -> User:
+    # A display name reaches email subjects and other members' pages: one line, no
+    # control characters; the bio may have lines but no other control characters.
+    for field, single_line in (("display_name", True), ("bio", False)):
+        if isinstance(data.get(field), str):
+            problem = text_problem(data[field], single_line=single_line)
+            if problem:
+                raise ValidationFailed(problem, field=field)
     changed = model_update(instance=member, fields=PROFILE_FIELDS, data=data)
     if products_owned is not None:
         member.products_owned.set(products_owned)
@@ -133,7 +147,7 @@ def trust_levels_recompute(*, member_ids: list[int] | None = None) -> int:
 @transaction.atomic
 def trust_level_set(*, actor: User, member: User, level: int, reason: str) -> User:
     """Staff pin a trust level by hand (e.g. a known expert); recomputation leaves it."""
-    if not actor.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER):
+    if not can_moderate(actor):
         raise Forbidden()
     if level not in range(0, 5):
         raise ValidationFailed(_("A trust level is between 0 and 4."), field="level")
@@ -171,7 +185,7 @@ def reputation_apply_event(*, event) -> ReputationEntry | None:
 
 @transaction.atomic
 def member_suspend(*, actor: User, member: User, until, reason: str) -> User:
-    if not actor.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER):
+    if not can_moderate(actor):
         raise Forbidden()
     if member.pk == actor.pk:
         raise ValidationFailed(_("You cannot suspend yourself."))
@@ -203,7 +217,7 @@ def member_suspend(*, actor: User, member: User, until, reason: str) -> User:
 def role_assign(*, actor: User, member: User, role: str, granted: bool) -> User:
     """Grant or remove a staff role (also possible in the admin, which audits through
     LogEntry). Only founders and superusers hand out roles."""
-    if not (actor.is_superuser or actor.has_role(StaffRole.FOUNDER)):
+    if not can_assign_roles(actor):
         raise Forbidden()
     if role not in StaffRole.values:
         raise ValidationFailed(_("Unknown role."), field="role")
@@ -222,18 +236,39 @@ def role_assign(*, actor: User, member: User, role: str, granted: bool) -> User:
     return member
 
 
-def api_token_create(*, owner: User, name: str, scopes: list[str], channel: str = "") -> tuple[ApiToken, str]:
-    """Returns the token and its secret, which is shown once and never stored."""
+def api_token_create(*, owner: User, name: str, scopes: list[str], integration=None) -> tuple[ApiToken, str]:
+    """Returns the token and its secret, which is shown once and never stored.
+
+    An event-ingestion token belongs to an integration (a store's point of sale, the
+    app): what it may send is the integration's list of external verbs, on its channel.
+    Other scopes are personal and act as the owner."""
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ValidationFailed(_("Name the token (at most 100 characters)."), field="name")
+    problem = text_problem(name, single_line=True)
+    if problem:
+        raise ValidationFailed(problem, field="name")
     unknown = set(scopes) - set(TokenScope.values)
     if unknown or not scopes:
         raise ValidationFailed(_("Choose at least one valid scope."), field="scopes")
-    if TokenScope.INGEST in scopes and not owner.has_role(
-        StaffRole.OPERATOR, StaffRole.FOUNDER, StaffRole.STORE_MANAGER
-    ):
-        raise Forbidden(_("Only staff may create event-ingestion tokens."))
+    if TokenScope.INGEST in scopes:
+        if not can_create_integration_token(owner):
+            raise Forbidden(_("Only staff may create event-ingestion tokens."))
+        if integration is None or not integration.is_active:
+            raise ValidationFailed(
+                _("An event-ingestion token belongs to an active integration: choose one."),
+                field="integration",
+            )
+        # An integration's token ingests and nothing else: it never acts as its creator.
+        scopes = [TokenScope.INGEST]
+    elif integration is not None:
+        raise ValidationFailed(
+            _("Only event-ingestion tokens belong to an integration."), field="integration"
+        )
+    # A staff member's token would act with their roles; it is made only once they have
+    # a second factor (the pages also ask for it in the session that makes the token).
+    if needs_second_factor(owner) and not has_second_factor(member=owner):
+        raise SecondFactorRequired()
     secret = "fr_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         owner=owner,
@@ -241,7 +276,7 @@ def api_token_create(*, owner: User, name: str, scopes: list[str], channel: str 
         prefix=secret[:10],
         key_hash=ApiToken.hash_key(secret),
         scopes=sorted(set(scopes)),
-        channel=channel,
+        integration=integration,
     )
     return token, secret
 
@@ -251,22 +286,62 @@ def api_token_revoke(*, owner: User, token_id: int) -> None:
         revoked_at=timezone.now()
     )
     if not updated:
-        from fanrepublic.core.errors import NotFound
-
         raise NotFound()
 
 
 def api_token_authenticate(*, secret: str) -> ApiToken | None:
+    """The live token for `secret`, or None. `token.second_factor_missing` tells whether
+    it is a personal token of a staff member who has no second factor: such a token may
+    not be used (members.api_auth.TokenAuth refuses it) until they set one up. Both facts come
+    with the token's own query."""
     if not secret or not secret.startswith("fr_"):
         return None
     token = (
         ApiToken.objects.select_related("owner")
+        .annotate(
+            owner_has_staff_role=Exists(
+                User.groups.through.objects.filter(
+                    user_id=OuterRef("owner_id"), group__name__in=StaffRole.values
+                )
+            ),
+            owner_has_second_factor=Exists(
+                Authenticator.objects.filter(user_id=OuterRef("owner_id"), type__in=SECOND_FACTOR_TYPES)
+            ),
+        )
         .filter(key_hash=ApiToken.hash_key(secret), revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.owner.is_active:
         return None
+    owner = token.owner
+    token.second_factor_missing = (
+        token.integration_id is None
+        and (owner.is_superuser or owner.is_staff or token.owner_has_staff_role)
+        and not token.owner_has_second_factor
+    )
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+def member_session_end(*, member: User, session_id: int, current_session_key: str | None) -> None:
+    """Sign one of the member's other sessions out (another browser or device). The
+    current session is left alone: signing out is the sign-out button's job."""
+    session = (
+        UserSession.objects.filter(pk=session_id, user_id=member.pk)
+        .exclude(session_key=current_session_key or "")
+        .first()
+    )
+    if session is None:
+        raise NotFound()
+    get_usersessions_adapter().end_sessions([session])
+
+
+def member_sessions_end_others(*, member: User, current_session_key: str | None) -> int:
+    """Sign the member out everywhere but here; returns how many sessions ended."""
+    others = list(
+        UserSession.objects.filter(user_id=member.pk).exclude(session_key=current_session_key or "")
+    )
+    get_usersessions_adapter().end_sessions(others)
+    return len(others)

@@ -2,31 +2,30 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from fanrepublic.core.errors import Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.forms import apply_errors
+from fanrepublic.core.selectors import audit_entries
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import LanguageForm, ProfileForm, SuspendForm, TokenForm
-from .permissions import can_moderate
+from .permissions import can_moderate, can_view_metrics
 
 
 def profile(request, username):
     member = selectors.member_get_public(username=username)
-    from fanrepublic.forum.selectors import topic_list
-
-    topics = topic_list(viewer=request.user, author=member, sort="new")[:20]
     return render(
         request,
         "members/profile.html",
         {
             "member": member,
-            "topics": topics,
             "stats": getattr(member, "stats", None),
             "can_moderate": can_moderate(request.user),
             "suspend_form": SuspendForm(),
@@ -88,7 +87,8 @@ def set_language(request):
 
 @login_required
 def tokens(request):
-    form = TokenForm(request.POST or None)
+    may_ingest = permissions.can_create_integration_token(request.user)
+    form = TokenForm(request.POST or None, may_ingest=may_ingest)
     secret = None
     status = 200
     if request.method == "POST":
@@ -102,7 +102,7 @@ def tokens(request):
                 form.add_error("scopes", exc.message)
                 status = 403
             else:
-                form = TokenForm()
+                form = TokenForm(may_ingest=may_ingest)
         else:
             status = 422
     return render(
@@ -122,7 +122,49 @@ def tokens(request):
 def token_revoke(request, pk):
     services.api_token_revoke(owner=request.user, token_id=pk)
     messages.success(request, _("Token revoked."))
-    return redirect("members:tokens")
+    return redirect("members:security" if request.POST.get("next") == "security" else "members:tokens")
+
+
+@login_required
+def security(request):
+    """One page for the member's account security: two-factor status (set up and
+    managed on allauth's pages), signed-in sessions and API tokens."""
+    member = request.user
+    return render(
+        request,
+        "members/security.html",
+        {
+            "factors": selectors.second_factors_of(member=member),
+            "second_factor_required": permissions.needs_second_factor(member),
+            "sessions": selectors.member_sessions(member=member),
+            "current_session_key": request.session.session_key,
+            "tokens": selectors.api_tokens_of(owner=member),
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_end(request, pk):
+    services.member_session_end(
+        member=request.user, session_id=pk, current_session_key=request.session.session_key
+    )
+    messages.success(request, _("That session is signed out."))
+    return redirect("members:security")
+
+
+@login_required
+@require_POST
+def sessions_end_others(request):
+    count = services.member_sessions_end_others(
+        member=request.user, current_session_key=request.session.session_key
+    )
+    messages.success(
+        request,
+        ngettext("%(count)d other session signed out.", "%(count)d other sessions signed out.", count)
+        % {"count": count},
+    )
+    return redirect("members:security")
 
 
 @login_required
@@ -157,3 +199,13 @@ def recompute_trust(request, username):
     services.trust_levels_recompute(member_ids=[member.pk])
     messages.success(request, _("Trust level recomputed."))
     return redirect("members:profile", username=member.username)
+
+
+@login_required
+def audit_log(request):
+    """The append-only log of staff actions, for operators and founders."""
+    if not can_view_metrics(request.user):
+        raise NotFound()
+    entries = audit_entries(action=request.GET.get("action", ""), actor_username=request.GET.get("actor", ""))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page})

@@ -3,7 +3,8 @@ from datetime import datetime
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from fanrepublic.core.api import MEMBER, Id, Pages, require_member, require_scope
+from fanrepublic.core.api import BodyId, Pages
+from fanrepublic.members.api_auth import MEMBER, require_member, require_scope
 
 from .messages import notification_text
 from .selectors import notifications_for, unread_count
@@ -35,7 +36,7 @@ class UnreadOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[Id] | None = Field(None, max_length=1000)
+    ids: list[BodyId] | None = Field(None, max_length=1000)
 
 
 class MarkedOut(Schema):

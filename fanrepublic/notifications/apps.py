@@ -6,6 +6,3 @@ class NotificationsConfig(AppConfig):
     name = "fanrepublic.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
-
-    def ready(self):
-        from . import handlers  # noqa: F401  (subscribes to forum events)

@@ -2,21 +2,27 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fanrepublic.core.capabilities import notice_kinds
 from fanrepublic.core.errors import ValidationFailed
 from fanrepublic.core.tasks import enqueue_on_commit
 
-from .enums import EMAIL_DEFAULTS, NotificationKind
+from .enums import kinds
 from .models import Notification, NotificationPreference
+
+
+def _email_default(kind: str) -> bool:
+    declared = notice_kinds().get(kind)
+    return declared.email_default if declared else False
 
 
 def preferences_for(*, member) -> dict[str, dict[str, bool]]:
     stored = {p.kind: p for p in NotificationPreference.objects.filter(member=member)}
     result = {}
-    for kind in NotificationKind:
-        pref = stored.get(kind.value)
-        result[kind.value] = {
+    for kind in kinds():
+        pref = stored.get(kind.code)
+        result[kind.code] = {
             "in_app": pref.in_app if pref else True,
-            "email": pref.email if pref else EMAIL_DEFAULTS[kind],
+            "email": pref.email if pref else kind.email_default,
         }
     return result
 
@@ -24,7 +30,7 @@ def preferences_for(*, member) -> dict[str, dict[str, bool]]:
 @transaction.atomic
 def preferences_update(*, member, choices: dict[str, dict[str, bool]]) -> None:
     for kind, values in choices.items():
-        if kind not in NotificationKind.values:
+        if kind not in notice_kinds():
             raise ValidationFailed(_("Unknown notification kind."), field="kind")
         NotificationPreference.objects.update_or_create(
             member=member,
@@ -35,7 +41,10 @@ def preferences_update(*, member, choices: dict[str, dict[str, bool]]) -> None:
 
 def notify(*, recipient_ids, kind: str, actor, url: str, params: dict, dedupe_key: str) -> list[Notification]:
     """Notify members once per dedupe key, respecting their preferences. The actor is
-    never notified of their own action. Emails go out from a task after commit."""
+    never notified of their own action. Emails go out from a task after commit. `kind`
+    is one an app declared (capability.py `notice_kinds`)."""
+    if kind not in notice_kinds():
+        raise ValueError(f"the notification kind {kind!r} is not declared in any app's capability.py")
     ids = {int(i) for i in recipient_ids if i is not None}
     if actor is not None:
         ids.discard(actor.pk)
@@ -47,7 +56,7 @@ def notify(*, recipient_ids, kind: str, actor, url: str, params: dict, dedupe_ke
     for member_id in sorted(ids):
         pref = prefs.get(member_id)
         in_app = pref.in_app if pref else True
-        email = pref.email if pref else EMAIL_DEFAULTS[NotificationKind(kind)]
+        email = pref.email if pref else _email_default(kind)
         if not (in_app or email):
             continue
         rows.append(

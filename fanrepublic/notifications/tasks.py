@@ -4,8 +4,17 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from fanrepublic.core.text import email_subject
+
 from .messages import notification_text
 from .models import Notification
+
+
+def absolute_url(path: str) -> str:
+    """An email is read outside the site: its link carries the configured base URL."""
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL}/{path.lstrip('/')}"
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -25,10 +34,15 @@ def send_notification_email(notification_id: int) -> bool:
         text = notification_text(note.kind, note.params)
         body = render_to_string(
             "notifications/email.txt",
-            {"text": text, "url": note.url, "member": recipient, "site_name": settings.SITE_NAME},
+            {
+                "text": text,
+                "url": absolute_url(note.url),
+                "member": recipient,
+                "site_name": settings.SITE_NAME,
+            },
         )
         try:
-            send_mail(f"[{settings.SITE_NAME}] {text}", body, None, [recipient.email])
+            send_mail(email_subject(f"[{settings.SITE_NAME}] {text}"), body, None, [recipient.email])
         except OSError:
             Notification.objects.filter(pk=notification_id).update(emailed_at=None)
             raise

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from fanrepublic.core.errors import NotFound
 
-from .enums import NotificationKind
+from .enums import kinds
 from .messages import notification_text
 from .selectors import notifications_for
 from .services import notifications_mark_read, preferences_for, preferences_update
@@ -50,15 +50,15 @@ def mark_read(request):
 def preferences(request):
     if request.method == "POST":
         choices = {
-            kind.value: {
-                "in_app": request.POST.get(f"{kind.value}-in_app") == "on",
-                "email": request.POST.get(f"{kind.value}-email") == "on",
+            kind.code: {
+                "in_app": request.POST.get(f"{kind.code}-in_app") == "on",
+                "email": request.POST.get(f"{kind.code}-email") == "on",
             }
-            for kind in NotificationKind
+            for kind in kinds()
         }
         preferences_update(member=request.user, choices=choices)
         messages.success(request, _("Notification settings saved."))
         return redirect("notifications:preferences")
     prefs = preferences_for(member=request.user)
-    rows = [(kind, prefs[kind.value]) for kind in NotificationKind]
+    rows = [(kind, prefs[kind.code]) for kind in kinds()]
     return render(request, "notifications/preferences.html", {"rows": rows})

@@ -8,4 +8,4 @@ class PointsConfig(AppConfig):
     verbose_name = _("Points ledger")
 
     def ready(self):
-        from . import handlers  # noqa: F401  (earning rules follow the event log)
+        from . import handlers, profile  # noqa: F401  (event handlers; profile sections)

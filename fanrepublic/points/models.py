@@ -81,6 +81,10 @@ class Transaction(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
+    # Not stored: True when a service returned the transaction already stored under its
+    # idempotency key (a retry), so the API can answer "duplicate" instead of "created".
+    replayed = False
+
     class Meta:
         verbose_name = _("ledger transaction")
         verbose_name_plural = _("ledger transactions")
@@ -156,6 +160,22 @@ class EarningRule(models.Model):
     daily_cap = models.PositiveIntegerField(_("awards per member per day"), null=True, blank=True)
     monthly_cap = models.PositiveIntegerField(_("awards per member per month"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True, help_text=_("The kill switch."))
+    # Which sources the rule believes. An event pays only if the platform recorded it
+    # itself (and the rule trusts the platform) or a trusted integration sent it.
+    pays_platform_events = models.BooleanField(
+        _("pays events the platform records"),
+        default=True,
+        help_text=_("Events recorded by the platform itself when the thing happened."),
+    )
+    trusted_integrations = models.ManyToManyField(
+        "activity.Integration",
+        verbose_name=_("trusted integrations"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Integrations whose events this rule pays; events from any other integration never earn."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

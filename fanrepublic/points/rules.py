@@ -15,13 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fanrepublic.activity.models import Integration
 from fanrepublic.activity.services import VERB_RE
+from fanrepublic.core import capabilities
 from fanrepublic.core.errors import Forbidden, ValidationFailed
 from fanrepublic.core.services import audit_record
-from fanrepublic.members.enums import StaffRole
+from fanrepublic.core.text import text_problem
 
 from .enums import AccountKind
 from .models import Account, EarningRule, Transaction
+from .permissions import can_manage_points
 from .services import ledger_post, system_ref, wallet_for
 
 RAW_ACTIVITY_VERBS = {
@@ -40,10 +43,27 @@ VERBS_CACHE_SECONDS = 30
 RULE_OBJECT_TYPE = "points.earningrule"
 
 
-def rule_validate(rule: EarningRule) -> None:
+def rule_validate(rule: EarningRule, trusted: list[Integration] | None = None) -> None:
     errors: dict[str, list[str]] = {}
+    declared = capabilities.verb(rule.verb or "")
     if not VERB_RE.match(rule.verb or ""):
         errors["verb"] = [_("The verb must look like 'bounty.report.valid' (lower case, dotted).")]
+    elif declared is None:
+        errors["verb"] = [_("This verb is not in the catalogue.")]
+    if trusted:
+        cannot_send = [i.slug for i in trusted if rule.verb not in (i.verbs or [])]
+        if declared is not None and not declared.external:
+            errors["trusted_integrations"] = [
+                _("Only the platform records this verb; no integration can be trusted with it.")
+            ]
+        elif cannot_send:
+            errors["trusted_integrations"] = [
+                _("These integrations may not send this verb: %(names)s.") % {"names": ", ".join(cannot_send)}
+            ]
+    if not rule.pays_platform_events and not trusted:
+        errors["pays_platform_events"] = [
+            _("Trust the platform or at least one integration, or the rule pays nothing.")
+        ]
     if not rule.points or rule.points <= 0:
         errors["points"] = [_("A rule gives a positive number of points.")]
     if rule.verb in RAW_ACTIVITY_VERBS:
@@ -60,6 +80,21 @@ def rule_validate(rule: EarningRule) -> None:
         errors["monthly_cap"] = [_("The monthly cap cannot be below the daily cap.")]
     if errors:
         raise ValidationFailed(errors)
+
+
+def _trusted_integrations(value) -> list[Integration]:
+    """Integrations named by slug (API) or given as objects (forms); unknown names are an error."""
+    items = list(value or [])
+    objects = [i for i in items if isinstance(i, Integration)]
+    slugs = [i for i in items if isinstance(i, str)]
+    found = {i.slug: i for i in Integration.objects.filter(slug__in=slugs)}
+    unknown = sorted(set(slugs) - set(found))
+    if unknown:
+        raise ValidationFailed(
+            _("No integration called %(names)s.") % {"names": ", ".join(unknown)},
+            field="trusted_integrations",
+        )
+    return objects + list(found.values())
 
 
 def rules_changed() -> None:
@@ -120,12 +155,23 @@ def rule_award(*, rule: EarningRule, event) -> Transaction | None:
         )
 
 
+def rule_trusts_source(rule: EarningRule, event) -> bool:
+    """An event pays only from a source the rule names: the platform itself (no
+    integration) or one of its trusted integrations."""
+    if event.integration_id is None:
+        return rule.pays_platform_events
+    return any(i.pk == event.integration_id for i in rule.trusted_integrations.all())
+
+
 def rules_apply_event(*, event) -> list[Transaction]:
     if event.owner_id is None or event.owner_id == event.actor_id:
         return []  # nothing for acting on one's own content
     awarded = []
-    for rule in EarningRule.objects.filter(is_active=True, verb=event.verb):
-        if _matches(rule, event):
+    rules = EarningRule.objects.filter(is_active=True, verb=event.verb).prefetch_related(
+        "trusted_integrations"
+    )
+    for rule in rules:
+        if rule_trusts_source(rule, event) and _matches(rule, event):
             tx = rule_award(rule=rule, event=event)
             if tx is not None:
                 awarded.append(tx)
@@ -134,7 +180,7 @@ def rules_apply_event(*, event) -> list[Transaction]:
 
 def rule_save(*, actor, rule: EarningRule | None, data: dict) -> EarningRule:
     """Create or change a rule (operators and founders); validated and audited."""
-    if not actor.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER):
+    if not can_manage_points(actor):
         raise Forbidden()
     fields = (
         "name",
@@ -145,22 +191,39 @@ def rule_save(*, actor, rule: EarningRule | None, data: dict) -> EarningRule:
         "daily_cap",
         "monthly_cap",
         "is_active",
+        "pays_platform_events",
     )
     rule = rule or EarningRule()
     before = {f: getattr(rule, f) for f in fields} if rule.pk else {}
+    before_trusted = sorted(i.slug for i in rule.trusted_integrations.all()) if rule.pk else []
     for field in fields:
         if field in data:
             setattr(rule, field, data[field])
+    trusted = _trusted_integrations(data["trusted_integrations"]) if "trusted_integrations" in data else None
     if not (rule.name or "").strip():
         raise ValidationFailed(_("Name the rule."), field="name")
-    rule_validate(rule)
+    for field in ("name", "name_zh"):
+        problem = text_problem(getattr(rule, field) or "", single_line=True)
+        if problem:
+            raise ValidationFailed(problem, field=field)
+    rule_validate(
+        rule, trusted if trusted is not None else list(rule.trusted_integrations.all()) if rule.pk else []
+    )
     with transaction.atomic():
         rule.save()
+        if trusted is not None:
+            rule.trusted_integrations.set(trusted)
         audit_record(
             actor=actor,
             action="points.rule.saved",
             target=rule,
-            data={"before": before, "after": {f: getattr(rule, f) for f in fields}},
+            data={
+                "before": {**before, "trusted_integrations": before_trusted},
+                "after": {
+                    **{f: getattr(rule, f) for f in fields},
+                    "trusted_integrations": sorted(i.slug for i in rule.trusted_integrations.all()),
+                },
+            },
         )
     transaction.on_commit(rules_changed)
     return rule

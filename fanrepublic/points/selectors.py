@@ -4,8 +4,10 @@ from datetime import timedelta
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
+from fanrepublic.activity.models import Event
 from fanrepublic.core.i18n import is_chinese
 
+from . import history
 from .enums import AccountKind, Currency
 from .models import Account, EarningRule, PointLot, Posting, Transaction
 
@@ -34,8 +36,6 @@ def wallet_account(*, member, currency: str = Currency.POINTS) -> Account | None
 
 
 def wallet_summary(*, member) -> WalletSummary:
-    from fanrepublic.rewards.selectors import open_order_points
-
     account = wallet_account(member=member)
     if account is None:
         return WalletSummary(0, 0, None, 0, 0)
@@ -53,7 +53,7 @@ def wallet_summary(*, member) -> WalletSummary:
         expiring_soon_date=expiring["first"],
         earned_total=flows["earned"] or 0,
         spent_total=-(flows["spent"] or 0),
-        pending=open_order_points(member=member),
+        pending=history.pending_points(member),
     )
 
 
@@ -114,13 +114,8 @@ def ledger_problems() -> list[str]:
 
 def history_details(postings) -> dict[int, tuple[str, str]]:
     """For the wallet page, per transaction: (link to what it was for, label in the
-    reader's language). Memos are stored once, in English; rules and rewards carry
-    both languages, so their names are shown localised."""
-    from django.urls import NoReverseMatch, reverse
-
-    from fanrepublic.activity.models import Event
-    from fanrepublic.rewards.selectors import orders_by_id
-
+    reader's language). Earning rules carry both languages; the apps that own the other
+    objects (orders, bug reports, topics) describe them (points/history.py)."""
     txs = [p.transaction for p in postings]
     events = {
         e.pk: e
@@ -132,28 +127,19 @@ def history_details(postings) -> dict[int, tuple[str, str]]:
         int(t.object_id) for t in txs if t.object_type == "points.earningrule" and t.object_id.isdigit()
     }
     rules = {r.pk: r for r in EarningRule.objects.filter(pk__in=rule_ids)}
-    order_ids = {int(t.object_id) for t in txs if t.object_type == "rewards.order" and t.object_id.isdigit()}
-    orders = orders_by_id(ids=order_ids)
+    targets = {(t.object_type, t.object_id) for t in txs}
+    targets |= {(e.object_type, e.object_id) for e in events.values() if e.object_type}
+    described = history.describe(targets)
     details = {}
     for tx in txs:
         label, url = tx.memo, ""
-        target_type, target_id = tx.object_type, tx.object_id
-        if target_type == "points.earningrule" and target_id.isdigit() and int(target_id) in rules:
-            rule = rules[int(target_id)]
+        if tx.object_type == "points.earningrule" and tx.object_id.isdigit() and int(tx.object_id) in rules:
+            rule = rules[int(tx.object_id)]
             label = rule.name_zh if is_chinese() and rule.name_zh else rule.name
-        elif target_type == "rewards.order" and target_id.isdigit() and int(target_id) in orders:
-            order = orders[int(target_id)]
-            label = f"{order.reward.display_name} × {order.quantity}"
-            url = reverse("rewards:orders")
+        own_url, own_label = described.get((tx.object_type, tx.object_id), ("", ""))
+        label, url = own_label or label, own_url or url
         event = events.get(tx.source_event_id)
         if event is not None and event.object_type:
-            target_type, target_id = event.object_type, event.object_id
-        try:
-            if target_type == "forum.topic":
-                url = reverse("forum:topic", args=[int(target_id)])
-            elif target_type == "forum.reply":
-                url = reverse("forum:reply", args=[int(target_id)])
-        except (NoReverseMatch, ValueError):
-            pass
+            url = described.get((event.object_type, event.object_id), (url, ""))[0] or url
         details[tx.pk] = (url, label)
     return details

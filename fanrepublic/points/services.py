@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 from fanrepublic.activity.services import record_event
 from fanrepublic.core.errors import Forbidden, ValidationFailed
 from fanrepublic.core.services import audit_record
-from fanrepublic.members.enums import StaffRole
 
 from .enums import NEGATIVE_ALLOWED, AccountKind, Currency
 from .errors import InsufficientBalance, UnbalancedTransaction
 from .models import Account, PointLot, Posting, Transaction
+from .permissions import can_manage_points
 
 MAX_AMOUNT = 10**15
 MEMO_MAX = 500
@@ -182,6 +182,13 @@ class _AccountsMissing(Exception):
     """An account named by code has no row yet (a member's first award)."""
 
 
+def _replayed(tx: Transaction) -> Transaction:
+    """Mark a transaction found under its key (a retry, or a concurrent twin): callers
+    tell their client it was already done, so only one hears "created"."""
+    tx.replayed = True
+    return tx
+
+
 def _post_one_wallet_pg(*, fields: dict, entries, lot_expires_at) -> Transaction:
     wallet = next(account for account, _amount in entries if account.tracks_balance)
     delta = sum(amount for account, amount in entries if account.code == wallet.code)
@@ -209,7 +216,7 @@ def _post_one_wallet_pg(*, fields: dict, entries, lot_expires_at) -> Transaction
                 cursor.execute(_ONE_WALLET_SQL, params)
                 tx_id, wallet_id, posted, found = cursor.fetchone()
                 if tx_id is None:  # stored before, or by a concurrent post of the same key
-                    return Transaction.objects.get(idempotency_key=fields["idempotency_key"])
+                    return _replayed(Transaction.objects.get(idempotency_key=fields["idempotency_key"]))
                 if found < distinct_codes:
                     raise _AccountsMissing()  # rolls back the transaction row
                 if wallet_id is None:
@@ -286,7 +293,7 @@ def ledger_post(
     tracked_ids = sorted(pk for pk, account in accounts_by_id.items() if account.tracks_balance)
     existing = Transaction.objects.filter(idempotency_key=key).first()
     if existing is not None:
-        return existing
+        return _replayed(existing)
     try:
         with transaction.atomic():
             # Only tracked accounts (wallets) are locked, checked and changed; see Account.
@@ -333,7 +340,7 @@ def ledger_post(
     except IntegrityError:
         existing = Transaction.objects.filter(idempotency_key=key).first()
         if existing is not None:  # the same key won a race
-            return existing
+            return _replayed(existing)
         raise
     return tx
 
@@ -402,7 +409,7 @@ def transaction_reverse(*, tx: Transaction, key: str, memo: str, actor=None) -> 
 
 def points_adjust(*, actor, member, points: int, reason: str, key: str) -> Transaction:
     """A manual grant (points > 0) or deduction (points < 0) by an operator; audited."""
-    if not actor.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER):
+    if not can_manage_points(actor):
         raise Forbidden()
     if not reason or not reason.strip():
         raise ValidationFailed(_("A manual adjustment needs a reason."), field="reason")
@@ -410,7 +417,7 @@ def points_adjust(*, actor, member, points: int, reason: str, key: str) -> Trans
         raise ValidationFailed(_("Enter a number of points other than zero."), field="points")
     existing = Transaction.objects.filter(idempotency_key=key).first()
     if existing is not None:
-        return existing
+        return _replayed(existing)
     adjustment = system_ref(AccountKind.ADJUSTMENT)
     wallet = wallet_ref(member)
     with transaction.atomic():
@@ -421,7 +428,7 @@ def points_adjust(*, actor, member, points: int, reason: str, key: str) -> Trans
             actor=actor,
             entries=[(adjustment, -points), (wallet, points)],
         )
-        if tx.idempotency_key == key:
+        if not tx.replayed:
             audit_record(
                 actor=actor,
                 action="points.adjusted",

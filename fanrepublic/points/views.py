@@ -1,19 +1,17 @@
-import csv
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fanrepublic.core.csvexport import csv_response
 from fanrepublic.core.errors import NotFound, ValidationFailed
 from fanrepublic.core.forms import apply_errors
-from fanrepublic.members.permissions import can_moderate
 from fanrepublic.members.selectors import member_get_public
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .errors import InsufficientBalance
 from .forms import AdjustmentForm, RuleForm
 from .models import EarningRule
@@ -39,33 +37,28 @@ def wallet(request):
     return render(request, "points/wallet.html", _wallet_context(request, request.user))
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def wallet_csv(request):
-    """The member's whole history as CSV, streamed (long histories stay cheap)."""
-    writer = csv.writer(_Echo())
+    """The member's whole history as CSV, streamed (long histories stay cheap). Amounts
+    are numbers, so a deduction stays a usable -200; memos are neutralised text."""
     header = [_("Date"), _("Points"), _("Kind"), _("Reason"), _("Transaction")]
-
-    def rows():
-        yield writer.writerow(header)
-        for posting in selectors.wallet_history(member=request.user).iterator(chunk_size=1000):
-            tx = posting.transaction
-            yield writer.writerow([tx.created_at.isoformat(), posting.amount_minor, tx.kind, tx.memo, tx.pk])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="fan-republic-points.csv"'
-    return response
+    rows = (
+        [
+            posting.transaction.created_at.isoformat(),
+            posting.amount_minor,
+            posting.transaction.kind,
+            posting.transaction.memo,
+            posting.transaction.pk,
+        ]
+        for posting in selectors.wallet_history(member=request.user).iterator(chunk_size=1000)
+    )
+    return csv_response(filename="fan-republic-points.csv", header=header, rows=rows)
 
 
 @login_required
 def member_wallet(request, username):
     """Operators look at a member's wallet and grant or deduct points with a reason."""
-    if not can_moderate(request.user):
-        raise NotFound()
+    permissions.access_staff_pages(request.user)
     member = member_get_public(username=username)
     form = AdjustmentForm(request.POST or None, initial={"key": uuid.uuid4().hex})
     status = 200
@@ -98,8 +91,7 @@ def member_wallet(request, username):
 @login_required
 def rules(request):
     """Operators see every earning rule, switch rules off and on, and add new ones."""
-    if not can_moderate(request.user):
-        raise NotFound()
+    permissions.access_staff_pages(request.user)
     form = RuleForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -124,6 +116,9 @@ def rules(request):
     return render(
         request,
         "points/rules.html",
-        {"rules": EarningRule.objects.order_by("verb", "-points"), "form": form},
+        {
+            "rules": EarningRule.objects.prefetch_related("trusted_integrations").order_by("verb", "-points"),
+            "form": form,
+        },
         status=status,
     )

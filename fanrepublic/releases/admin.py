@@ -28,6 +28,9 @@ class ReleaseAdmin(admin.ModelAdmin):
 
 @admin.register(ReleaseItem)
 class ReleaseItemAdmin(admin.ModelAdmin):
-    list_display = ["title", "release", "source", "user_contributed"]
+    # `source` offers the built-in sources and every registered one (releases.sources);
+    # `source_type` + `source_id` name the object of a registered source.
+    list_display = ["title", "release", "source", "source_type", "source_id", "user_contributed"]
     list_filter = ["source", "user_contributed"]
+    search_fields = ["title", "title_zh"]
     raw_id_fields = ["release", "topic", "contributor", "added_by"]

@@ -5,13 +5,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from fanrepublic.core.api import MEMBER, PUBLIC, Id, Pages, require_scope
+from fanrepublic.core.api import BodyId, Id, Pages
 from fanrepublic.core.errors import NotFound, ValidationFailed
 from fanrepublic.forum.models import Topic
+from fanrepublic.members.api_auth import MEMBER, PUBLIC, require_scope
 from fanrepublic.products.models import ProductLine
 
-from . import selectors, services
-from .enums import Channel, ItemKind, ItemSource
+from . import permissions, selectors, services, sources
+from .enums import Channel, ItemKind
 
 router = Router(tags=["releases"])
 
@@ -22,12 +23,22 @@ class ItemOut(Schema):
     title_zh: str
     kind: str
     source: str
+    source_label: str
     user_contributed: bool
     topic_id: int | None
-    bounty_report_id: int | None
-    beta_report_id: int | None
+    source_type: str = Field(..., description="The registered source the item came from ('' for none).")
+    source_id: int | None = Field(..., description="The object's number at that source.")
     contributor: str | None = Field(None, alias="contributor.username")
     outside_url: str
+
+    @staticmethod
+    def resolve_source_id(obj, context) -> int | None:
+        """The object's number only for whoever may open it (a planner, or a viewer the
+        source links it for): a private security report's number is not public."""
+        user = context["request"].user
+        if permissions.can_plan(user) or getattr(obj, "source_url", ""):
+            return obj.source_id
+        return None
 
 
 class ReleaseOut(Schema):
@@ -44,8 +55,10 @@ class ReleaseOut(Schema):
     items: list[ItemOut]
 
     @staticmethod
-    def resolve_items(obj) -> list:
-        return list(obj.items.all())
+    def resolve_items(obj, context) -> list:
+        items = list(obj.items.all())
+        sources.link_items(items, viewer=context["request"].user)
+        return items
 
 
 class ReleaseFilters(Schema):
@@ -63,15 +76,26 @@ class ReleaseIn(Schema):
 
 
 class ItemIn(Schema):
-    source: str = Field(..., max_length=20, description=f"One of {', '.join(ItemSource.values)}.")
+    source: str = Field(
+        ...,
+        max_length=40,
+        description="suggestion, bug_report, outside, internal, or the key of a registered source "
+        "(GET /releases/sources).",
+    )
     kind: str = Field(ItemKind.FEATURE, max_length=20)
     title: str = Field("", max_length=200)
     title_zh: str = Field("", max_length=200)
-    topic_id: Id | None = None
-    bounty_report_id: Id | None = None
-    beta_report_id: Id | None = None
+    topic_id: BodyId | None = Field(None, description="For a suggestion or bug report.")
+    source_id: BodyId | None = Field(None, description="For a registered source: the object's number there.")
     contributor: str = Field("", max_length=150, description="Username, for sources without a topic.")
     outside_url: str = Field("", max_length=200)
+
+
+class SourceOut(Schema):
+    key: str
+    label: str
+    user_contributed: bool
+    linked: bool = Field(..., description="Whether an item names its object by `source_id`.")
 
 
 class MetricsOut(Schema):
@@ -124,18 +148,34 @@ def metrics(request, product: str = Query("", max_length=50)):
     }
 
 
+@router.get("/sources", response=list[SourceOut], auth=PUBLIC)
+def list_sources(request):
+    """Where a change can come from: the release train's own sources and every source
+    another app registers (`source` when adding an item), labels in the reader's language."""
+    registered = {source.key: source for source in sources.all_sources()}
+    return [
+        {
+            "key": key,
+            "label": str(label),
+            "user_contributed": registered[key].user_contributed if key in registered else key != "internal",
+            "linked": key in registered,
+        }
+        for key, label in sources.source_choices()
+    ]
+
+
 @router.get("/{release_id}", response=ReleaseOut, auth=PUBLIC)
 def get_release(request, release_id: Id):
     """A published release; staff also see planned ones."""
     release = selectors.release_get(pk=release_id)
-    if not release.is_published and not services.can_plan(request.user):
+    if not release.is_published and not permissions.can_plan(request.user):
         raise NotFound()
     return release
 
 
 def _planner(request):
     actor = require_scope(request)
-    if not services.can_plan(actor):
+    if not permissions.can_plan(actor):
         raise NotFound()
     return actor
 
@@ -166,20 +206,6 @@ def add_item(request, release_id: Id, payload: ItemIn):
         topic = Topic.objects.filter(pk=payload.topic_id).first()
         if topic is None:
             raise ValidationFailed(_("There is no topic with that number."), field="topic_id")
-    report = None
-    if payload.bounty_report_id is not None:
-        from fanrepublic.bounty.models import BountyReport
-
-        report = BountyReport.objects.filter(pk=payload.bounty_report_id).first()
-        if report is None:
-            raise ValidationFailed(_("There is no report with that number."), field="bounty_report_id")
-    beta = None
-    if payload.beta_report_id is not None:
-        from fanrepublic.betas.models import TestReport
-
-        beta = TestReport.objects.filter(pk=payload.beta_report_id).first()
-        if beta is None:
-            raise ValidationFailed(_("There is no report with that number."), field="beta_report_id")
     contributor = None
     if payload.contributor:
         contributor = get_user_model().objects.filter(username=payload.contributor, is_active=True).first()
@@ -195,8 +221,7 @@ def add_item(request, release_id: Id, payload: ItemIn):
         topic=topic,
         contributor=contributor,
         outside_url=payload.outside_url,
-        bounty_report=report,
-        beta_report=beta,
+        source_id=payload.source_id,
     )
     return Status(201, item)
 

@@ -20,12 +20,12 @@ class ItemKind(models.TextChoices):
 
 
 class ItemSource(models.TextChoices):
-    """Where a change came from. Everything but "internal" counts as user-contributed."""
+    """Where a change came from, for the sources the release train knows itself. Other
+    apps register theirs (`releases.sources`: a bounty finding, a beta report).
+    Everything but "internal" counts as user-contributed."""
 
     SUGGESTION = "suggestion", _("Member suggestion")
     BUG_REPORT = "bug_report", _("Member bug report")
-    BOUNTY_FINDING = "bounty_finding", _("Bug bounty finding")
-    BETA_REPORT = "beta_report", _("Beta test report")
     OUTSIDE = "outside", _("Outside contribution")
     INTERNAL = "internal", _("Internal")
 

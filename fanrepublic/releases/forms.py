@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fanrepublic.products.selectors import product_lines_active
 
-from .enums import Channel, ItemKind, ItemSource
+from . import sources
+from .enums import Channel, ItemKind
 
 
 class ReleaseForm(forms.Form):
@@ -25,7 +26,7 @@ class ReleaseForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    source = forms.ChoiceField(label=_("Came from"), choices=ItemSource.choices)
+    source = forms.ChoiceField(label=_("Came from"), choices=sources.source_choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices, initial=ItemKind.FEATURE)
     topic = forms.IntegerField(
         label=_("Forum topic number"),
@@ -33,12 +34,7 @@ class ItemForm(forms.Form):
         min_value=1,
         help_text=_("For a member suggestion or bug report."),
     )
-    bounty_report = forms.IntegerField(
-        label=_("Bug bounty report number"), required=False, min_value=1, help_text=_("For a bounty finding.")
-    )
-    beta_report = forms.IntegerField(
-        label=_("Beta test report number"), required=False, min_value=1, help_text=_("For a beta report.")
-    )
+    source_id = forms.IntegerField(label=_("Number at the source"), required=False, min_value=1)
     title = forms.CharField(
         label=_("Title (English)"),
         max_length=200,
@@ -50,6 +46,16 @@ class ItemForm(forms.Form):
         label=_("Contributor's username"),
         max_length=150,
         required=False,
-        help_text=_("For bounty findings, beta reports and outside contributions."),
+        help_text=_("For outside contributions; the other sources bring their own contributor."),
     )
     outside_url = forms.URLField(label=_("Link to the contribution"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = [str(source.label) for source in sources.all_sources()]
+        if labels:
+            self.fields["source_id"].help_text = _("For %(sources)s: the number of what it came from.") % {
+                "sources": " / ".join(labels)
+            }
+        else:
+            del self.fields["source_id"]

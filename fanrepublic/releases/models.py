@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fanrepublic.core.i18n import BilingualMixin
 
+from . import sources
 from .enums import Channel, ItemKind, ItemSource, ReleaseStatus, Weekday
 
 
@@ -88,23 +89,21 @@ class Release(BilingualMixin, models.Model):
 
 
 class ReleaseItem(BilingualMixin, models.Model):
-    """One line of the changelog, linked to what it came from."""
+    """One line of the changelog, linked to what it came from: a forum topic (`topic`),
+    or an object of a source another app registers (`releases.sources`): the source's
+    key in `source_type` and the object's primary key in `source_id`."""
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="items")
     title = models.CharField(_("title (English)"), max_length=200)
     title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.FEATURE)
-    source = models.CharField(_("came from"), max_length=20, choices=ItemSource.choices)
+    source = models.CharField(_("came from"), max_length=20, choices=sources.choices)
     user_contributed = models.BooleanField(_("user-contributed"))
     topic = models.ForeignKey(
         "forum.Topic", null=True, blank=True, on_delete=models.PROTECT, related_name="release_items"
     )
-    bounty_report = models.ForeignKey(
-        "bounty.BountyReport", null=True, blank=True, on_delete=models.PROTECT, related_name="release_items"
-    )
-    beta_report = models.ForeignKey(
-        "betas.TestReport", null=True, blank=True, on_delete=models.PROTECT, related_name="release_items"
-    )
+    source_type = models.CharField(_("source"), max_length=sources.KEY_MAX, blank=True, default="")
+    source_id = models.PositiveBigIntegerField(_("number at the source"), null=True, blank=True)
     contributor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("contributor"),
@@ -121,9 +120,20 @@ class ReleaseItem(BilingualMixin, models.Model):
         verbose_name = _("release item")
         verbose_name_plural = _("release items")
         ordering = ["kind", "id"]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="release_item_source")]
         constraints = [
             models.UniqueConstraint(
                 fields=["release", "topic"], condition=Q(topic__isnull=False), name="release_item_topic_once"
+            ),
+            models.UniqueConstraint(
+                fields=["release", "source_type", "source_id"],
+                condition=Q(source_id__isnull=False),
+                name="release_item_source_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(source_type="", source_id__isnull=True)
+                | (~Q(source_type="") & Q(source_id__isnull=False)),
+                name="release_item_source_type_with_id",
             ),
             models.CheckConstraint(
                 condition=Q(user_contributed=False, source=ItemSource.INTERNAL)
@@ -138,3 +148,9 @@ class ReleaseItem(BilingualMixin, models.Model):
     @property
     def display_title(self) -> str:
         return self.localized("title")
+
+    @property
+    def source_label(self) -> str:
+        """Where it came from, in the reader's language (a registered source's label)."""
+        declared = sources.get(self.source_type)
+        return str(declared.label) if declared is not None else self.get_source_display()

@@ -10,6 +10,7 @@ from fanrepublic.core.stats import percentile
 from fanrepublic.forum.enums import TRACKED_KINDS, TopicKind, TopicStatus
 from fanrepublic.forum.models import Topic
 
+from . import sources
 from .enums import ItemSource, ReleaseStatus
 from .models import Release, ReleaseItem
 
@@ -77,6 +78,33 @@ def candidates_for(*, release: Release, limit: int = 30) -> QuerySet[Topic]:
         .select_related("author")
         .order_by("-vote_count", "created_at")[:limit]
     )
+
+
+def source_candidates(*, release: Release, actor) -> list[tuple[sources.ReleaseSource, list]]:
+    """For the workbench: per registered source that offers any, the objects of the
+    release's product line waiting to ship that `actor` may see — not those already in
+    this release or shipped in a published one."""
+    found = []
+    for source in sources.all_sources():
+        if source.offer is None:
+            continue
+        taken = (
+            ReleaseItem.objects.filter(source_type=source.key)
+            .filter(Q(release=release) | Q(release__status=ReleaseStatus.PUBLISHED))
+            .values("source_id")
+        )
+        candidates = source.offer(actor, release.product_line, taken=taken)
+        if candidates:
+            found.append((source, list(candidates)))
+    return found
+
+
+def link_sources(releases, *, viewer) -> list[Release]:
+    """The releases (evaluated), each item carrying `source_url`: the page of the object
+    it came from when `viewer` may open it. One query per source for the whole page."""
+    releases = list(releases)
+    sources.link_items((item for release in releases for item in release.items.all()), viewer=viewer)
+    return releases
 
 
 @dataclass

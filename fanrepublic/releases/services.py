@@ -6,6 +6,8 @@ authors and voters are told by the forum's status notifications), records one
 import re
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,19 +18,18 @@ from fanrepublic.core.errors import Conflict, Forbidden, ValidationFailed
 from fanrepublic.core.services import audit_record
 from fanrepublic.forum.enums import ACCEPTED_STATUSES, TopicStatus
 from fanrepublic.forum.services import topic_status_change
-from fanrepublic.members.enums import StaffRole
 
+from . import sources
 from .enums import TOPIC_SOURCES, Channel, ItemKind, ItemSource, ReleaseStatus
 from .models import Release, ReleaseCadence, ReleaseItem
+from .permissions import can_plan
 
 VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-+_]{0,39}$")
 TITLE_MAX = 200
-
-
-def can_plan(user) -> bool:
-    return user.is_authenticated and user.has_role(
-        StaffRole.ENGINEER, StaffRole.SECURITY, StaffRole.OPERATOR, StaffRole.FOUNDER
-    )
+# The public changelog links an outside contribution: only a web address, never a
+# javascript:, data: or vbscript: URL (the API takes any string up to 200 characters).
+# Its message is Django's own ("Enter a valid URL."), translated by Django.
+_WEB_URL = URLValidator(schemes=["http", "https"])
 
 
 def cadence_for(product_line) -> ReleaseCadence:
@@ -109,16 +110,19 @@ def release_item_add(
     topic=None,
     contributor=None,
     outside_url: str = "",
-    bounty_report=None,
-    beta_report=None,
+    source_id: int | None = None,
 ) -> ReleaseItem:
     """Add a changelog line before the freeze. A suggestion or bug report brings its topic
-    (and its author as the contributor) and moves the topic to "planned"."""
+    (and its author as the contributor) and moves the topic to "planned"; a registered
+    source (`releases.sources`) brings the object numbered `source_id` — as the source
+    resolves it for `actor`: NotFound when they may not see it — and its contributor."""
     _require_planner(actor)
-    if source not in ItemSource.values:
+    registered = sources.get(source)
+    if source not in ItemSource.values and registered is None:
         raise ValidationFailed(_("Choose where the change came from."), field="source")
     if kind not in ItemKind.values:
         raise ValidationFailed(_("Unknown kind of change."), field="kind")
+    origin = None
     if source in TOPIC_SOURCES:
         if topic is None:
             raise ValidationFailed(_("Link the forum topic this change came from."), field="topic")
@@ -135,45 +139,41 @@ def release_item_add(
             )
         contributor = topic.author
         title = title.strip() or topic.title
-    elif source == ItemSource.BOUNTY_FINDING:
-        from fanrepublic.bounty.enums import ReportStatus
-        from fanrepublic.bounty.models import BountyReport
-        from fanrepublic.bounty.permissions import can_see
-
-        if bounty_report is not None:  # judge the report as it is now, not the caller's copy
-            bounty_report = BountyReport.objects.select_related("reporter").get(pk=bounty_report.pk)
-        if bounty_report is None or not can_see(actor, bounty_report):
-            raise ValidationFailed(_("Link the bug bounty report this fixes."), field="bounty_report")
-        if bounty_report.status != ReportStatus.VALID:
-            raise ValidationFailed(_("Only a report judged valid can ship as a fix."), field="bounty_report")
-        if bounty_report.is_security and not title.strip():
-            # The changelog is public and the report is not: it needs its own words.
+    elif registered is not None:
+        if isinstance(source_id, bool) or not isinstance(source_id, int) or source_id < 1:
             raise ValidationFailed(
-                _("Give a public title; the security report stays private."), field="title"
+                _("Give the number of the item this change came from (%(source)s).")
+                % {"source": registered.label},
+                field="source_id",
             )
-        contributor = bounty_report.reporter
-        title = title.strip() or bounty_report.title
-    elif source == ItemSource.BETA_REPORT:
-        from fanrepublic.betas.enums import ReportStatus as BetaReportStatus
-        from fanrepublic.betas.models import TestReport
-        from fanrepublic.betas.services import can_manage as can_see_betas
-
-        if beta_report is not None:  # as it is now, and only for staff who may see betas
-            beta_report = TestReport.objects.select_related("tester").filter(pk=beta_report.pk).first()
-            if beta_report is not None and not can_see_betas(actor):
-                beta_report = None
-        if beta_report is None:
-            raise ValidationFailed(_("Link the beta test report this came from."), field="beta_report")
-        if beta_report.status != BetaReportStatus.APPROVED:
-            raise ValidationFailed(_("Only an approved test report can ship."), field="beta_report")
-        if not title.strip():
-            # Beta programmes are confidential: the public changelog needs its own words.
-            raise ValidationFailed(_("Give a public title; beta reports stay confidential."), field="title")
-        contributor = beta_report.tester
+        origin = registered.resolve(actor, source_id)  # judged as it is now, for this actor
+        if origin.confidential and not title.strip():
+            # The changelog is public and the object is not: it needs its own words.
+            raise ValidationFailed(str(registered.confidential_message), field="title")
+        shipped_in = (
+            ReleaseItem.objects.filter(
+                source_type=registered.key, source_id=source_id, release__status=ReleaseStatus.PUBLISHED
+            )
+            .select_related("release__product_line")
+            .first()
+        )
+        if shipped_in is not None:
+            raise ValidationFailed(
+                _("That already shipped in %(release)s.") % {"release": shipped_in.release.display_name},
+                field="source_id",
+            )
+        contributor = origin.contributor if registered.user_contributed else None
+        title = title.strip() or origin.title
     elif source != ItemSource.INTERNAL and contributor is None:
         raise ValidationFailed(_("Name the member who contributed this."), field="contributor")
     if source == ItemSource.OUTSIDE and not outside_url:
         raise ValidationFailed(_("Link the outside contribution."), field="outside_url")
+    outside_url = (outside_url or "").strip()
+    if outside_url:
+        try:
+            _WEB_URL(outside_url)
+        except ValidationError:
+            raise ValidationFailed(str(_WEB_URL.message), field="outside_url") from None
     if source == ItemSource.INTERNAL:
         contributor = None
     title, title_zh = title.strip(), title_zh.strip()
@@ -181,6 +181,7 @@ def release_item_add(
         raise ValidationFailed(
             _("Give a title of at most %(n)d characters.") % {"n": TITLE_MAX}, field="title"
         )
+    item_source = registered.item_source if registered is not None else source
     with transaction.atomic():
         locked = Release.objects.select_for_update().get(pk=release.pk)
         if locked.is_published:
@@ -189,16 +190,23 @@ def release_item_add(
             raise Conflict(_("This release is frozen; plan the change into the next one."))
         if topic is not None and ReleaseItem.objects.filter(release=locked, topic=topic).exists():
             raise ValidationFailed(_("That topic is already in this release."), field="topic")
+        if (
+            registered is not None
+            and ReleaseItem.objects.filter(
+                release=locked, source_type=registered.key, source_id=source_id
+            ).exists()
+        ):
+            raise ValidationFailed(_("That is already in this release."), field="source_id")
         item = ReleaseItem.objects.create(
             release=locked,
             title=title,
             title_zh=title_zh,
             kind=kind,
-            source=source,
-            user_contributed=source != ItemSource.INTERNAL,
+            source=item_source,
+            user_contributed=item_source != ItemSource.INTERNAL,
             topic=topic,
-            bounty_report=bounty_report if source == ItemSource.BOUNTY_FINDING else None,
-            beta_report=beta_report if source == ItemSource.BETA_REPORT else None,
+            source_type=registered.key if registered is not None else "",
+            source_id=source_id if registered is not None else None,
             contributor=contributor,
             outside_url=outside_url,
             added_by=actor,
@@ -211,9 +219,10 @@ def release_item_add(
                 note=_("Planned for %(release)s (%(date)s).")
                 % {"release": locked.display_name, "date": locked.planned_for.isoformat()},
             )
-        audit_record(
-            actor=actor, action="releases.item.added", target=locked, data={"item": item.pk, "source": source}
-        )
+        data = {"item": item.pk, "source": source}
+        if origin is not None:
+            data.update(source_id=source_id, source_url=origin.url)
+        audit_record(actor=actor, action="releases.item.added", target=locked, data=data)
     return item
 
 
@@ -267,7 +276,8 @@ def release_publish(*, actor, release: Release, now: datetime | None = None) -> 
                     "release_id": locked.pk,
                     "product": locked.product_line.slug,
                     "topic_id": item.topic_id,
-                    "bounty_report_id": item.bounty_report_id,
+                    "source_type": item.source_type,
+                    "source_id": item.source_id,
                 },
                 idempotency_key=f"releases.item.shipped:{item.pk}",
                 occurred_at=now,

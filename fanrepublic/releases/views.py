@@ -12,7 +12,7 @@ from fanrepublic.forum.models import Topic
 from fanrepublic.products.models import ProductLine
 from fanrepublic.products.selectors import product_lines_active
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import ItemForm, ReleaseForm
 
 
@@ -21,7 +21,7 @@ def index(request):
         request,
         "releases/changelog.html",
         {
-            "releases": selectors.published_releases()[:20],
+            "releases": selectors.link_sources(selectors.published_releases()[:20], viewer=request.user),
             "products": product_lines_active(),
             "product": None,
         },
@@ -34,7 +34,9 @@ def product(request, product_slug):
         request,
         "releases/changelog.html",
         {
-            "releases": selectors.published_releases(product_line=line)[:30],
+            "releases": selectors.link_sources(
+                selectors.published_releases(product_line=line)[:30], viewer=request.user
+            ),
             "products": product_lines_active(),
             "product": line,
         },
@@ -43,6 +45,7 @@ def product(request, product_slug):
 
 def release(request, product_slug, version):
     found = selectors.release_get_published(product_slug=product_slug, version=version)
+    selectors.link_sources([found], viewer=request.user)
     return render(request, "releases/release.html", {"release": found})
 
 
@@ -81,15 +84,10 @@ def metrics(request):
     )
 
 
-def _staff_only(request):
-    if not services.can_plan(request.user):
-        raise NotFound()
-
-
 @login_required
 def plan(request):
     """Engineers: the upcoming releases of every product, and a form for the next one."""
-    _staff_only(request)
+    permissions.access_staff_pages(request.user)
     form = ReleaseForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -107,8 +105,9 @@ def plan(request):
 
 @login_required
 def workbench(request, pk):
-    """One release: its items, candidates from the forum, adding, removing, publishing."""
-    _staff_only(request)
+    """One release: its items, candidates from the forum and from every registered
+    source, adding, removing, publishing."""
+    permissions.access_staff_pages(request.user)
     found = selectors.release_get(pk=pk)
     form = ItemForm(request.POST or None)
     status = 200
@@ -117,10 +116,15 @@ def workbench(request, pk):
         if added:
             messages.success(request, _("Added to %(release)s.") % {"release": found.display_name})
             return redirect("releases:workbench", pk=found.pk)
+    selectors.link_sources([found], viewer=request.user)
+    open_for_items = not found.is_published
     context = {
         "release": found,
         "form": form,
-        "candidates": [] if found.is_published else selectors.candidates_for(release=found),
+        "candidates": selectors.candidates_for(release=found) if open_for_items else [],
+        "source_candidates": (
+            selectors.source_candidates(release=found, actor=request.user) if open_for_items else []
+        ),
         "frozen": found.is_frozen(),
     }
     return render(request, "releases/workbench.html", context, status=status)
@@ -132,20 +136,6 @@ def _add_item(request, found, data):
         topic = Topic.objects.filter(pk=data["topic"]).first()
         if topic is None:
             raise ValidationFailed(_("There is no topic with that number."), field="topic")
-    report = None
-    if data.get("bounty_report"):
-        from fanrepublic.bounty.models import BountyReport
-
-        report = BountyReport.objects.filter(pk=data["bounty_report"]).first()
-        if report is None:
-            raise ValidationFailed(_("There is no report with that number."), field="bounty_report")
-    beta = None
-    if data.get("beta_report"):
-        from fanrepublic.betas.models import TestReport
-
-        beta = TestReport.objects.filter(pk=data["beta_report"]).first()
-        if beta is None:
-            raise ValidationFailed(_("There is no report with that number."), field="beta_report")
     contributor = None
     if data.get("contributor"):
         contributor = get_user_model().objects.filter(username=data["contributor"], is_active=True).first()
@@ -161,15 +151,14 @@ def _add_item(request, found, data):
         topic=topic,
         contributor=contributor,
         outside_url=data.get("outside_url") or "",
-        bounty_report=report,
-        beta_report=beta,
+        source_id=data.get("source_id"),
     )
 
 
 @login_required
 @require_POST
 def item_remove(request, pk, item_pk):
-    _staff_only(request)
+    permissions.access_staff_pages(request.user)
     found = selectors.release_get(pk=pk)
     item = found.items.filter(pk=item_pk).first()
     if item is None:
@@ -186,7 +175,7 @@ def item_remove(request, pk, item_pk):
 @login_required
 @require_POST
 def publish(request, pk):
-    _staff_only(request)
+    permissions.access_staff_pages(request.user)
     found = selectors.release_get(pk=pk)
     try:
         services.release_publish(actor=request.user, release=found)

@@ -1,11 +1,13 @@
 from datetime import datetime
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from fanrepublic.core.api import MEMBER, PUBLIC, Id, require_member, require_scope
+from fanrepublic.core.api import Id, Int
 from fanrepublic.core.errors import NotFound
+from fanrepublic.members.api_auth import MEMBER, PUBLIC, require_member, require_scope
 
-from . import selectors, services
+from . import permissions, selectors, services
 
 router = Router(tags=["rewards"])
 
@@ -33,7 +35,7 @@ class RewardOut(Schema):
 
 class RedeemIn(Schema):
     idempotency_key: str = Field(..., min_length=1, max_length=100)
-    quantity: int = Field(1, ge=1, le=services.MAX_QUANTITY)
+    quantity: Int = Field(1, ge=1, le=services.MAX_QUANTITY)
     shipping_name: str = Field("", max_length=100)
     shipping_phone: str = Field("", max_length=30)
     shipping_address: str = Field("", max_length=500)
@@ -74,7 +76,7 @@ def my_orders(request):
 def open_orders(request):
     """Store managers and operators: orders waiting for fulfilment, oldest first."""
     user = require_member(request)
-    if not services.can_fulfil(user):
+    if not permissions.can_fulfil(user):
         raise NotFound()
     return list(selectors.open_orders()[:500])
 
@@ -102,10 +104,11 @@ def reward(request, slug: str):
     return selectors.reward_get(slug=slug)
 
 
-@router.post("/{slug}/redeem", response={201: OrderOut}, auth=MEMBER)
-def redeem(request, slug: str, payload: RedeemIn):
-    """Reserve stock and pay with points in one step. Retrying with the same
-    idempotency_key returns the same order."""
+@router.post("/{slug}/redeem", response={201: OrderOut, 200: OrderOut}, auth=MEMBER)
+def redeem(request, slug: str, payload: RedeemIn, response: HttpResponse):
+    """Reserve stock and pay with points in one step: 201 when this request placed the
+    order. Retrying with the same idempotency_key (also concurrently) places nothing
+    more and answers 200 with the order already placed and `Idempotent-Replayed: true`."""
     user = require_scope(request)
     order = services.reward_redeem(
         member=user,
@@ -118,4 +121,7 @@ def redeem(request, slug: str, payload: RedeemIn):
             "address": payload.shipping_address,
         },
     )
+    if order.replayed:
+        response["Idempotent-Replayed"] = "true"
+        return Status(200, order)
     return Status(201, order)

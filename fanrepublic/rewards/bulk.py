@@ -1,7 +1,11 @@
 """Bulk fulfilment: the warehouse downloads the open orders as CSV, fills in tracking
 numbers or voucher codes and uploads the same file. The upload is all or nothing — a
 file with any bad row changes no order, and the page lists every bad row by line — and
-uploading the same file again changes nothing more."""
+uploading the same file again changes nothing more.
+
+The download is written by core's CSV writer, which puts a quote in front of any cell a
+spreadsheet could run as a formula; reading the file back removes exactly that quote
+(`csvexport.restore`), so the values round-trip unchanged."""
 
 import csv
 import io
@@ -10,11 +14,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fanrepublic.core.csvexport import restore
 from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
 
 from .enums import OrderStatus
 from .models import Order
-from .services import can_fulfil, order_fulfil
+from .permissions import can_fulfil
+from .services import order_fulfil
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -51,10 +57,15 @@ def parse_fulfilment_csv(upload) -> list[tuple[int, dict]]:
     for row in reader:
         if len(rows) == MAX_ROWS:
             raise ValidationFailed(_("At most %(n)d orders per file.") % {"n": MAX_ROWS}, field="file")
-        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
+        rows.append((reader.line_num, {k: _cell(v) for k, v in row.items() if k}))
     if not rows:
         raise ValidationFailed(_("The file has no orders in it."), field="file")
     return rows
+
+
+def _cell(value) -> str:
+    """A cell as the warehouse meant it: the writer's formula guard removed, trimmed."""
+    return restore((value or "").strip()).strip()
 
 
 def orders_fulfil_bulk(*, actor, rows: list[tuple[int, dict]]) -> BulkResult:

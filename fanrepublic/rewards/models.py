@@ -86,6 +86,10 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # Not stored: True when reward_redeem returned the order already placed under the
+    # request's idempotency key (a retry), so only one caller hears "created".
+    replayed = False
+
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")

@@ -49,16 +49,3 @@ def order_get(*, pk: int) -> Order:
     if order is None:
         raise NotFound()
     return order
-
-
-def orders_by_id(*, ids) -> dict[int, Order]:
-    return {o.pk: o for o in Order.objects.filter(pk__in=ids).select_related("reward")}
-
-
-def open_order_points(*, member) -> int:
-    from django.db.models import Sum
-
-    return (
-        Order.objects.filter(member=member, status=OrderStatus.PLACED).aggregate(n=Sum("points_total"))["n"]
-        or 0
-    )

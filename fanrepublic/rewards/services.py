@@ -14,20 +14,14 @@ from fanrepublic.activity.services import record_event
 from fanrepublic.badges.eligibility import eligibility_problems
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.services import audit_record
-from fanrepublic.members.enums import StaffRole
 from fanrepublic.points.services import points_spend, transaction_reverse
 
 from .enums import COUNTED_STATUSES, OrderStatus, RewardKind
 from .errors import NotEligible, OutOfStock, OverLimit
 from .models import Order, Reward
+from .permissions import can_fulfil, can_manage_catalogue
 
 MAX_QUANTITY = 10
-
-
-def can_fulfil(user) -> bool:
-    return user.is_authenticated and user.has_role(
-        StaffRole.STORE_MANAGER, StaffRole.OPERATOR, StaffRole.FOUNDER
-    )
 
 
 def _clean_shipping(reward: Reward, shipping: dict) -> dict:
@@ -44,10 +38,6 @@ def _clean_shipping(reward: Reward, shipping: dict) -> dict:
                 _("At most %(n)d characters, please.") % {"n": limit}, field=f"shipping_{key}"
             )
     return shipping
-
-
-def can_manage_catalogue(user) -> bool:
-    return user.is_authenticated and user.has_role(StaffRole.STORE_MANAGER, StaffRole.FOUNDER)
 
 
 CATALOGUE_FIELDS = [
@@ -117,6 +107,7 @@ def reward_redeem(
     if existing is not None:
         if existing.member_id != member.pk:
             raise NotFound()
+        existing.replayed = True
         return existing
     if not member.is_authenticated or not member.is_active or member.is_suspended:
         raise Forbidden(_("Your account cannot redeem rewards right now."))
@@ -170,7 +161,8 @@ def reward_redeem(
             )
     except IntegrityError:
         existing = Order.objects.filter(idempotency_key=key, member=member).first()
-        if existing is not None:
+        if existing is not None:  # a concurrent request with the same key placed it
+            existing.replayed = True
             return existing
         raise
     return order

@@ -5,12 +5,18 @@ from django.db import DatabaseError, IntegrityError, transaction
 
 from fanrepublic.activity import registry
 from fanrepublic.activity.models import Event
-from fanrepublic.activity.services import events_ingest, record_event
+from fanrepublic.activity.services import record_event
 from fanrepublic.activity.tasks import HandlerErrors, dispatch_events
-from fanrepublic.core.errors import ValidationFailed
+from fanrepublic.core.capabilities import declared_verbs
 from fanrepublic.members.tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _test_verbs():
+    with declared_verbs("test.thing.happened", "test.fail.now", "nobody.listens.here"):
+        yield
 
 
 @pytest.fixture
@@ -56,6 +62,13 @@ class TestRecordEvent:
     def test_verbs_are_validated(self):
         with pytest.raises(ValueError):
             record_event(verb="Not A Verb")
+
+    def test_a_verb_no_app_declares_is_refused(self):
+        # Given a well-formed verb that is in no app's capability.py
+        # When the platform tries to record it, then nothing is stored.
+        with pytest.raises(ValueError, match="not declared"):
+            record_event(verb="forum.topic.teleported")
+        assert Event.objects.count() == 0
 
     def test_no_handler_no_task(self, on_commit):
         with on_commit() as callbacks:
@@ -110,70 +123,3 @@ class TestRegistry:
             assert seen == [event.pk]
         finally:
             registry._handlers["test.fail.now"].clear()
-
-
-def item(key="k1", **over):
-    base = {
-        "idempotency_key": key,
-        "verb": "store.purchase",
-        "occurred_at": "2026-11-01T10:00:00+08:00",
-        "properties": {"sku": "SU7-MAX", "amount": "299900.00"},
-        "channel": "store",
-    }
-    base.update(over)
-    return base
-
-
-class TestIngest:
-    def test_batch_with_good_bad_and_duplicate_items(self):
-        member = MemberFactory()
-        results = events_ingest(
-            items=[
-                item("a", actor=member.pk),
-                item("b", verb="NOT OK"),
-                item("a", actor=member.pk),
-                item("c", occurred_at="yesterday"),
-                item("d", actor=999999),
-                "not an object",
-                item("e", occurred_at="2026-11-01T10:00:00"),
-                item("f", channel="fax"),
-                item("g", properties=[1, 2]),
-            ],
-            source="test",
-        )
-        statuses = [r.status for r in results]
-        assert statuses == [
-            "created",
-            "rejected",
-            "duplicate",
-            "rejected",
-            "rejected",
-            "rejected",
-            "rejected",
-            "rejected",
-            "rejected",
-        ]
-        assert "verb" in results[1].errors and "occurred_at" in results[3].errors
-        assert "actor" in results[4].errors and "occurred_at" in results[6].errors
-        assert "channel" in results[7].errors and "properties" in results[8].errors
-        stored = Event.objects.get(idempotency_key="a")
-        assert stored.actor == member and stored.channel == "store" and stored.source == "test"
-        assert results[0].id == stored.pk == results[2].id
-
-    def test_replayed_batch_is_stored_once(self):
-        first = events_ingest(items=[item("x"), item("y")], source="t")
-        second = events_ingest(items=[item("x"), item("y")], source="t")
-        assert [r.status for r in first] == ["created", "created"]
-        assert [r.status for r in second] == ["duplicate", "duplicate"]
-        assert [r.id for r in first] == [r.id for r in second]
-        assert Event.objects.count() == 2
-
-    def test_batches_over_the_limit_are_refused_whole(self, settings):
-        settings.EVENT_INGEST_MAX_BATCH = 3
-        with pytest.raises(ValidationFailed):
-            events_ingest(items=[item(str(i)) for i in range(4)], source="t")
-        assert Event.objects.count() == 0
-
-    def test_future_events_are_refused(self):
-        (result,) = events_ingest(items=[item("f", occurred_at="2099-01-01T00:00:00+00:00")], source="t")
-        assert result.status == "rejected"

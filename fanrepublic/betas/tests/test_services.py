@@ -221,6 +221,33 @@ class TestConfidentialityAndReports:
         application.refresh_from_db()
         assert application.nda_accepted_at is not None
 
+    def test_accepting_the_nda_records_which_text_was_accepted(self):
+        import hashlib
+
+        from django.utils import translation
+
+        from fanrepublic.core.errors import Conflict
+
+        programme = BetaProgrammeFactory(open=True, nda="Keep it secret.", nda_zh="请保密。")
+        fan = MemberFactory()
+        Application.objects.create(programme=programme, member=fan, status="selected", ticket="0")
+        shown = programme.display_nda_sha256
+        # the text changes after the member read it: accepting the old one is refused
+        BetaProgramme.objects.filter(pk=programme.pk).update(nda="Keep it secret. Also: no photos.")
+        with pytest.raises(Conflict):
+            services.nda_accept(member=fan, programme=programme, shown_sha256=shown)
+        programme.refresh_from_db()
+        with translation.override("zh-hans"):
+            application = services.nda_accept(
+                member=fan, programme=programme, shown_sha256=programme.display_nda_sha256
+            )
+        assert application.nda_sha256 == hashlib.sha256("请保密。".encode()).hexdigest()
+        assert application.nda_language == "zh-hans"
+        # a later change never rewrites what was agreed
+        BetaProgramme.objects.filter(pk=programme.pk).update(nda_zh="新的条款")
+        application.refresh_from_db()
+        assert application.nda_sha256 == hashlib.sha256("请保密。".encode()).hexdigest()
+
     @pytest.mark.parametrize(
         "field, value", [("title", "x"), ("steps", ""), ("severity", "apocalyptic"), ("build", "")]
     )

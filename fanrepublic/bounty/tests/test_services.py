@@ -224,23 +224,26 @@ class TestSecurityReports:
         with pytest.raises(Conflict):
             services.report_disclose(actor=sec, report=report)
         fix = releases.release_create(actor=engineer(), product_line=release.product_line, version="9.0.1")
-        with pytest.raises(ValidationFailed):  # a public changelog line needs its own words
-            releases.release_item_add(actor=sec, release=fix, source="bounty_finding", bounty_report=report)
-        with pytest.raises(ValidationFailed):  # an engineer outside security cannot even name it
+        with pytest.raises(ValidationFailed) as exc:  # a public changelog line needs its own words
+            releases.release_item_add(actor=sec, release=fix, source="bounty_finding", source_id=report.pk)
+        assert "title" in exc.value.errors
+        with pytest.raises(NotFound):  # an engineer outside security cannot even name it
             releases.release_item_add(
                 actor=engineer(),
                 release=fix,
                 source="bounty_finding",
-                bounty_report=report,
+                source_id=report.pk,
                 title="Security fix",
             )
-        releases.release_item_add(
+        item = releases.release_item_add(
             actor=sec,
             release=fix,
             source="bounty_finding",
-            bounty_report=report,
+            source_id=report.pk,
             title="Security fix for the lock screen",
         )
+        assert (item.source_type, item.source_id, item.contributor) == ("bounty_finding", report.pk, reporter)
+        assert item.user_contributed and item.title == "Security fix for the lock screen"
         with on_commit():
             releases.release_publish(actor=sec, release=fix)
         report.refresh_from_db()

@@ -145,6 +145,33 @@ class TestElecting:
         with pytest.raises(Conflict):
             services.seat_vacate(actor=operator(), seat=leaving, reason="again")
 
+    def test_the_ranks_follow_the_counts_order_and_nobody_is_seated_by_no_ballots(self):
+        # Given four candidates for two seats and 13 ballots (quota 5)
+        election = ElectionFactory(seats_to_fill=2)
+        cands = stand(election, 4)
+        close_candidacies(election)
+        election = services.election_start_voting(actor=operator(), election=election)
+        a, b, c, d = (Candidacy.objects.get(pk=x.pk).option_id for x in cands)
+        for choice in [[a]] * 5 + [[c]] * 4 + [[b]] * 3 + [[d]]:
+            votes.ballot_cast(member=MemberFactory(trust_level=1), vote=election.vote, option_ids=choice)
+        votes.vote_close(actor=operator(), vote=election.vote)
+        vote = votes.vote_publish(actor=operator(), vote=election.vote)
+        # When the winners are seated
+        services.election_seat(actor=operator(), election=election)
+        # Then A (quota) and C (last standing) sit; B, excluded after D, ranks above D
+        assert vote.result["order"] == [a, c, b, d]
+        ranks = dict(Candidacy.objects.values_list("option_id", "rank"))
+        assert [ranks[o] for o in (a, c, b, d)] == [1, 2, 3, 4]
+        # And an election in which no ballot ranked anyone seats no one
+        empty = ElectionFactory(committee=CommitteeFactory(), seats_to_fill=1)
+        stand(empty, 2)
+        close_candidacies(empty)
+        empty = services.election_start_voting(actor=operator(), election=empty)
+        votes.ballot_cast(member=MemberFactory(trust_level=1), vote=empty.vote, option_ids=[], abstain=True)
+        votes.vote_close(actor=operator(), vote=empty.vote)
+        votes.vote_publish(actor=operator(), vote=empty.vote)
+        assert services.election_seat(actor=operator(), election=empty) == []
+
     def test_voting_waits_for_candidacies_to_close_and_needs_a_candidate(self):
         election = ElectionFactory()
         with pytest.raises(Conflict):

@@ -1,26 +1,8 @@
 from django import template
-from django.utils.html import format_html
 
-from fanrepublic.members.enums import StaffRole, TrustLevel
+from fanrepublic.core.capabilities import nav_for
 
 register = template.Library()
-
-
-@register.simple_tag
-def role_badge(role: str):
-    """The visible staff label on every post a staff member writes."""
-    if not role:
-        return ""
-    label = StaffRole(role).label if role in StaffRole.values else role
-    return format_html('<span class="badge badge-staff badge-{}" title="{}">{}</span>', role, label, label)
-
-
-@register.filter
-def trust_label(level) -> str:
-    try:
-        return TrustLevel(int(level)).label
-    except (ValueError, TypeError):
-        return ""
 
 
 @register.filter
@@ -41,3 +23,14 @@ def percent(value):
 @register.filter
 def in_set(value, container) -> bool:
     return value in container if container else False
+
+
+@register.simple_tag(takes_context=True)
+def nav_menu(context, menu: str):
+    """(label, href) of a header menu's entries this visitor may see, declared by the apps
+    (their capability.py `nav`), each shown by the same rule its page applies."""
+    request = context.get("request")
+    user = getattr(request, "user", None) if request is not None else context.get("user")
+    if user is None:
+        return []
+    return nav_for(menu, user)

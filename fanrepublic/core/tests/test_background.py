@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app
+from fanrepublic.core.capabilities import beat_schedule
 from fanrepublic.core.embedded_beat import EmbeddedBeat
 from fanrepublic.core.models import AuditEntry
 from fanrepublic.forum.tests.factories import TopicFactory
@@ -19,8 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def test_beat_schedule_names_real_tasks():
     app.loader.import_default_modules()
-    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+    schedule = beat_schedule()
+    assert {"recompute-trust-levels", "evaluate-badges", "expire-points"} <= set(schedule)
+    for entry in schedule.values():
         assert entry["task"] in app.tasks
+    # the apps' declarations are what Celery's beat runs
+    assert app.conf.beat_schedule == schedule
 
 
 def test_embedded_beat_runs_the_trust_recomputation_when_due():
@@ -31,7 +35,7 @@ def test_embedded_beat_runs_the_trust_recomputation_when_due():
         record_event(verb="forum.topic.read", actor=member, obj=topic, idempotency_key=f"r{topic.pk}")
     record_event(verb="member.visited", actor=member)
     start = timezone.now()
-    beat = EmbeddedBeat(app, settings.CELERY_BEAT_SCHEDULE, started_at=start)
+    beat = EmbeddedBeat(app, beat_schedule(), started_at=start)
     assert beat.run_due(now=start + timedelta(minutes=1)) == []
     assert "recompute-trust-levels" in beat.run_due(now=start + timedelta(hours=6, seconds=1))
     member.refresh_from_db()

@@ -48,6 +48,24 @@ def test_second_run_adds_nothing(seeded):
     assert counts() == seeded
 
 
+def test_every_demo_event_has_a_declared_verb(seeded):
+    # The demo writes some events in bulk, past record_event's check of the catalogue.
+    from fanrepublic.core.capabilities import verbs
+
+    used = set(Event.objects.values_list("verb", flat=True).distinct())
+    assert used and used - set(verbs()) == set()
+
+
+def test_the_demo_store_pays_visits_only_from_its_point_of_sale(seeded):
+    from fanrepublic.activity.models import Integration
+    from fanrepublic.points.models import EarningRule
+
+    rule = EarningRule.objects.get(verb="store.visited")
+    assert not rule.pays_platform_events
+    assert [i.slug for i in rule.trusted_integrations.all()] == ["beijing-flagship-pos"]
+    assert set(Integration.objects.values_list("slug", flat=True)) >= {"mi-home-app", "beijing-flagship-pos"}
+
+
 def test_vote_counts_equal_vote_rows(seeded):
     topics = Topic.objects.annotate(rows=Count("votes"))
     assert topics.filter(kind__in=["suggestion", "bug"]).exists()
@@ -60,6 +78,35 @@ def test_demo_logins_authenticate(seeded):
 
         assert user is not None and user.username == username
         assert user.emailaddress_set.filter(verified=True, primary=True).exists()
+
+
+def test_the_login_banner_lists_every_readme_login_and_the_served_address(seeded):
+    import re as regex
+    from pathlib import Path
+
+    out = StringIO()
+    call_command("demo_logins", url="http://127.0.0.1:8100", stdout=out)
+    banner = out.getvalue()
+    assert "http://127.0.0.1:8100" in banner and "8000" not in banner
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    table = readme.split("### Demo logins", 1)[1].split("##", 1)[0]
+    logins = set(regex.findall(r"^\| `([a-z_0-9]+)` \|", table, regex.MULTILINE))
+    assert {"mifan", "sec_gao", "sm_liu"} <= logins
+    for login in logins:
+        assert f"  {login} " in banner, login
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seeding_prints_a_summary_not_the_demo_emails(settings, capsys):
+    # A laptop prints email to the console; the demo's ~1,000 notifications must not.
+    # (transaction=True: the emails go out after each commit, as on a laptop.)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    out = StringIO()
+    call_command("seed_demo", members=20, topics=10, stdout=out)
+    printed = out.getvalue() + capsys.readouterr().out
+    assert "Subject:" not in printed and "Content-Type:" not in printed
+    assert "demo notification emails composed (not sent)" in printed
+    assert len(printed.splitlines()) < 80
 
 
 def test_staff_replies_carry_their_role(seeded):
@@ -210,3 +257,42 @@ def test_demo_launch_hall_has_a_past_a_live_and_an_upcoming_event():
         assert question.result["total"] == LiveBallot.objects.filter(question=question).count() > 0
     # The demo member can still join the live hall and answer.
     assert not live.attendees.filter(member=User.objects.get(username="mifan")).exists()
+
+
+def test_demo_staff_sign_in_with_the_published_second_factor(seeded, client):
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from django.urls import reverse
+
+    from fanrepublic.core.demo_content import DEMO_TOTP_SECRET
+    from fanrepublic.members.second_factor import totp_code
+
+    # Every demo staff account (and the admin) has the demo's authenticator app; fans do not
+    staff = ["eng_lin", "op_zhou", "sm_liu", "legal_he", "founder_lei", "sec_gao", "admin"]
+    holders = set(Authenticator.objects.filter(type="totp").values_list("user__username", flat=True))
+    assert set(staff) <= holders and "mifan" not in holders and "fan001" not in holders
+    # `demo_totp` prints the code of the moment
+    out = StringIO()
+    before = time.time()
+    call_command("demo_totp", "op_zhou", stdout=out)
+    printed = out.getvalue().split()[0]
+    assert printed in {totp_code(DEMO_TOTP_SECRET, at=before), totp_code(DEMO_TOTP_SECRET)}
+    assert DEMO_TOTP_SECRET in out.getvalue()
+    # and signing in with the password and the code opens the staff pages
+    client.post(reverse("account_login"), {"login": "op_zhou", "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
+    assert client.get("/staff/metrics/").status_code == 200
+    # A second run adds no second authenticator
+    seed()
+    assert Authenticator.objects.filter(user__username="op_zhou", type="totp").count() == 1
+
+
+def test_demo_totp_prints_no_real_members_code(seeded):
+    from django.core.management.base import CommandError
+
+    from fanrepublic.members.tests.factories import operator
+
+    operator(username="real_op")
+    with pytest.raises(CommandError):
+        call_command("demo_totp", "real_op", stdout=StringIO())

@@ -1,6 +1,6 @@
 """Concurrency claims proven with real concurrent connections on PostgreSQL: counters
-never drift, a member counts once, one engineer is first, one claim wins, a replayed
-event batch is stored once."""
+never drift, a member counts once, one engineer is first, one claim wins. (Replayed
+event batches: activity/tests/test_ingestion.py.)"""
 
 import threading
 
@@ -8,7 +8,6 @@ import pytest
 from django.db import close_old_connections, connection
 
 from fanrepublic.activity.models import Event
-from fanrepublic.activity.services import events_ingest
 from fanrepublic.core.errors import Conflict
 from fanrepublic.forum import services
 from fanrepublic.forum.models import Like, Vote
@@ -93,11 +92,3 @@ def test_one_claim_wins():
         lambda e: services.topic_claim(engineer=e, topic=topic), [(e,) for e in engineers]
     )
     assert len(results) == 1 and len(errors) == 3 and all(isinstance(e, Conflict) for e in errors)
-
-
-def test_the_same_batch_ingested_concurrently_is_stored_once():
-    batch = [{"idempotency_key": f"k{i}", "verb": "store.visit"} for i in range(50)]
-    results, errors = run_concurrently(lambda: events_ingest(items=batch, source="t"), [()] * 4)
-    assert errors == []
-    assert Event.objects.filter(verb="store.visit").count() == 50
-    assert sum(r.status == "created" for batch_result in results for r in batch_result) >= 50

@@ -110,7 +110,7 @@ class TestResponseMetrics:
         assert m.p90_hours == pytest.approx(28.1, abs=0.1)
         assert m.judged == 11 and m.within_target_share == round(9 / 11, 3)
         assert m.overdue == 1
-        assert m.per_engineer[0]["engineer"] == eng.username and m.per_engineer[0]["total"] == 1
+        assert m.per_engineer[0]["engineer"] == eng.public_name and m.per_engineer[0]["total"] == 1
         assert m.daily[0]["staff_replies"] == 1 and m.daily[1]["topics"] == 0
 
     def test_young_unanswered_topics_are_not_judged_yet(self):

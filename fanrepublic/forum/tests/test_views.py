@@ -425,3 +425,25 @@ def test_reply_permalink_finds_the_page(client):
     assert response["Location"] == f"{topic.get_absolute_url()}?page=1#reply-{replies[2].pk}"
     hidden = ReplyFactory(topic=topic, is_hidden=True)
     assert client.get(reverse("forum:reply", args=[hidden.pk])).status_code == 404
+
+
+def test_the_metrics_page_names_engineers_as_members_see_them(client):
+    from fanrepublic.forum import services as forum_services
+    from fanrepublic.members.tests.factories import engineer as make_engineer
+    from fanrepublic.members.tests.factories import operator as make_operator
+
+    lin = make_engineer(username="eng_lin", display_name="林工程师")
+    forum_services.reply_create(author=lin, topic=TopicFactory(), body="Looking into it")
+    client.force_login(make_operator())
+    page = client.get(reverse("forum:metrics")).content.decode()
+    assert "林工程师" in page and "<td>eng_lin</td>" not in page
+
+
+def test_open_reads_differently_for_a_vote_a_need_and_a_flag():
+    from django.utils import translation
+
+    from fanrepublic.committees.enums import NeedStatus
+    from fanrepublic.governance.enums import VoteStatus
+
+    with translation.override("zh-hans"):
+        assert str(VoteStatus.OPEN.label) == "投票中" and str(NeedStatus.OPEN.label) == "待处理"

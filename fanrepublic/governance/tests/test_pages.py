@@ -109,6 +109,27 @@ class TestAfterClosing:
         data = json.loads(client.get(reverse("governance:ballots", args=[vote.slug])).content)
         assert data["ballots"] == [{"receipt": ballot.receipt, "choice": [ids(vote)[0]]}]
 
+    def test_a_ranked_result_names_its_rule_and_shows_the_count_and_the_merkle_proof(self, client):
+        vote = VoteFactory(method="stv", seats=2, labels=["Ada", "Bo", "Cy", "Di"])
+        a, b, c, d = ids(vote)
+        choices = [[b, d, c], [d], [c], [a], [b, c], [b, c], [a]]
+        cast = [services.ballot_cast(member=MemberFactory(), vote=vote, option_ids=x) for x in choices]
+        assert 'data-testid="rule"' in client.get(vote.get_absolute_url()).content.decode()
+        services.vote_close(actor=operator(), vote=vote)
+        vote = services.vote_publish(actor=operator(), vote=vote)
+        page = client.get(vote.get_absolute_url()).content.decode()
+        assert "SSI 2007/42" in page and 'data-testid="stages"' in page and "quota 3" in page
+        winners = page.split('data-testid="winners"')[1].split("</p>")[0]
+        assert "Ada" in winners and "Bo" in winners and "Cy" not in winners
+        checked = client.get(reverse("governance:verify", args=[vote.slug]) + f"?receipt={cast[3].receipt}")
+        text = checked.content.decode()
+        proof = services.receipt_check(vote=vote, receipt=cast[3].receipt)["proof"]
+        assert "rfc9162-sha256" in text and proof["leaf_hash"] in text and 'data-testid="audit-path"' in text
+        assert all(h in text for h in proof["audit_path"]) and f"of {len(choices)}" in text
+        api = client.get(f"/api/v1/votes/{vote.slug}/verify?receipt={cast[3].receipt}").json()
+        assert api["audit_path"] == proof["audit_path"] and api["tree_size"] == 7 and api["digest_matches"]
+        assert api["digest_scheme"] == "rfc9162-sha256" and api["leaf_index"] == proof["leaf_index"]
+
     def test_the_ballots_file_exists_only_once_published(self, client):
         vote = VoteFactory()
         assert client.get(reverse("governance:ballots", args=[vote.slug])).status_code == 404

@@ -12,7 +12,7 @@ from django.utils import timezone
 from fanrepublic.badges.tests.factories import BadgeFactory, MemberBadgeFactory
 from fanrepublic.core.errors import Conflict, Forbidden, ValidationFailed
 from fanrepublic.core.models import AuditEntry
-from fanrepublic.governance import services
+from fanrepublic.governance import merkle, services
 from fanrepublic.governance.enums import VoteStatus
 from fanrepublic.governance.models import Ballot, Vote
 from fanrepublic.governance.tests.factories import VoteFactory
@@ -128,6 +128,29 @@ class TestSecrecy:
         dumped = json.dumps(services.anonymised_ballots(vote))
         assert "quietfan" not in dumped and ballot.voter_key not in dumped
         assert set(services.anonymised_ballots(vote)[0]) == {"receipt", "choice"}
+
+    def test_voting_reaches_the_event_log_once_without_the_choice(self):
+        # Every interaction is an event; a secret ballot's event says who voted in which
+        # vote (turnout is public anyway) and nothing that leads to the choice.
+        from fanrepublic.activity.models import Event
+
+        vote = VoteFactory(secret=True, allow_change=True)
+        fan = MemberFactory()
+        services.ballot_cast(member=fan, vote=vote, option_ids=[options(vote)[0]])
+        services.ballot_cast(member=fan, vote=vote, option_ids=[options(vote)[1]])
+        (event,) = Event.objects.filter(verb="governance.ballot.cast")
+        assert event.actor_id == fan.pk and event.object_type == "governance.vote"
+        assert event.object_id == str(vote.pk) and event.properties == {}
+
+    def test_a_refused_ballot_records_no_event(self):
+        from fanrepublic.activity.models import Event
+
+        vote = VoteFactory(allow_change=False)
+        fan = MemberFactory()
+        services.ballot_cast(member=fan, vote=vote, option_ids=[options(vote)[0]])
+        with pytest.raises(Conflict):
+            services.ballot_cast(member=fan, vote=vote, option_ids=[options(vote)[1]])
+        assert Event.objects.filter(verb="governance.ballot.cast").count() == 1
 
     def test_a_public_ballot_records_the_voter(self):
         vote = VoteFactory(secret=False)
@@ -248,3 +271,138 @@ class TestCreating:
         assert vote.status == VoteStatus.DRAFT and vote.options.count() == 2
         with pytest.raises(ValidationFailed):
             services.vote_create(actor=operator(), options=two, **base)  # slug taken
+
+
+class TestTurnout:
+    def test_the_denominator_follows_the_casting_rule_and_is_frozen_at_closing(self):
+        # Given three members who may cast, one suspended and one not trusted enough
+        vote = VoteFactory(min_trust_level=3)
+        fans = [MemberFactory(trust_level=3) for _ in range(3)]
+        suspended = MemberFactory(trust_level=3, suspended_until=timezone.now() + timedelta(days=2))
+        MemberFactory(trust_level=2)
+        with pytest.raises(Forbidden):
+            services.ballot_cast(member=suspended, vote=vote, option_ids=[options(vote)[0]])
+        assert services.eligible_members(vote).count() == 3
+        for fan in fans[:2]:
+            services.ballot_cast(member=fan, vote=vote, option_ids=[options(vote)[0]])
+        # When the vote closes and members become eligible before the count
+        services.vote_close(actor=operator(), vote=vote)
+        assert Vote.objects.get(pk=vote.pk).eligible_at_close == 3
+        for _ in range(4):
+            MemberFactory(trust_level=3)
+        suspended.suspended_until = None
+        suspended.save()
+        vote = services.vote_publish(actor=operator(), vote=vote)
+        # Then turnout is counted against those who could vote at closing
+        assert vote.result["eligible"] == 3 and vote.result["turnout"] == 66.7
+
+
+class TestBreakdownByTrustLevel:
+    @pytest.mark.parametrize(
+        "rows, sizes",
+        [
+            ({"0": {"1": 3}, "1": {"1": 2}, "2": {"1": 20}}, {"2": 20, "other": 5}),
+            ({"1": {"1": 2}, "2": {"1": 9}}, {"other": 11}),
+            ({"0": {"1": 3}, "1": {"1": 6, "2": 1}, "2": {"1": 20}}, {"2": 20, "other": 10}),
+            ({"0": {"1": 1}, "1": {"2": 1}, "2": {"1": 1}, "3": {"1": 5}}, {"other": 8}),
+            ({"1": {"1": 2}, "2": {"2": 2}}, {}),
+            ({"1": {"1": 5}, "2": {"2": 7}}, {"1": 5, "2": 7}),
+        ],
+    )
+    def test_no_group_of_fewer_than_five_ballots_is_shown(self, rows, sizes):
+        merged = services.merge_small_groups(rows)
+        assert {group: sum(counts.values()) for group, counts in merged.items()} == sizes
+        if merged:  # every ballot is still in some group, by its choice
+            total = lambda table, option: sum(c.get(option, 0) for c in table.values())  # noqa: E731
+            assert all(total(merged, o) == total(rows, o) for o in ("1", "2"))
+
+    def test_a_published_vote_hides_a_lone_small_group(self):
+        # Given three ballots from trust level 1 and seven from level 2
+        vote = VoteFactory()
+        ids = options(vote)
+        for n in range(3):
+            services.ballot_cast(member=MemberFactory(trust_level=1), vote=vote, option_ids=[ids[n % 2]])
+        for _ in range(7):
+            services.ballot_cast(member=MemberFactory(trust_level=2), vote=vote, option_ids=[ids[2]])
+        # When it is published
+        breakdown = published(vote).result["by_trust_level"]
+        # Then the small group is not shown on its own, nor as an "other" of three
+        assert {g: sum(c.values()) for g, c in breakdown.items()} == {"other": 10}
+
+
+class TestDigest:
+    def cast_and_publish(self, n=5, method="single"):
+        vote = VoteFactory(method=method)
+        ids = options(vote)
+        for i in range(n):
+            choice = [ids[i % 3]] if method == "single" else [ids[i % 3], ids[(i + 1) % 3]]
+            services.ballot_cast(member=MemberFactory(), vote=vote, option_ids=choice)
+        return published(vote)
+
+    def download(self, vote, tmp_path):
+        from django.test import Client
+
+        data = json.loads(Client().get(f"/votes/{vote.slug}/ballots.json").content)
+        return data, tmp_path / "ballots.json"
+
+    def test_publishing_records_the_scheme_and_receipts_verify_by_rfc_9162(self):
+        vote = self.cast_and_publish(n=7)
+        assert vote.digest_scheme == merkle.SCHEME == "rfc9162-sha256"
+        for ballot in services.anonymised_ballots(vote):
+            checked = services.receipt_check(vote=vote, receipt=ballot["receipt"])
+            proof = checked["proof"]
+            assert checked["verified"] and proof["tree_size"] == 7
+            assert merkle.verify_inclusion(
+                merkle.leaf_hash(ballot),
+                proof["leaf_index"],
+                7,
+                [bytes.fromhex(h) for h in proof["audit_path"]],
+                bytes.fromhex(vote.digest),
+            )
+
+    def test_the_recount_refuses_a_duplicate_receipt_and_says_which_digest_it_checked(self, tmp_path, capsys):
+        vote = self.cast_and_publish(n=7)
+        data, path = self.download(vote, tmp_path)
+        assert data["digest_scheme"] == "rfc9162-sha256"
+        path.write_text(json.dumps(data))
+        call_command("recount_vote", str(path), digest=vote.digest.upper())
+        out = capsys.readouterr().out
+        assert "matches the digest the site published" in out and "matches the digest you gave" in out
+        # A copy of the last ballot appended: refused, whatever the root.
+        doubled = {**data, "ballots": [*data["ballots"], data["ballots"][-1]]}
+        path.write_text(json.dumps(doubled))
+        with pytest.raises(SystemExit) as exited:
+            call_command("recount_vote", str(path))
+        assert exited.value.code == 1 and "appears twice" in capsys.readouterr().err
+        # A digest that is not the site's.
+        path.write_text(json.dumps(data))
+        with pytest.raises(SystemExit):
+            call_command("recount_vote", str(path), digest="0" * 64)
+        assert "does not match the digest you gave" in capsys.readouterr().err
+
+    def test_a_ranked_vote_recounts_by_the_named_rule(self, tmp_path, capsys):
+        vote = self.cast_and_publish(n=9, method="irv")
+        assert vote.result["rule"] == "scottish-stv-2007" and vote.result["order"]
+        data, path = self.download(vote, tmp_path)
+        assert data["result"]["rule"] == "scottish-stv-2007"
+        path.write_text(json.dumps(data))
+        call_command("recount_vote", str(path))
+        assert "The count matches the published result" in capsys.readouterr().out
+
+    def test_a_vote_published_under_the_first_tree_still_verifies_and_recounts(self, tmp_path, capsys):
+        # Given a vote published before the scheme was recorded (root by the first tree)
+        vote = VoteFactory()
+        for i in range(5):
+            services.ballot_cast(member=MemberFactory(), vote=vote, option_ids=[options(vote)[i % 2]])
+        vote = published(vote)
+        ballots = services.anonymised_ballots(vote)
+        legacy = merkle.root(ballots, merkle.LEGACY_SCHEME)
+        Vote.objects.filter(pk=vote.pk).update(digest=legacy, digest_scheme=merkle.LEGACY_SCHEME)
+        vote.refresh_from_db()
+        # Then receipts still lead to its root, and its file (without a scheme) recounts
+        assert services.receipt_check(vote=vote, receipt=ballots[0]["receipt"])["verified"]
+        data, path = self.download(vote, tmp_path)
+        del data["digest_scheme"]
+        path.write_text(json.dumps(data))
+        call_command("recount_vote", str(path))
+        assert "fr-merkle-v1" in capsys.readouterr().out

@@ -149,3 +149,62 @@ class TestPages:
         client.force_login(member)
         client.post(reverse("notifications:mark_read"))
         assert Notification.objects.filter(read_at__isnull=True).count() == 0
+
+
+class TestDeclaredKinds:
+    """Kinds come from the apps' capability.py: notifications lists none by hand."""
+
+    def test_every_app_kind_is_offered_with_its_default(self, client):
+        from fanrepublic.notifications.enums import kinds
+
+        declared = {k.code: k for k in kinds()}
+        assert set(declared) == {
+            "reply",
+            "mention",
+            "quote",
+            "status",
+            "moderation",
+            "release",
+            "bounty",
+            "beta",
+        }
+        assert declared["quote"].email_default is False and declared["bounty"].email_default is True
+        member = MemberFactory()
+        client.force_login(member)
+        page = client.get(reverse("notifications:preferences")).content.decode()
+        for kind in declared.values():
+            assert f'name="{kind.code}-email"' in page and str(kind.label) in page
+
+    def test_each_kind_reads_in_the_readers_language(self):
+        from django.utils import translation
+
+        from fanrepublic.notifications.messages import notification_text
+
+        with translation.override("zh-hans"):
+            assert "已上线" in notification_text("status", {"topic": "T", "status": "shipped"})
+            assert notification_text("bounty", {"topic": "T", "report_status": "valid"}) != ""
+        assert notification_text("release", {"topic": "T", "release": "2.1"}) == (
+            "Your contribution “T” shipped in 2.1"
+        )
+
+    def test_an_undeclared_kind_is_refused(self):
+        with pytest.raises(ValueError, match="not declared"):
+            notify(
+                recipient_ids=[MemberFactory().pk],
+                kind="telepathy",
+                actor=None,
+                url="/",
+                params={},
+                dedupe_key="x",
+            )
+        assert Notification.objects.count() == 0
+
+    def test_the_notifications_app_imports_no_feature_app(self):
+        from pathlib import Path
+
+        folder = Path(__file__).resolve().parents[1]
+        features = ("forum", "bounty", "betas", "releases", "rewards", "governance", "committees", "launches")
+        for source in folder.glob("*.py"):
+            text = source.read_text()
+            for app in features:
+                assert f"fanrepublic.{app}" not in text, f"{source.name} imports {app}"

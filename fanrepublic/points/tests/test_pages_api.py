@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from fanrepublic.core.csvexport import restore
 from fanrepublic.core.models import AuditEntry
+from fanrepublic.core.tests.csvcheck import OWASP_PAYLOADS, assert_csv_safe
 from fanrepublic.forum.tests.factories import TopicFactory
 from fanrepublic.members.services import api_token_create
 from fanrepublic.members.tests.factories import MemberFactory, engineer, operator
@@ -38,6 +40,22 @@ class TestWalletPage:
         response = client.get(reverse("points:wallet_csv"))
         body = b"".join(response.streaming_content).decode()
         assert response["Content-Type"].startswith("text/csv") and "42" in body and "Valid bug, 中文" in body
+
+    def test_csv_export_runs_no_formula_and_keeps_amounts_as_numbers(self, client):
+        # Given memos that are OWASP's payloads and a deduction of 200 points
+        fan = MemberFactory()
+        for i, payload in enumerate(OWASP_PAYLOADS):
+            services.points_award(member=fan, points=100, key=f"p{i}", memo=payload)
+        services.points_adjust(actor=operator(), member=fan, points=-200, reason="=1+1 refund", key="d")
+        client.force_login(fan)
+        # When the member downloads their history
+        rows = assert_csv_safe(client.get(reverse("points:wallet_csv")))
+        # Then no cell runs as a formula, the memos read back as typed, -200 is a number
+        header, data = rows[0], rows[1:]
+        assert header == ["Date", "Points", "Kind", "Reason", "Transaction"]
+        assert data[0][1:4] == ["-200", "manual", "'=1+1 refund"]
+        assert [restore(row[3]) for row in reversed(data[1:])] == OWASP_PAYLOADS
+        assert sum(int(row[1]) for row in data) == 100 * len(OWASP_PAYLOADS) - 200
 
     def test_wallet_needs_sign_in(self, client):
         assert client.get(reverse("points:wallet")).status_code == 302
@@ -103,7 +121,9 @@ class TestPointsApi:
         headers = bearer(operator())
         first = client.post(f"{API}/adjustments", payload, content_type="application/json", **headers)
         second = client.post(f"{API}/adjustments", payload, content_type="application/json", **headers)
-        assert first.status_code == second.status_code == 201
+        # Exactly one caller hears "created"; the retry hears it was already done.
+        assert first.status_code == 201 and second.status_code == 200
+        assert second["Idempotent-Replayed"] == "true"
         assert first.json() == second.json() and first.json()["balance"] == 30
 
     def test_adjustment_errors(self, client):

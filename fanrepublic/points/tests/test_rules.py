@@ -10,7 +10,7 @@ from fanrepublic.forum.tests.factories import BoardFactory
 from fanrepublic.members.tests.factories import MemberFactory, engineer, operator
 from fanrepublic.points import services
 from fanrepublic.points.models import EarningRule, Transaction
-from fanrepublic.points.rules import rule_validate, rules_apply_event
+from fanrepublic.points.rules import rule_save, rule_validate, rules_apply_event
 from fanrepublic.points.selectors import ledger_problems
 from fanrepublic.points.tests.factories import EarningRuleFactory
 
@@ -139,6 +139,7 @@ class TestRulesStaff:
                 "points": 200,
                 "daily_cap": 5,
                 "match_properties": "{}",
+                "pays_platform_events": "on",
             },
         )
         assert response.status_code == 302
@@ -195,3 +196,57 @@ class TestRulesStaff:
             client.get("/api/v1/points/rules", HTTP_AUTHORIZATION=f"Bearer {member_secret}").status_code
             == 404
         )
+
+    @pytest.mark.parametrize("field", ["is_active", "points", "pays_platform_events", "trusted_integrations"])
+    def test_null_for_a_required_value_is_a_422_and_changes_nothing(self, client, field):
+        # The penetration test: PATCH {"is_active": null} answered 500 (NotNullViolation).
+        from fanrepublic.members.services import api_token_create
+
+        rule = EarningRule.objects.create(name="r", verb="bounty.report.valid", points=500)
+        _t, secret = api_token_create(owner=operator(), name="t", scopes=["read", "write"])
+        response = client.patch(
+            f"/api/v1/points/rules/{rule.pk}",
+            {field: None},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+        assert response.status_code == 422 and field in response.json()["error"]["fields"]
+        rule.refresh_from_db()
+        assert rule.is_active and rule.points == 500 and rule.pays_platform_events
+
+    def test_null_removes_a_cap(self, client):
+        from fanrepublic.members.services import api_token_create
+
+        rule = EarningRule.objects.create(name="r", verb="bounty.report.valid", points=500, daily_cap=3)
+        _t, secret = api_token_create(owner=operator(), name="t", scopes=["read", "write"])
+        response = client.patch(
+            f"/api/v1/points/rules/{rule.pk}",
+            {"daily_cap": None},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+        assert response.status_code == 200 and response.json()["daily_cap"] is None
+
+    def test_a_rule_on_an_undeclared_verb_is_refused(self):
+        with pytest.raises(ValidationFailed) as exc:
+            rule_save(
+                actor=operator(), rule=None, data={"name": "x", "verb": "forum.topic.teleported", "points": 1}
+            )
+        assert "verb" in exc.value.errors
+
+    def test_a_platform_verb_cannot_trust_an_integration(self):
+        from fanrepublic.activity.tests.factories import IntegrationFactory
+
+        store = IntegrationFactory()
+        with pytest.raises(ValidationFailed) as exc:
+            rule_save(
+                actor=operator(),
+                rule=None,
+                data={
+                    "name": "x",
+                    "verb": "bounty.report.valid",
+                    "points": 1,
+                    "trusted_integrations": [store.slug],
+                },
+            )
+        assert "trusted_integrations" in exc.value.errors

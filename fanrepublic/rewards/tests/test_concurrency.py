@@ -40,3 +40,31 @@ def test_one_wallet_redeeming_many_times_at_once_never_goes_negative():
     assert len(results) == 3 and points.wallet_for(fan).balance_minor == 50
     assert reward.stock == 47 and Order.objects.count() == 3
     assert ledger_problems() == []
+
+
+def test_one_idempotency_key_sent_ten_times_at_once_places_one_order_and_says_so_once():
+    # Issue 10 (6): a replay must never be told "created".
+    reward = RewardFactory(stock=50, price_points=100)
+    fan = MemberFactory()
+    points.points_award(member=fan, points=1000, key="seed", memo="seed")
+    results, errors = run_concurrently(
+        lambda: services.reward_redeem(member=fan, reward=reward, key="double-click"), [()] * 10
+    )
+    assert errors == [] and len({o.pk for o in results}) == 1
+    assert [o.replayed for o in results].count(False) == 1
+    assert points.wallet_for(fan).balance_minor == 900 and Order.objects.count() == 1
+    assert ledger_problems() == []
+
+
+def test_one_adjustment_key_sent_eight_times_at_once_posts_once_and_says_so_once():
+    from fanrepublic.members.tests.factories import operator
+
+    fan, op = MemberFactory(), operator()
+    results, errors = run_concurrently(
+        lambda: points.points_adjust(actor=op, member=fan, points=250, reason="Goodwill", key="adj-1"),
+        [()] * 8,
+    )
+    assert errors == [] and len({tx.pk for tx in results}) == 1
+    assert [tx.replayed for tx in results].count(False) == 1
+    assert points.wallet_for(fan).balance_minor == 250
+    assert ledger_problems() == []

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.models import AuditEntry
+from fanrepublic.core.tests.csvcheck import csv_text
 from fanrepublic.members.services import api_token_create
 from fanrepublic.members.tests.factories import MemberFactory, engineer, operator, store_manager
 from fanrepublic.points import services as points
@@ -189,7 +190,7 @@ class TestPages:
         assert client.get(reverse("rewards:desk_csv")).status_code == 404
         client.force_login(store_manager())
         assert "1 Xidan St" in client.get(reverse("rewards:desk")).content.decode()
-        assert "1 Xidan St" in client.get(reverse("rewards:desk_csv")).content.decode()
+        assert "1 Xidan St" in csv_text(client.get(reverse("rewards:desk_csv")))
         client.post(reverse("rewards:fulfil", args=[order.pk]), {"tracking": "SF123"})
         order.refresh_from_db()
         assert order.status == "fulfilled" and order.tracking == "SF123"
@@ -220,10 +221,28 @@ class TestApi:
             "/api/v1/rewards/band-voucher/redeem", payload, content_type="application/json", **h
         )
         assert first.status_code == 201 and first.json()["id"] == second.json()["id"] and balance(fan) == 800
+        # the retry is told it was already done, not "created"
+        assert second.status_code == 200 and second["Idempotent-Replayed"] == "true"
+        assert not first.has_header("Idempotent-Replayed")
         assert client.get("/api/v1/rewards/orders", **h).json()[0]["quantity"] == 2
         order_id = first.json()["id"]
         assert client.post(f"/api/v1/rewards/orders/{order_id}/cancel", **h).json()["status"] == "cancelled"
         assert reward.pk and balance(fan) == 1000
+
+    @pytest.mark.parametrize("quantity", [True, False, 1.0, "1"])
+    def test_a_quantity_that_is_not_an_integer_is_refused(self, client, quantity):
+        # Pydantic's lax mode would read `true` as 1 and redeem a reward.
+        fan = rich_member()
+        RewardFactory(slug="band-voucher", price_points=100)
+        payload = {"idempotency_key": "r-1", "quantity": quantity}
+        response = client.post(
+            "/api/v1/rewards/band-voucher/redeem",
+            payload,
+            content_type="application/json",
+            **self.headers(fan),
+        )
+        assert response.status_code == 422 and list(response.json()["error"]["fields"]) == ["quantity"]
+        assert not Order.objects.exists() and balance(fan) == 1000
 
     def test_errors(self, client):
         RewardFactory(slug="rare", stock=0)

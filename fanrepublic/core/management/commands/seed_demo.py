@@ -36,6 +36,7 @@ from fanrepublic.core.demo_committees import seed_committees
 from fanrepublic.core.demo_economy import seed_economy
 from fanrepublic.core.demo_launches import seed_launches
 from fanrepublic.core.demo_releases import seed_releases
+from fanrepublic.core.demo_security import seed_second_factors
 from fanrepublic.core.demo_votes import seed_votes
 from fanrepublic.core.markdown import extract_mentions, render_markdown
 from fanrepublic.core.models import AuditEntry
@@ -46,7 +47,6 @@ from fanrepublic.members.enums import StaffRole
 from fanrepublic.members.models import User
 from fanrepublic.members.services import reputation_apply_event, trust_levels_recompute
 from fanrepublic.members.trust import REPUTATION_RULES
-from fanrepublic.notifications.enums import NotificationKind
 from fanrepublic.notifications.models import Notification
 from fanrepublic.products.models import ProductLine
 
@@ -186,6 +186,25 @@ class Command(BaseCommand):
         parser.add_argument("--topics", type=int, default=250, help="Number of topics (default 250).")
 
     def handle(self, *args, members: int, topics: int, **options):
+        # The demo's notifications are composed and counted, not printed: on a laptop the
+        # console mail backend would bury the summary and the logins under ~1,000 emails.
+        from django.conf import settings
+        from django.core import mail
+
+        backend, settings.EMAIL_BACKEND = (
+            settings.EMAIL_BACKEND,
+            "django.core.mail.backends.locmem.EmailBackend",
+        )
+        before = len(getattr(mail, "outbox", []))
+        try:
+            self.seed(members=members, topics=topics)
+        finally:
+            settings.EMAIL_BACKEND = backend
+        composed = len(getattr(mail, "outbox", [])) - before
+        if composed:
+            self.stdout.write(f"  {composed} demo notification emails composed (not sent).")
+
+    def seed(self, *, members: int, topics: int):
         if members < 10 or topics < 5:
             raise CommandError("Use at least --members 10 and --topics 5.")
         existing = Topic.objects.filter(author__email__iendswith=f"@{C.EMAIL_DOMAIN}").count()
@@ -202,6 +221,7 @@ class Command(BaseCommand):
                 seed_votes(self.stdout)
                 seed_committees(self.stdout)
                 seed_launches(self.stdout)
+                seed_second_factors(self.stdout)
             return
         started = clock.monotonic()
         with transaction.atomic():
@@ -214,6 +234,7 @@ class Command(BaseCommand):
             seed_votes(self.stdout)
             seed_committees(self.stdout)
             seed_launches(self.stdout)
+            seed_second_factors(self.stdout)
         elapsed = clock.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Demo community loaded in {elapsed:.1f} s."))
         for label, value in summary:
@@ -1316,7 +1337,7 @@ class DemoSeeder:
             ((r, p) for p in own for r in p.replies if r.author is not mifan), key=lambda rp: rp[0].at
         )
         for reply, plan in replies[-3:]:
-            items.append((NotificationKind.REPLY, reply.author, plan, reply.at, reply, ""))
+            items.append(("reply", reply.author, plan, reply.at, reply, ""))
         # The latest status change of their own topics, then of topics they voted for.
         voted = [
             p
@@ -1326,11 +1347,11 @@ class DemoSeeder:
         voted.sort(key=lambda p: p.changes[-1].at, reverse=True)
         latest = [(p.changes[-1], p) for p in [*own, *voted] if p.changes]
         for change, plan in latest[:2]:
-            items.append((NotificationKind.STATUS, change.actor, plan, change.at, None, change.to_status))
+            items.append(("status", change.actor, plan, change.at, None, change.to_status))
         if self.mention is not None:
             items.append(
                 (
-                    NotificationKind.MENTION,
+                    "mention",
                     self.mention.author,
                     self.mention_topic,
                     self.mention.at,
@@ -1351,7 +1372,7 @@ class DemoSeeder:
                     "topic": plan.title,
                     "topic_id": plan.obj.pk,
                 }
-                if kind == NotificationKind.STATUS:
+                if kind == "status":
                     params["status"] = status
                 rows.append(
                     Notification(

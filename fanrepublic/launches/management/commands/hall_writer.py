@@ -34,15 +34,23 @@ class Command(BaseCommand):
             return
         running = {"on": True}
         signal.signal(signal.SIGTERM, lambda *_a: running.update(on=False))
-        stored, failures = 0, 0
+        stored, failures, recovering = 0, 0, False
         while running["on"]:
             try:
+                if recovering:
+                    # What this writer read before the failure is still pending for it
+                    # (perhaps stored already): store it again now (a replay is stored
+                    # once), rather than leave it until another writer claims it.
+                    while handled := ballot_queue.write_batch(consumer, count=batch, own_pending=True):
+                        stored += handled
+                    recovering = False
                 # Blocks up to a second for new answers, so it stops soon after SIGTERM.
                 handled = ballot_queue.write_batch(consumer, count=batch, block_ms=1000)
             except Exception:
                 # Redis or the database is away: what was read stays pending and is
                 # read again (by this writer or another) — wait and carry on.
                 failures += 1
+                recovering = True
                 logger.exception("storing answers failed (%d in a row)", failures)
                 close_old_connections()
                 time.sleep(min(10, failures))

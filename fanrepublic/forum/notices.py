@@ -1,16 +1,52 @@
-"""Notifications follow forum events. Each handler is idempotent through the
-notification's dedupe key (one per event and recipient)."""
+"""What the forum tells members: its notification kinds (declared in capability.py), how
+each reads in the reader's language, and the handlers that send them as forum events
+happen. Each handler is idempotent through the notification's dedupe key (one per event
+and recipient)."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from fanrepublic.activity.registry import on
-from fanrepublic.forum.models import Reply, Topic
-from fanrepublic.forum.selectors import voter_ids
+from fanrepublic.notifications.services import notify
 
-from .enums import NotificationKind
-from .services import notify
+from .enums import TopicStatus
+from .models import Reply, Topic
+from .selectors import voter_ids
+
+REPLY, MENTION, QUOTE, STATUS, MODERATION = "reply", "mention", "quote", "status", "moderation"
+
+
+def reply_text(params: dict) -> str:
+    return _("%(actor)s replied to “%(topic)s”") % _text_params(params)
+
+
+def mention_text(params: dict) -> str:
+    return _("%(actor)s mentioned you in “%(topic)s”") % _text_params(params)
+
+
+def quote_text(params: dict) -> str:
+    return _("%(actor)s quoted your reply in “%(topic)s”") % _text_params(params)
+
+
+def status_text(params: dict) -> str:
+    if params.get("status") == "duplicate":
+        return _("“%(topic)s” was merged into another topic; your vote moved with it") % _text_params(params)
+    return _("“%(topic)s” is now %(status)s") % _text_params(params)
+
+
+def moderation_text(params: dict) -> str:
+    return _("A moderator acted on your post in “%(topic)s”") % _text_params(params)
+
+
+def _text_params(params: dict) -> dict:
+    status = params.get("status", "")
+    return {
+        "actor": params.get("actor", ""),
+        "topic": params.get("topic", ""),
+        "status": TopicStatus(status).label if status in TopicStatus.values else status,
+    }
 
 
 def _mentioned_ids(names: list[str]) -> set[int]:
@@ -40,7 +76,7 @@ def notify_reply(event):
     # One notification per person per reply: a mention beats a quote beats a reply.
     notify(
         recipient_ids=mentioned,
-        kind=NotificationKind.MENTION,
+        kind=MENTION,
         actor=event.actor,
         url=url,
         params=params,
@@ -49,7 +85,7 @@ def notify_reply(event):
     quote_ids = {quoted_author} - mentioned if quoted_author else set()
     notify(
         recipient_ids=quote_ids,
-        kind=NotificationKind.QUOTE,
+        kind=QUOTE,
         actor=event.actor,
         url=url,
         params=params,
@@ -58,7 +94,7 @@ def notify_reply(event):
     reply_ids = {topic.author_id} - mentioned - quote_ids
     notify(
         recipient_ids=reply_ids,
-        kind=NotificationKind.REPLY,
+        kind=REPLY,
         actor=event.actor,
         url=url,
         params=params,
@@ -73,7 +109,7 @@ def notify_topic_mentions(event):
         return
     notify(
         recipient_ids=_mentioned_ids(event.properties.get("mentions", [])),
-        kind=NotificationKind.MENTION,
+        kind=MENTION,
         actor=event.actor,
         url=reverse("forum:topic", args=[topic.pk]),
         params=_params(event, topic),
@@ -89,7 +125,7 @@ def notify_status_change(event):
     params = {**_params(event, topic), "status": event.properties.get("to", "")}
     notify(
         recipient_ids={topic.author_id, *voter_ids(topic_id=topic.pk)},
-        kind=NotificationKind.STATUS,
+        kind=STATUS,
         actor=event.actor,
         url=reverse("forum:topic", args=[topic.pk]),
         params=params,
@@ -106,7 +142,7 @@ def notify_merge(event):
     original = event.properties.get("into")
     notify(
         recipient_ids=set(event.properties.get("supporters", [])),
-        kind=NotificationKind.STATUS,
+        kind=STATUS,
         actor=event.actor,
         url=reverse("forum:topic", args=[original or topic.pk]),
         params=params,
@@ -125,7 +161,7 @@ def notify_moderation(event):
     params = {**_params(event, topic), "reason": event.properties.get("reason", "")}
     notify(
         recipient_ids={event.owner_id},
-        kind=NotificationKind.MODERATION,
+        kind=MODERATION,
         actor=event.actor,
         url=reverse("notifications:list"),
         params=params,

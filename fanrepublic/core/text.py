@@ -1,0 +1,83 @@
+"""Text at the door: what the platform refuses before any library or database sees it.
+
+A lone surrogate ("\\ud800" in JSON) is not a character: it cannot be encoded as UTF-8,
+so nh3, the database driver or an email header fail on it deep inside a write. NUL
+cannot be stored in PostgreSQL text. Control characters in a single-line field (a
+display name, a title) end up in email subjects and HTTP headers. All three are refused
+with a clear, translated message instead.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# C0 controls (but tab, LF and CR, which multi-line text keeps), DEL, C1 controls, and the
+# line and paragraph separators that some mail and header code treats as new lines.
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_SINGLE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def text_problem(value: str, *, single_line: bool = False) -> str | None:
+    """The reason this text is refused, or None when it may be stored."""
+    if _SURROGATE.search(value):
+        return _("The text contains characters that are not valid Unicode.")
+    if "\x00" in value:
+        return _("The text contains a NUL character, which is not allowed.")
+    pattern = _CONTROL_SINGLE_LINE if single_line else _CONTROL_MULTILINE
+    if pattern.search(value):
+        if single_line:
+            return _("This field must be a single line without control characters.")
+        return _("The text contains control characters, which are not allowed.")
+    return None
+
+
+def _strings(data):
+    """Every string in decoded JSON, keys included."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+
+
+def first_text_problem(data) -> str | None:
+    """The first problem anywhere in decoded JSON (keys and values), or None."""
+    return next((p for p in map(text_problem, _strings(data)) if p), None)
+
+
+def any_invalid_unicode(data) -> bool:
+    return any(_SURROGATE.search(s) for s in _strings(data))
+
+
+def validate_single_line(value: str) -> None:
+    """A Django validator for single-line model and form fields."""
+    problem = text_problem(value, single_line=True)
+    if problem:
+        raise ValidationError(problem, code="control_characters")
+
+
+def validate_text(value: str) -> None:
+    """A Django validator for multi-line text: refuses lone surrogates and NUL/controls."""
+    problem = text_problem(value)
+    if problem:
+        raise ValidationError(problem, code="invalid_characters")
+
+
+def email_subject(text: str, *, max_length: int = 200) -> str:
+    """A subject line from text that members wrote (a display name, a title): control
+    characters and line breaks become spaces (an email header must be one line, or
+    Django refuses to send it), invalid Unicode is dropped, and it is kept short."""
+    text = _SURROGATE.sub("", text)
+    text = " ".join(_CONTROL_SINGLE_LINE.sub(" ", text).split())
+    return text if len(text) <= max_length else text[: max_length - 1] + "…"
+
+
+SINGLE_LINE_HELP = gettext_lazy("One line, without control characters.")
