@@ -67,7 +67,7 @@ class DecisionIn(Schema):
     status: str = Field(..., max_length=20, description="selected, waitlisted or declined")
 
 
-class ReportIn(Schema):
+class TestReportIn(Schema):
     task_id: BodyId | None = None
     title: str = Field(..., max_length=200)
     steps: str = Field(..., max_length=5000)
@@ -78,7 +78,7 @@ class ReportIn(Schema):
     build: str = Field(..., max_length=100)
 
 
-class ReportOut(Schema):
+class TestReportOut(Schema):
     id: int
     task_id: int | None
     tester: str = Field(..., alias="tester.username")
@@ -178,7 +178,7 @@ def plans(request, slug: str):
     return list(programme.plans.prefetch_related("tasks"))
 
 
-@router.get("/{slug}/reports", response=list[ReportOut], auth=MEMBER)
+@router.get("/{slug}/reports", response=list[TestReportOut], auth=MEMBER)
 def list_reports(request, slug: str):
     programme = _programme(request, slug)
     if not selectors.sees_confidential(viewer=request.user, programme=programme):
@@ -189,8 +189,8 @@ def list_reports(request, slug: str):
     return list(reports[:500])
 
 
-@router.post("/{slug}/reports", response={201: ReportOut}, auth=MEMBER)
-def file_report(request, slug: str, payload: ReportIn):
+@router.post("/{slug}/reports", response={201: TestReportOut}, auth=MEMBER)
+def file_report(request, slug: str, payload: TestReportIn):
     tester = require_scope(request)
     programme = _programme(request, slug)
     task = None
@@ -212,7 +212,7 @@ class ReviseIn(Schema):
     build: str = Field(..., max_length=100)
 
 
-@router.put("/{slug}/reports/{report_id}", response=ReportOut, auth=MEMBER)
+@router.put("/{slug}/reports/{report_id}", response=TestReportOut, auth=MEMBER)
 def revise_report(request, slug: str, report_id: Id, payload: ReviseIn):
     """The tester edits a report that has changes requested; it goes back to review."""
     tester = require_scope(request)
@@ -249,7 +249,7 @@ def decide(request, slug: str, application_id: Id, payload: DecisionIn):
     return services.application_decide(actor=actor, application=application, status=payload.status)
 
 
-@router.post("/{slug}/reports/{report_id}/review", response=ReportOut, auth=MEMBER)
+@router.post("/{slug}/reports/{report_id}/review", response=TestReportOut, auth=MEMBER)
 def review(request, slug: str, report_id: Id, payload: ReviewIn):
     actor = _manager(request)
     report = _programme(request, slug).reports.filter(pk=report_id).first()

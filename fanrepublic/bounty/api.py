@@ -17,7 +17,7 @@ from .enums import ReportStatus, Severity
 router = Router(tags=["bounty"])
 
 
-class ReportOut(Schema):
+class BountyReportOut(Schema):
     id: int
     product: str = Field(..., alias="product_line.slug")
     release_id: int
@@ -42,7 +42,7 @@ class ReportOut(Schema):
         return obj.reward_id is not None
 
 
-class ReportIn(Schema):
+class BountyReportIn(Schema):
     release_id: BodyId
     title: str = Field(..., max_length=200)
     steps: str = Field(..., max_length=5000)
@@ -101,7 +101,7 @@ class ReportFilters(Schema):
     mine: bool = False
 
 
-@router.get("/reports", response=list[ReportOut], auth=PUBLIC)
+@router.get("/reports", response=list[BountyReportOut], auth=PUBLIC)
 @paginate(Pages, page_size=20)
 def list_reports(request, filters: Query[ReportFilters]):
     """Reports the caller may see: public ones, their own, and (security triage) all."""
@@ -115,8 +115,8 @@ def list_reports(request, filters: Query[ReportFilters]):
     return reports
 
 
-@router.post("/reports", response={201: ReportOut}, auth=MEMBER)
-def submit(request, payload: ReportIn):
+@router.post("/reports", response={201: BountyReportOut}, auth=MEMBER)
+def submit(request, payload: BountyReportIn):
     """File a report against a released version (screenshots: on the web form)."""
     member = require_scope(request)
     release = Release.objects.filter(pk=payload.release_id).select_related("product_line").first()
@@ -128,7 +128,7 @@ def submit(request, payload: ReportIn):
     return Status(201, report)
 
 
-@router.get("/reports/{report_id}", response=ReportOut, auth=PUBLIC)
+@router.get("/reports/{report_id}", response=BountyReportOut, auth=PUBLIC)
 def get_report(request, report_id: Id):
     return selectors.report_get(viewer=request.user, pk=report_id)
 
@@ -151,7 +151,7 @@ def duplicates(request, report_id: Id):
     ]
 
 
-@router.post("/reports/{report_id}/triage", response=ReportOut, auth=MEMBER)
+@router.post("/reports/{report_id}/triage", response=BountyReportOut, auth=MEMBER)
 def triage(request, report_id: Id, payload: TriageIn):
     """Triage: set status and severity; "valid" pays the reward table once."""
     actor = require_scope(request)
@@ -190,7 +190,7 @@ def post_message(request, report_id: Id, payload: MessageIn):
     )
 
 
-@router.post("/reports/{report_id}/disclose", response=ReportOut, auth=MEMBER)
+@router.post("/reports/{report_id}/disclose", response=BountyReportOut, auth=MEMBER)
 def disclose(request, report_id: Id):
     actor = require_scope(request)
     return services.report_disclose(actor=actor, report=selectors.report_get(viewer=actor, pk=report_id))

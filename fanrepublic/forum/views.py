@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -535,7 +536,10 @@ def topic_claim(request, pk):
     services.topic_claim(engineer=request.user, topic=topic, claim=claim)
     if request.htmx:
         return render(request, "forum/partials/claim_button.html", {"topic": topic, "user": request.user})
-    return redirect(request.POST.get("next") or topic.get_absolute_url())
+    next_url = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = topic.get_absolute_url()  # only back into the site, never elsewhere
+    return redirect(next_url)
 
 
 @login_required

@@ -12,7 +12,7 @@ from .enums import VoteStatus
 router = Router(tags=["votes"])
 
 
-class OptionOut(Schema):
+class VoteOptionOut(Schema):
     id: int
     label: str
     label_zh: str
@@ -33,7 +33,7 @@ class VoteOut(Schema):
     secret: bool
     allow_change: bool
     allow_abstain: bool
-    options: list[OptionOut]
+    options: list[VoteOptionOut]
     digest: str
     result: dict | None
     outcome: str

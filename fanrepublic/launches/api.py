@@ -17,7 +17,7 @@ class ScheduleOut(Schema):
     title_zh: str
 
 
-class OptionOut(Schema):
+class LiveOptionOut(Schema):
     id: int
     label: str
     label_zh: str
@@ -36,7 +36,7 @@ class QuestionOut(Schema):
     prompt: str
     prompt_zh: str
     status: str
-    options: list[OptionOut]
+    options: list[LiveOptionOut]
     counts: dict[str, int]
     total: int
 

@@ -271,6 +271,15 @@ class TestStaffPages:
         topic.refresh_from_db()
         assert topic.claimed_by == eng
 
+    @pytest.mark.parametrize("target", ["https://evil.example/phish", "//evil.example/x", "/staff/desk/"])
+    def test_a_claim_returns_only_into_the_site(self, client, target):
+        topic = TopicFactory()
+        login(client, engineer())
+        response = client.post(reverse("forum:topic_claim", args=[topic.pk]), {"claim": "1", "next": target})
+        assert response.status_code == 302
+        expected = target if target.startswith("/staff/") else topic.get_absolute_url()
+        assert response["Location"] == expected
+
     def test_engineer_sets_status_from_the_page(self, client):
         topic = TopicFactory()
         login(client, engineer())
