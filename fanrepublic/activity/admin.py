@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from fanrepublic.core.errors import ValidationFailed
 
 from .models import Event, Integration
-from .selectors import catalogue, external_verb_choices
+from .selectors import catalogue, verb_choices
 from .services import integration_validate
 
 
@@ -61,7 +63,9 @@ class EventAdmin(admin.ModelAdmin):
 
 
 class IntegrationForm(forms.ModelForm):
-    verbs = forms.MultipleChoiceField(choices=external_verb_choices, widget=forms.CheckboxSelectMultiple)
+    verbs = forms.MultipleChoiceField(
+        choices=partial(verb_choices, external_only=True), widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Integration

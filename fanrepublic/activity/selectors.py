@@ -33,11 +33,12 @@ def distinct_objects_by_actor(*, member_ids: list[int] | None, verb: str) -> dic
 def catalogue() -> list[dict]:
     """Every declared verb, in name order, as the docs, the admin and the API show it."""
     rows = []
+    owners = capabilities.verb_owners()
     for name, verb in sorted(capabilities.verbs().items()):
         rows.append(
             {
                 "name": name,
-                "app": capabilities.verb_owner(name),
+                "app": owners.get(name, ""),
                 "description": str(verb.description),
                 "external": verb.external,
                 "properties_schema": verb.properties.model_json_schema() if verb.properties else None,
@@ -46,9 +47,12 @@ def catalogue() -> list[dict]:
     return rows
 
 
-def external_verb_choices() -> list[tuple[str, str]]:
+def verb_choices(*, external_only: bool = False) -> list[tuple[str, str]]:
+    """(verb, "verb — description") for forms: every verb, or only what integrations send."""
     return [
-        (name, f"{name} — {v.description}") for name, v in sorted(capabilities.verbs().items()) if v.external
+        (name, f"{name} — {v.description}")
+        for name, v in sorted(capabilities.verbs().items())
+        if v.external or not external_only
     ]
 
 

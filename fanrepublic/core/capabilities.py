@@ -200,12 +200,10 @@ def notice_kinds() -> dict[str, NoticeKind]:
     return kinds
 
 
-def verb_owner(name: str) -> str:
-    """The label of the app that declares a verb ('' when nobody does)."""
-    for capability in capabilities():
-        if any(v.name == name for v in capability.verbs):
-            return capability.label
-    return ""
+@functools.cache
+def verb_owners() -> dict[str, str]:
+    """{verb name: label of the app that declares it}."""
+    return {verb.name: c.label for c in capabilities() for verb in c.verbs}
 
 
 @contextlib.contextmanager

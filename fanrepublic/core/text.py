@@ -9,9 +9,7 @@ with a clear, translated message instead.
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # C0 controls (but tab, LF and CR, which multi-line text keeps), DEL, C1 controls, and the
@@ -57,20 +55,6 @@ def any_invalid_unicode(data) -> bool:
     return any(_SURROGATE.search(s) for s in _strings(data))
 
 
-def validate_single_line(value: str) -> None:
-    """A Django validator for single-line model and form fields."""
-    problem = text_problem(value, single_line=True)
-    if problem:
-        raise ValidationError(problem, code="control_characters")
-
-
-def validate_text(value: str) -> None:
-    """A Django validator for multi-line text: refuses lone surrogates and NUL/controls."""
-    problem = text_problem(value)
-    if problem:
-        raise ValidationError(problem, code="invalid_characters")
-
-
 def email_subject(text: str, *, max_length: int = 200) -> str:
     """A subject line from text that members wrote (a display name, a title): control
     characters and line breaks become spaces (an email header must be one line, or
@@ -78,6 +62,3 @@ def email_subject(text: str, *, max_length: int = 200) -> str:
     text = _SURROGATE.sub("", text)
     text = " ".join(_CONTROL_SINGLE_LINE.sub(" ", text).split())
     return text if len(text) <= max_length else text[: max_length - 1] + "…"
-
-
-SINGLE_LINE_HELP = gettext_lazy("One line, without control characters.")

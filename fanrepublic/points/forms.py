@@ -2,11 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fanrepublic.activity.models import Integration
-from fanrepublic.core import capabilities
-
-
-def verb_choices():
-    return [(name, f"{name} — {verb.description}") for name, verb in sorted(capabilities.verbs().items())]
+from fanrepublic.activity.selectors import verb_choices
 
 
 class AdjustmentForm(forms.Form):

@@ -206,12 +206,15 @@ def rule_save(*, actor, rule: EarningRule | None, data: dict) -> EarningRule:
         problem = text_problem(getattr(rule, field) or "", single_line=True)
         if problem:
             raise ValidationFailed(problem, field=field)
-    rule_validate(
-        rule, trusted if trusted is not None else list(rule.trusted_integrations.all()) if rule.pk else []
-    )
+    if trusted is None:  # unchanged: validate against what the rule trusts now
+        trusted = list(rule.trusted_integrations.all()) if rule.pk else []
+        changed_trust = False
+    else:
+        changed_trust = True
+    rule_validate(rule, trusted)
     with transaction.atomic():
         rule.save()
-        if trusted is not None:
+        if changed_trust:
             rule.trusted_integrations.set(trusted)
         audit_record(
             actor=actor,
