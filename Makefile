@@ -38,11 +38,11 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n $(WORKERS) -q
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q
 
 ## make test-fast: everything except the browser tests.
 test-fast: install
-	$(BIN)/pytest -n $(WORKERS) -q -m "not browser"
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q -m "not browser"
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 
 import pytest
 from django.core.cache import caches
@@ -119,9 +120,90 @@ def on_commit(django_capture_on_commit_callbacks):
     return run
 
 
+class _RequestsInFlight:
+    """The live server's application, counting the requests it is answering: one from
+    the call until the server closes the response (after sending it)."""
+
+    def __init__(self, app):
+        self.app = app
+        self._count = 0
+        self._changed = threading.Condition()
+
+    def _finished(self):
+        with self._changed:
+            self._count -= 1
+            self._changed.notify_all()
+
+    def __call__(self, environ, start_response):
+        with self._changed:
+            self._count += 1
+        try:
+            response = self.app(environ, start_response)
+        except BaseException:
+            self._finished()
+            raise
+        return _ClosingResponse(response, self._finished)
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: self._count <= 0, timeout=timeout)
+
+
+class _ClosingResponse:
+    def __init__(self, response, on_close):
+        self.response, self.on_close = response, on_close
+
+    def __iter__(self):
+        return iter(self.response)
+
+    def close(self):
+        try:
+            if hasattr(self.response, "close"):
+                self.response.close()
+        finally:
+            self.on_close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, counting the requests it is answering."""
+    httpd = live_server.thread.httpd
+    if not isinstance(httpd.get_app(), _RequestsInFlight):
+        httpd.set_app(_RequestsInFlight(httpd.get_app()))
+    return live_server
+
+
+@pytest.fixture(autouse=True)
+def _browser_pages_end_with_their_test(request):
+    """A browser test's pages are closed when it ends, and the live server has answered
+    everything they sent, *before* the database is emptied for the next test.
+
+    The browser lives for a module and a page stays open until closed: left open, a page
+    goes on talking to the live server after its test — a form posted by script a moment
+    late (a passkey added after `wait_for_load_state` had already returned), a redirect,
+    htmx — while the test's rows are being deleted. Such a request loads its session and
+    member just before the flush and writes just after it: a foreign-key error naming a
+    member of an earlier test, or "the session was deleted before the request completed",
+    in whichever test runs then."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    # Browser tests use a transactional database; asking for it here sets it up before
+    # this fixture, so that its flush runs after this fixture's teardown.
+    request.getfixturevalue("transactional_db")
+    yield
+    browser = request.getfixturevalue("browser")
+    for context in list(browser.contexts):
+        context.close()
+    if "live_server" in request.fixturenames:
+        app = request.getfixturevalue("live_server").thread.httpd.get_app()
+        assert app.wait_until_idle(timeout=30), "the live server is still answering a closed page"
+
+
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser). Pages opened
+    in a test are closed at its end (_browser_pages_end_with_their_test)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

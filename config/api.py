@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from fanrepublic.core.capabilities import api_routers
-from fanrepublic.core.errors import DomainError, RateLimited, ValidationFailed
+from fanrepublic.core.errors import DomainError, RateLimited, Unavailable, ValidationFailed
 from fanrepublic.core.throttling import API_THROTTLES, address_hit
 
 api = NinjaAPI(
@@ -43,7 +43,7 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 def domain_error(request, exc: DomainError):
     fields = exc.errors if isinstance(exc, ValidationFailed) else {}
     response = api.create_response(request, error_body(exc.code, exc.message, fields), status=exc.status)
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | Unavailable):
         response["Retry-After"] = str(exc.retry_after)
     return response
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "fanrepublic.governance",
     "fanrepublic.committees",
     "fanrepublic.launches",
+    "fanrepublic.demo",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from django.utils.translation import gettext_lazy as _
 from pydantic import Field, StringConstraints
 
-from fanrepublic.core.capabilities import Api, Capability, ExternalProperties, Verb
+from fanrepublic.core.capabilities import Api, Capability, DemoStep, ExternalProperties, Verb
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Amount = Annotated[str, StringConstraints(pattern=r"^\d{1,10}(\.\d{1,2})?$")]
@@ -58,4 +58,5 @@ CAPABILITY = Capability(
             properties=ChatMessageSent,
         ),
     ),
+    demo=(DemoStep("activity", "fanrepublic.activity.demo:seed"),),
 )

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Api, Capability, NavEntry, Pages, PeriodicTask, Verb
+from fanrepublic.core.capabilities import Api, Capability, DemoStep, NavEntry, Pages, PeriodicTask, Verb
 
 from . import permissions
 
@@ -22,4 +22,5 @@ CAPABILITY = Capability(
         NavEntry("main", _("Badges"), "badges:gallery", order=20),
         NavEntry("staff", _("Perks"), "badges:perks_staff", permissions.can_manage_perks, order=100),
     ),
+    demo=(DemoStep("badges", "fanrepublic.badges.demo:seed", after=("forum",)),),
 )

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 
 from fanrepublic.core.api import BodyId, Id
@@ -151,10 +152,32 @@ def my_application(request, slug: str):
     return found
 
 
+class BetaNdaOut(Schema):
+    text: str
+    sha256: str
+    language: str
+    accepted_at: datetime | None
+
+
+@router.get("/{slug}/nda", response=BetaNdaOut, auth=MEMBER)
+def read_nda(request, slug: str):
+    """The NDA as shown in the request's language (`Accept-Language`), with its SHA-256 to
+    pass when accepting it. Members with a seat only; to everyone else it is missing (404)."""
+    programme = _programme(request, slug)
+    seat = selectors.seat_of(member=request.user, programme=programme)
+    return {
+        "text": programme.display_nda,
+        "sha256": programme.display_nda_sha256,
+        "language": get_language() or "",
+        "accepted_at": seat.nda_accepted_at,
+    }
+
+
 @router.post("/{slug}/nda", response=ApplicationOut, auth=MEMBER)
 def accept_nda(request, slug: str, nda_sha256: str = Query("", max_length=64)):
-    """Accept the NDA. Pass `nda_sha256` (the programme's `nda_sha256` as read) to be
-    refused with 409 if the text changed since; the accepted text's hash is stored."""
+    """Accept the NDA. Pass `nda_sha256` (the `sha256` of `GET /betas/{slug}/nda` as read)
+    to be refused with 409 if the text changed since; the accepted text's hash is stored.
+    Members without a seat get 404."""
     return services.nda_accept(
         member=require_scope(request), programme=_programme(request, slug), shown_sha256=nda_sha256
     )

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Api, Capability, NavEntry, NoticeKind, Pages, Verb
+from fanrepublic.core.capabilities import Api, Capability, DemoStep, NavEntry, NoticeKind, Pages, Verb
 
 from . import handlers, permissions
 
@@ -30,4 +30,5 @@ CAPABILITY = Capability(
         NavEntry("take_part", _("Betas"), "betas:index", order=30),
         NavEntry("staff", _("Beta programmes"), "betas:staff", permissions.can_manage, order=50),
     ),
+    demo=(DemoStep("betas", "fanrepublic.betas.demo:seed", after=("forum",)),),
 )

@@ -32,6 +32,15 @@ def application_of(*, member, programme: BetaProgramme) -> Application | None:
     return Application.objects.filter(programme=programme, member=member).first()
 
 
+def seat_of(*, member, programme: BetaProgramme) -> Application:
+    """The member's seat in the programme (their selected application). To anyone without
+    one (no application, not selected, staff, visitors) the NDA is missing: 404."""
+    application = application_of(member=member, programme=programme)
+    if application is None or application.status != ApplicationStatus.SELECTED:
+        raise NotFound()
+    return application
+
+
 def sees_confidential(*, viewer, programme: BetaProgramme) -> bool:
     """Testers who signed the NDA, and the staff who run betas."""
     if can_manage(viewer):

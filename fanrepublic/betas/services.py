@@ -254,7 +254,7 @@ def nda_accept(*, member, programme: BetaProgramme, shown_sha256: str = "") -> A
     sends the hash of what it showed (`shown_sha256`) is refused if the NDA changed since."""
     application = Application.objects.filter(programme=programme, member=member).first()
     if application is None or application.status != ApplicationStatus.SELECTED:
-        raise Forbidden(_("Only selected testers sign the NDA."))
+        raise NotFound()  # only a seat holder is shown the NDA; to others it does not exist
     programme = BetaProgramme.objects.get(pk=programme.pk)  # the NDA as it is now
     current = programme.display_nda_sha256
     if shown_sha256 and shown_sha256 != current:

@@ -81,6 +81,7 @@ def withdraw(request, slug):
 @require_POST
 def nda(request, slug):
     found = selectors.programme_get(viewer=request.user, slug=slug)
+    selectors.seat_of(member=request.user, programme=found)  # 404 without a seat
     if request.POST.get("agree") != "yes":
         messages.error(request, _("Tick the box to accept the NDA."))
         return redirect(found.get_absolute_url())
@@ -88,6 +89,8 @@ def nda(request, slug):
         services.nda_accept(
             member=request.user, programme=found, shown_sha256=request.POST.get("nda_sha256", "")
         )
+    except NotFound:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

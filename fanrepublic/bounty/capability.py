@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Api, Capability, NavEntry, NoticeKind, Pages, Verb
+from fanrepublic.core.capabilities import Api, Capability, DemoStep, NavEntry, NoticeKind, Pages, Verb
 
 from . import handlers, permissions
 
@@ -23,4 +23,5 @@ CAPABILITY = Capability(
         NavEntry("take_part", _("Bug bounty"), "bounty:programme", order=20),
         NavEntry("staff", _("Triage queue"), "bounty:queue", permissions.can_triage, order=40),
     ),
+    demo=(DemoStep("bounty", "fanrepublic.bounty.demo:seed", after=("releases",)),),
 )

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Api, Capability, NavEntry, Pages, Verb
+from fanrepublic.core.capabilities import Api, Capability, DemoStep, NavEntry, Pages, Verb
 
 CAPABILITY = Capability(
     label="committees",
@@ -17,4 +17,5 @@ CAPABILITY = Capability(
         Verb("committees.need.decided", _("A planning meeting decided on a need.")),
     ),
     nav=(NavEntry("take_part", _("Committees"), "committees:index", order=50),),
+    demo=(DemoStep("committees", "fanrepublic.committees.demo:seed", after=("governance",)),),
 )

@@ -11,13 +11,23 @@ Anything signed in, with a session, with pending messages, or not a plain GET by
 Two tiers: each process keeps what it served in its own memory for a few seconds in
 front of the shared cache (Redis in production), so a hot page costs a dictionary lookup
 rather than a network round trip and unpickling tens of kilobytes.
+
+A page new content reaches within the minute is fine; a page that still shows what a
+moderator has just hidden is not. The key of every cached page holds the generation of
+the visitors' pages, a token in the shared cache that `anonymous_pages_expire()` replaces
+after the commit of a write that takes something away from visitors (a topic hidden,
+moved or merged, a reply hidden): every cached page, in every process and in both tiers,
+is then out of reach at once. Each cached page costs that one small read of the shared
+cache (a few dozen bytes); the page itself still comes from the process's memory.
 """
 
 import hashlib
+import uuid
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
@@ -43,6 +53,30 @@ def two_tier_set_many(entries: dict, *, seconds: int, local_seconds: int) -> Non
     caches["process"].set_many(entries, min(seconds, local_seconds))
 
 
+GENERATION_KEY = "anon-page:generation"
+
+
+def _generation() -> str:
+    """The current generation of the visitors' pages, read from the shared cache on every
+    request (never from the process's memory, which another process cannot reach). A
+    generation that is missing (never set, or evicted) is replaced by a new one rather
+    than by a fixed default, so pages from before an eviction never come back."""
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        current = cache.get(GENERATION_KEY)
+    return current
+
+
+def anonymous_pages_expire() -> None:
+    """Once the current transaction commits (at once outside one), every visitor page
+    cached so far is out of reach: the next visitor gets a freshly rendered page. Not
+    before the commit, else a visitor in between would cache the old state again under the
+    new generation. For writes that take something away from visitors (moderation), not
+    for every new post: each call empties the whole visitors' cache."""
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+
+
 def _cacheable_request(request) -> bool:
     return (
         request.method == "GET"
@@ -60,7 +94,7 @@ def anonymous_page_cache(view):
             return view(request, *args, **kwargs)
         target = request.headers.get("HX-Target", "") if request.headers.get("HX-Request") else ""
         digest = hashlib.sha256(f"{request.get_full_path()}|{target}".encode()).hexdigest()
-        key = f"anon-page:{get_language()}:{digest}"
+        key = f"anon-page:{_generation()}:{get_language()}:{digest}"
         cached = two_tier_get_many([key], local_seconds=min(seconds, LOCAL_SECONDS)).get(key)
         if cached is not None:
             content, content_type = cached

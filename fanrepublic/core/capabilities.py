@@ -124,6 +124,18 @@ class PeriodicTask:
 
 
 @dataclass(frozen=True)
+class DemoStep:
+    """One step of the demo community: `seeder` ("module:function") is called with a
+    `fanrepublic.core.demo.DemoRun` and writes through the app's services. `name` is
+    unique across apps ("<label>" or "<label>.<part>"); `after` names the steps whose
+    rows this one needs. Seeders are idempotent: a second run adds only what is missing."""
+
+    name: str
+    seeder: str
+    after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Capability:
     """What one app adds to the platform. Later issues extend this declaration (pages,
     API routers, navigation, notification kinds, release-item sources, the demo, periodic
@@ -137,6 +149,7 @@ class Capability:
     notice_kinds: tuple[NoticeKind, ...] = field(default=())
     periodic_tasks: tuple[PeriodicTask, ...] = field(default=())
     nav: tuple[NavEntry, ...] = field(default=())
+    demo: tuple[DemoStep, ...] = field(default=())
 
 
 def _declaring_modules():
@@ -253,6 +266,27 @@ def beat_schedule() -> dict[str, dict]:
                 raise ValueError(f"the periodic task {job.name!r} is declared twice")
             schedule[job.name] = {"task": job.task, "schedule": job.every_seconds}
     return schedule
+
+
+def demo_steps() -> list[DemoStep]:
+    """Every app's demo steps, each after the steps it names (ties keep the order of
+    INSTALLED_APPS, so the demo is the same on every run)."""
+    steps = {step.name: step for c in capabilities() for step in c.demo}
+    if len(steps) != sum(len(c.demo) for c in capabilities()):
+        raise ValueError("two demo steps share a name")
+    for step in steps.values():
+        missing = [name for name in step.after if name not in steps]
+        if missing:
+            raise ValueError(f"the demo step {step.name!r} runs after unknown steps {missing}")
+    ordered: list[DemoStep] = []
+    placed: set[str] = set()
+    while len(ordered) < len(steps):
+        ready = [s for s in steps.values() if s.name not in placed and set(s.after) <= placed]
+        if not ready:
+            raise ValueError("the demo steps depend on each other in a cycle")
+        ordered.append(ready[0])
+        placed.add(ready[0].name)
+    return ordered
 
 
 def nav_entries(menu: str) -> list[NavEntry]:

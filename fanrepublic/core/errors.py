@@ -74,3 +74,13 @@ class RateLimited(DomainError):
     def __init__(self, retry_after: int, message=None):
         self.retry_after = max(1, int(retry_after))
         super().__init__(message)
+
+
+class Unavailable(DomainError):
+    """A service the request needs (Redis, say) cannot be reached: nothing was done, and
+    the caller is asked to try again — 503 with Retry-After, on pages and in the API."""
+
+    code = "unavailable"
+    status = 503
+    retry_after = 5
+    default_message = _("This cannot be done right now. Please try again in a moment.")

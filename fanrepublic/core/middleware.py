@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from .errors import Conflict, DomainError, Forbidden, NotFound, RateLimited
+from .errors import Conflict, DomainError, Forbidden, NotFound, RateLimited, Unavailable
 from .text import any_invalid_unicode
 
 # allauth's limiter answers 429 without Retry-After; clients need it to back off.
@@ -47,8 +47,9 @@ def unreadable_body_response(request, exc):
 
 class DomainErrorMiddleware:
     """Turns domain errors that a page view did not handle into the right page: 404 for
-    missing or not-visible objects, 403, 409, and 429 with Retry-After. Also adds
-    Retry-After to 429 responses that other code (allauth) produced without it."""
+    missing or not-visible objects, 403, 409, 429 and 503 (a service the request needs is
+    unreachable), the last two with Retry-After. Also adds Retry-After to 429 responses
+    that other code (allauth) produced without it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,9 +80,11 @@ class DomainErrorMiddleware:
                 "exception": exception,
                 "retry_after": getattr(exception, "retry_after", None),
             },
-            status=exception.status if isinstance(exception, Forbidden | Conflict | RateLimited) else 400,
+            status=exception.status
+            if isinstance(exception, Forbidden | Conflict | RateLimited | Unavailable)
+            else 400,
         )
-        if isinstance(exception, RateLimited):
+        if isinstance(exception, RateLimited | Unavailable):
             response["Retry-After"] = str(exception.retry_after)
         return response
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Api, Capability, NavEntry, NoticeKind, Pages, Verb
+from fanrepublic.core.capabilities import Api, Capability, DemoStep, NavEntry, NoticeKind, Pages, Verb
 from fanrepublic.members.permissions import can_answer_feedback, can_moderate, can_view_metrics
 
 from . import notices
@@ -55,5 +55,8 @@ CAPABILITY = Capability(
         NavEntry("staff", _("Engineer desk"), "forum:desk", can_answer_feedback, order=10),
         NavEntry("staff", _("Response metrics"), "forum:metrics", can_view_metrics, order=20),
         NavEntry("staff", _("Flags"), "forum:flags", can_moderate, order=60),
+    ),
+    demo=(
+        DemoStep("forum", "fanrepublic.forum.demo:seed", after=("products", "members.accounts", "points")),
     ),
 )

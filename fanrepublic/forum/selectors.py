@@ -19,6 +19,8 @@ from .models import Attachment, Board, Flag, Like, Reply, StatusChange, Topic, V
 from .search import search_topics
 
 BOARD_COUNTS_CACHE_SECONDS = 60
+# Deleted by the moderation services (services._visitors_see_it_now).
+BOARD_COUNTS_CACHE_KEY = "forum:board-topic-counts"
 
 
 def _visible_topics_per_board() -> dict[int, int]:
@@ -32,9 +34,7 @@ def boards_list() -> list[Board]:
     boards = list(
         Board.objects.filter(is_archived=False).select_related("product_line").order_by("position", "name")
     )
-    counts = cache.get_or_set(
-        "forum:board-topic-counts", _visible_topics_per_board, BOARD_COUNTS_CACHE_SECONDS
-    )
+    counts = cache.get_or_set(BOARD_COUNTS_CACHE_KEY, _visible_topics_per_board, BOARD_COUNTS_CACHE_SECONDS)
     for board in boards:
         board.topic_total = counts.get(board.pk, 0)
     return boards

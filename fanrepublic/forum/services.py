@@ -4,6 +4,7 @@ scores) react to the events after commit."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from fanrepublic.activity.enums import Channel
 from fanrepublic.activity.services import record_event
 from fanrepublic.core import ratelimit
+from fanrepublic.core.cache import anonymous_pages_expire
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.images import check_images
 from fanrepublic.core.markdown import extract_mentions, render_markdown
@@ -31,10 +33,19 @@ from .enums import (
     TopicStatus,
 )
 from .models import Attachment, Board, Flag, Like, Reply, StatusChange, Topic, Vote
+from .selectors import BOARD_COUNTS_CACHE_KEY
 
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MAX = 20000
 NOTE_MAX = 5000
+
+
+def _visitors_see_it_now() -> None:
+    """A moderator's change (a post hidden or edited, a topic moved, merged, locked or
+    pinned) reaches visitors at the commit, not when their cached pages and the cached
+    board counts expire a minute later."""
+    anonymous_pages_expire()
+    transaction.on_commit(lambda: cache.delete(BOARD_COUNTS_CACHE_KEY))
 
 
 def _check_rate(author) -> None:
@@ -190,6 +201,7 @@ def topic_edit(*, actor, topic: Topic, title: str, body: str) -> Topic:
         record_event(verb="forum.topic.edited", actor=actor, obj=topic, owner=topic.author)
         if actor.pk != topic.author_id:
             audit_record(actor=actor, action="forum.topic.edited", target=topic, data=before)
+            _visitors_see_it_now()
     return topic
 
 
@@ -256,6 +268,7 @@ def reply_edit(*, actor, reply: Reply, body: str) -> Reply:
         record_event(verb="forum.reply.edited", actor=actor, obj=reply, owner=reply.author)
         if actor.pk != reply.author_id:
             audit_record(actor=actor, action="forum.reply.edited", target=reply, data={"body": before})
+            _visitors_see_it_now()
     return reply
 
 
@@ -453,6 +466,7 @@ def topic_merge(*, actor, duplicate: Topic, original: Topic, note: str) -> Topic
                 "supporters": sorted(supporters),
             },
         )
+        _visitors_see_it_now()
     original.refresh_from_db()
     return original
 
@@ -486,6 +500,7 @@ def topic_moderate(*, actor, topic: Topic, action: str, reason: str = "") -> Top
             owner=topic.author,
             properties={"reason": reason},
         )
+        _visitors_see_it_now()
     return topic
 
 
@@ -504,6 +519,7 @@ def reply_moderate(*, actor, reply: Reply, hidden: bool, reason: str = "") -> Re
                 topics.filter(reply_count__gt=0).update(reply_count=F("reply_count") - 1)
             else:
                 topics.update(reply_count=F("reply_count") + 1)
+            _visitors_see_it_now()
         reply.is_hidden = hidden
         audit_record(actor=actor, action=f"forum.reply.{action}", target=reply, reason=reason)
         record_event(
@@ -539,6 +555,7 @@ def topic_move(*, actor, topic: Topic, board: Board, reason: str = "") -> Topic:
             owner=topic.author,
             properties={"from": old.slug, "to": board.slug},
         )
+        _visitors_see_it_now()
     return topic
 
 

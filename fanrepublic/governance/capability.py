@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from fanrepublic.core.capabilities import Api, Capability, NavEntry, Pages, Verb
+from fanrepublic.core.capabilities import Api, Capability, DemoStep, NavEntry, Pages, Verb
 
 CAPABILITY = Capability(
     label="governance",
@@ -16,4 +16,5 @@ CAPABILITY = Capability(
         Verb("governance.vote.published", _("A vote's result and ballots were published.")),
     ),
     nav=(NavEntry("take_part", pgettext_lazy("fan parliament", "Votes"), "governance:index", order=40),),
+    demo=(DemoStep("governance", "fanrepublic.governance.demo:seed", after=("forum",)),),
 )

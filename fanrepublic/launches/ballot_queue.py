@@ -27,6 +27,7 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+from . import eventlog
 from .models import LiveBallot, LiveOption
 
 logger = logging.getLogger(__name__)
@@ -43,9 +44,10 @@ redis.call('XADD', KEYS[5], '*', 'q', ARGV[3], 'o', ARGV[2], 'm', ARGV[1], 't', 
 return 1
 """
 ACCEPTED, NOT_OPEN, BAD_OPTION, ALREADY = 1, -1, -2, -3
-# Redis cannot be reached (down, restarting, still loading its append-only file): callers
-# refuse clearly instead of guessing (errors.HallUnavailable).
-UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+# Redis cannot be reached (down, restarting, still loading its append-only file) or did
+# not finish in time (a rebuild or a drain waiting on another process): callers refuse
+# clearly instead of guessing (errors.HallUnavailable).
+UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, TimeoutError)
 
 _client = None
 _cast_script = None
@@ -61,6 +63,12 @@ def client() -> redis.Redis:
         _client = redis.Redis.from_url(settings.REDIS_URL)
         _cast_script = _client.register_script(_CAST)
     return _client
+
+
+def ping() -> None:
+    """Raises one of UNREACHABLE unless Redis answers: checked before a change the hall
+    cannot carry out without it (opening a question) is written to the database."""
+    client().ping()
 
 
 def key(*parts) -> str:
@@ -238,40 +246,76 @@ def counts(question_id: int, option_ids: list[int]) -> dict[int, int] | None:
     return {o: int(v or 0) for o, v in zip(option_ids, values, strict=True)}
 
 
-# KEYS: voted. ARGV: member ids. Sets each member's bit; returns who had not answered.
-_MARK = """
-local fresh = {}
-for _, member in ipairs(ARGV) do
-  if redis.call('SETBIT', KEYS[1], member, 1) == 0 then fresh[#fresh + 1] = member end
+# KEYS: voted, counts, claims (the batch's own set). ARGV: seconds the claims are kept,
+# then member, option, member, option, ... Sets each member's bit and, for those who had
+# not answered, adds one to their option's count and notes them in the batch's claims —
+# in one atomic call, so the counts never miss a claimed answer. A member found in the
+# claims is this same batch's claim made before (a call whose reply was lost and that
+# redis-py or the caller sent again): claimed still, counted then. Returns the members
+# claimed now and those claimed before.
+_CLAIM = """
+local fresh, again = {}, {}
+for i = 2, #ARGV, 2 do
+  if redis.call('SETBIT', KEYS[1], ARGV[i], 1) == 0 then
+    redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1)
+    redis.call('SADD', KEYS[3], ARGV[i])
+    fresh[#fresh + 1] = ARGV[i]
+  elseif redis.call('SISMEMBER', KEYS[3], ARGV[i]) == 1 then
+    again[#again + 1] = ARGV[i]
+  end
 end
-return fresh
+if #fresh > 0 then redis.call('EXPIRE', KEYS[3], ARGV[1]) end
+return {fresh, again}
 """
-_mark_script = None
+CLAIMS_SECONDS = 86400
+_claim_script = None
 
 
-def mark_voted(question_id: int, member_ids: list[int]) -> list[int]:
-    """For the batch path: set the members' bits in one call; returns those who had not
-    answered."""
-    global _mark_script
-    if not member_ids:
-        return []
-    if _mark_script is None:
-        _mark_script = client().register_script(_MARK)
-    return [int(m) for m in _mark_script(keys=[_keys(question_id)[2]], args=member_ids)]
+def _claims_key(question_id: int, batch: str) -> str:
+    return key("q", question_id, "claims", batch)
 
 
-def unmark_voted(question_id: int, member_ids: list[int]) -> None:
-    voted = _keys(question_id)[2]
-    pipe = client().pipeline(transaction=False)
-    for member_id in member_ids:
+def claim(question_id: int, choices: dict[int, int], *, batch: str) -> tuple[list[int], list[int]]:
+    """For the batch path ({member: option}): set the members' bits and count their
+    options in one call. Returns the members this batch claims: those who had not
+    answered (counted now), and those the same `batch` (a name for its contents) claimed
+    in an earlier try (counted then). The others keep the answer Redis has for them."""
+    global _claim_script
+    if not choices:
+        return [], []
+    if _claim_script is None:
+        _claim_script = client().register_script(_CLAIM)
+    _state, _options, voted, counts, _stream = _keys(question_id)
+    args = [CLAIMS_SECONDS, *(value for pair in choices.items() for value in pair)]
+    keys = [voted, counts, _claims_key(question_id, batch)]
+    fresh, again = _claim_script(keys=keys, args=args)
+    return [int(m) for m in fresh], [int(m) for m in again]
+
+
+def claims_stored(question_id: int, *, batch: str) -> None:
+    """The batch's ballots are stored: its claims need no keeping."""
+    client().delete(_claims_key(question_id, batch))
+
+
+def release(question_id: int, choices: dict[int, int], *, batch: str) -> None:
+    """Undo `claim` for members whose answers were not stored after all (the batch's
+    transaction failed): their bits cleared, their options' counts taken back."""
+    _state, _options, voted, counts, _stream = _keys(question_id)
+    pipe = client().pipeline(transaction=True)
+    for member_id, option_id in choices.items():
         pipe.setbit(voted, member_id, 0)
+        pipe.hincrby(counts, option_id, -1)
+    pipe.delete(_claims_key(question_id, batch))
     pipe.execute()
 
 
-def add_counts(question_id: int, added: dict[int, int]) -> None:
+def uncount(question_id: int, choices: dict[int, int]) -> None:
+    """Take back the counts of answers claimed now that the database refused because the
+    member has a stored answer already (their bit stays set: they have answered)."""
+    counts = _keys(question_id)[3]
     pipe = client().pipeline(transaction=False)
-    for option_id, n in added.items():
-        pipe.hincrby(_keys(question_id)[3], option_id, n)
+    for _member_id, option_id in choices.items():
+        pipe.hincrby(counts, option_id, -1)
     pipe.execute()
 
 
@@ -287,9 +331,11 @@ def _ensure_group() -> None:
 
 
 def store_rows(rows: list[tuple[int, int, int, float]]) -> int:
-    """(question, option, member, unix time) rows into the ballots table: one COPY, or,
-    if some are already there (a batch replayed after a crash), one INSERT … ON CONFLICT
-    DO NOTHING. Returns how many rows are new."""
+    """(question, option, member, unix time) rows into the ballots table, each new ballot
+    with its event in the activity log in the same transaction (eventlog.py): one COPY,
+    or, if some are already there (a batch replayed after a crash), one INSERT … ON
+    CONFLICT DO NOTHING — a replay stores neither a ballot nor an event twice. Returns
+    how many rows are new."""
     if not rows:
         return 0
     from datetime import UTC, datetime
@@ -302,6 +348,7 @@ def store_rows(rows: list[tuple[int, int, int, float]]) -> int:
                 with cursor.copy(copy_sql) as copy:
                     for row in values:
                         copy.write_row(row)
+                eventlog.record_answers((q, m, at) for q, _o, m, at in values)
             return len(values)
         except Exception as exc:  # noqa: BLE001 - any refusal: the careful path below
             logger.info(
@@ -313,10 +360,13 @@ def store_rows(rows: list[tuple[int, int, int, float]]) -> int:
                 cursor.execute(
                     "INSERT INTO launches_liveballot (question_id, option_id, member_id, cast_at) "
                     "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::timestamptz[]) "
-                    "ON CONFLICT (question_id, member_id) DO NOTHING",
+                    "ON CONFLICT (question_id, member_id) DO NOTHING "
+                    "RETURNING question_id, member_id, cast_at",
                     [list(col) for col in zip(*values, strict=True)],
                 )
-                return cursor.rowcount
+                new = cursor.fetchall()
+                eventlog.record_answers(new)
+                return len(new)
         except DatabaseError:
             pass  # a row the database refuses (its member was deleted meanwhile): row by row
     stored = 0
@@ -326,10 +376,14 @@ def store_rows(rows: list[tuple[int, int, int, float]]) -> int:
                 with transaction.atomic():
                     cursor.execute(
                         "INSERT INTO launches_liveballot (question_id, option_id, member_id, cast_at) "
-                        "VALUES (%s, %s, %s, %s) ON CONFLICT (question_id, member_id) DO NOTHING",
+                        "VALUES (%s, %s, %s, %s) ON CONFLICT (question_id, member_id) DO NOTHING "
+                        "RETURNING id",
                         row,
                     )
-                    new = cursor.rowcount
+                    new = cursor.fetchone() is not None
+                    if new:
+                        question_id, _option_id, member_id, at = row
+                        eventlog.record_answers([(question_id, member_id, at)])
                 stored += new  # counted once committed (foreign keys are checked then)
             except DatabaseError as exc:
                 # Kept aside with the reason, never retried forever in front of the others.

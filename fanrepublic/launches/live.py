@@ -22,6 +22,9 @@ from . import ballot_queue
 from .models import Attendance, LiveBallot, LiveOption
 
 COUNTS_TIMEOUT = 60 * 60 * 24 * 3
+# The attendee counter is read again from the database every five minutes, so a join
+# whose increment was lost (the cache unreachable just then) is counted soon after.
+ATTENDEES_TIMEOUT = 300
 
 
 def group_name(event_id: int) -> str:
@@ -91,14 +94,18 @@ def attendee_joined(event_id: int) -> None:
     try:
         cache.incr(_attendees_key(event_id))
     except ValueError:
-        cache.set(_attendees_key(event_id), Attendance.objects.filter(event_id=event_id).count(), None)
+        cache.set(
+            _attendees_key(event_id),
+            Attendance.objects.filter(event_id=event_id).count(),
+            ATTENDEES_TIMEOUT,
+        )
 
 
 def attendee_count(event_id: int) -> int:
     count = cache.get(_attendees_key(event_id))
     if count is None:
         count = Attendance.objects.filter(event_id=event_id).count()
-        cache.add(_attendees_key(event_id), count, None)
+        cache.add(_attendees_key(event_id), count, ATTENDEES_TIMEOUT)
     return int(count)
 
 

@@ -8,6 +8,8 @@ not answered yet, and inserts the ballot. The statement takes a share lock on th
 question row, so a host closing the question waits for ballots in flight and the tally
 it stores includes every ballot that was accepted."""
 
+import hashlib
+import logging
 import time
 from datetime import timedelta
 
@@ -22,14 +24,24 @@ from fanrepublic.badges.eligibility import eligibility_problems
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.services import audit_record
 
-from . import avatars, ballot_queue, live
+from . import avatars, ballot_queue, eventlog, live
 from .enums import AvatarAccessory, AvatarEyes, AvatarShape, EventStatus, QuestionStatus
-from .errors import HallUnavailable
+from .errors import HallPassInvalid, HallUnavailable
 from .models import Attendance, Avatar, LaunchEvent, LiveBallot, LiveOption, LiveQuestion, ScheduleItem
 from .permissions import can_host, can_run_events
 
 PASS_SALT = "fanrepublic.launches.hall-pass"
 MAX_OPTIONS = 12
+logger = logging.getLogger(__name__)
+
+
+def _after_commit(func) -> None:
+    """Redis work that follows a committed change (a push to the halls, live counters,
+    arming a question): if Redis is away then, the failure is logged and the caller still
+    hears what the database did — never an error for a change that was made. Each of
+    these heals itself: a page gets the whole state when it reconnects, counters are
+    rebuilt from the database, a question's keys at its first answer."""
+    transaction.on_commit(func, robust=True)
 
 
 def _require_host(actor, event: LaunchEvent):
@@ -90,7 +102,7 @@ def _set_event_status(*, actor, event: LaunchEvent, source: tuple, target: str, 
         locked.save(update_fields=["status"])
         audit_record(actor=actor, action=action, target=locked)
         record_event(verb=action, actor=actor, obj=locked)
-        transaction.on_commit(lambda: live.push(locked.pk, {"change": "event", "status": target}))
+        _after_commit(lambda: live.push(locked.pk, {"change": "event", "status": target}))
     return locked
 
 
@@ -159,6 +171,18 @@ def question_add(
 def question_open(*, actor, question: LiveQuestion) -> LiveQuestion:
     event = question.event
     _require_host(actor, event)
+    if ballot_queue.enabled():
+        try:
+            # Answers to it can only be taken in Redis: with Redis away the question
+            # stays a draft (nothing is written) and the host tries again.
+            ballot_queue.ping()
+        except ballot_queue.UNREACHABLE as exc:
+            raise HallUnavailable(
+                _(
+                    "The question cannot be opened while the hall's answer queue is unreachable; "
+                    "it stays unasked. Please try again in a moment."
+                )
+            ) from exc
     with transaction.atomic():
         # The event's row lock orders this against the event ending.
         status = LaunchEvent.objects.select_for_update().values_list("status", flat=True).get(pk=event.pk)
@@ -173,12 +197,14 @@ def question_open(*, actor, question: LiveQuestion) -> LiveQuestion:
         locked.opened_at = timezone.now()
         locked.save(update_fields=["status", "opened_at"])
         audit_record(actor=actor, action="launches.question.opened", target=locked)
+        record_event(verb="launches.question.opened", actor=actor, obj=locked)
         option_ids = list(locked.options.values_list("pk", flat=True))
         if ballot_queue.enabled():
-            transaction.on_commit(lambda: ballot_queue.arm(locked.pk, event.pk, option_ids))
+            # If Redis went away since the check above, the first answer arms it.
+            _after_commit(lambda: ballot_queue.arm(locked.pk, event.pk, option_ids))
         else:
-            transaction.on_commit(lambda: live.reset_counts(locked.pk, option_ids))
-        transaction.on_commit(lambda: live.push(event.pk, {"change": "question", "question": locked.pk}))
+            _after_commit(lambda: live.reset_counts(locked.pk, option_ids))
+        _after_commit(lambda: live.push(event.pk, {"change": "question", "question": locked.pk}))
     return locked
 
 
@@ -211,9 +237,8 @@ def _close(*, actor, question: LiveQuestion) -> LiveQuestion:
     }
     question.save(update_fields=["result"])
     audit_record(actor=actor, action="launches.question.closed", target=question, data=question.result)
-    transaction.on_commit(
-        lambda: live.push(question.event_id, {"change": "question", "question": question.pk})
-    )
+    record_event(verb="launches.question.closed", actor=actor, obj=question)
+    _after_commit(lambda: live.push(question.event_id, {"change": "question", "question": question.pk}))
     return question
 
 
@@ -246,14 +271,15 @@ def hall_pass(member_id: int, event: LaunchEvent) -> str:
 
 
 def read_pass(token: str, event_id: int, *, max_age: timedelta = timedelta(days=2)) -> int:
-    """The member a hall pass was issued to, for this event; NotFound otherwise."""
+    """The member a hall pass was issued to, for this event; HallPassInvalid (401)
+    otherwise."""
     try:
         value = signing.TimestampSigner(salt=PASS_SALT).unsign(token or "", max_age=max_age)
     except signing.BadSignature:
-        raise Forbidden(_("Your hall pass is not valid; reload the hall.")) from None
+        raise HallPassInvalid() from None
     pass_event, _sep, member_id = value.partition(":")
     if pass_event != str(event_id) or not member_id.isdigit():
-        raise Forbidden(_("Your hall pass is not valid; reload the hall."))
+        raise HallPassInvalid()
     return int(member_id)
 
 
@@ -265,7 +291,18 @@ def join(*, member, event: LaunchEvent) -> Attendance:
     problems = eligibility(member, event)
     if problems:
         raise Forbidden(" ".join(str(p) for p in problems))
-    attendance, created = Attendance.objects.get_or_create(event=event, member=member)
+    with transaction.atomic():
+        attendance, created = Attendance.objects.get_or_create(event=event, member=member)
+        if created:
+            # With the seat, once (a second join, even a concurrent one, finds the key).
+            record_event(
+                verb=eventlog.JOINED,
+                actor=member,
+                owner=member,
+                obj=event,
+                occurred_at=attendance.joined_at,
+                idempotency_key=eventlog.join_key(event.pk, member.pk),
+            )
     if not Avatar.objects.filter(member=member).exists():
         avatar = avatars.generated(member)
         Avatar.objects.get_or_create(
@@ -278,7 +315,7 @@ def join(*, member, event: LaunchEvent) -> Attendance:
             },
         )
     if created:
-        transaction.on_commit(lambda: live.attendee_joined(event.pk))
+        _after_commit(lambda: live.attendee_joined(event.pk))
     return attendance
 
 
@@ -320,11 +357,20 @@ def _cast_sql() -> str:
     return _CAST_SQL.format(lock="FOR SHARE OF q" if connection.vendor == "postgresql" else "")
 
 
+def _may_see(member, question: LiveQuestion) -> bool:
+    """A question not asked yet is the host's surprise: only those who run the event see
+    it; to anyone else it is missing (404), on every answer path."""
+    return question.status != QuestionStatus.DRAFT or can_host(member, question.event)
+
+
 def _why_refused(*, member_id: int, event_id: int, question_id: int, option_id: int):
-    question = LiveQuestion.objects.filter(pk=question_id, event_id=event_id).first()
+    question = LiveQuestion.objects.filter(pk=question_id, event_id=event_id).select_related("event").first()
     if question is None:
         raise NotFound()
     if question.status == QuestionStatus.DRAFT:
+        member = get_user_model().objects.filter(pk=member_id).first()
+        if member is None or not _may_see(member, question):
+            raise NotFound()
         raise Conflict(_("This question has not been asked yet."))
     if question.status == QuestionStatus.CLOSED:
         raise Conflict(_("This question is closed."))
@@ -354,7 +400,9 @@ def _suspended_ids() -> frozenset:
 def cast(*, member_id: int, event_id: int, question_id, option_id) -> None:
     """Record the member's answer. `member_id` comes from a hall pass or a signed-in
     member who joined (the pass is only issued on joining, after the eligibility check).
-    One statement in autocommit: the ballot and every check, or nothing."""
+    With the Redis queue, one Redis call (hall_writer stores the ballot and its event);
+    without, one statement — the ballot and every check — and the answer's event, in one
+    transaction, or nothing."""
     try:
         question_id, option_id = int(question_id), int(option_id)
     except (TypeError, ValueError):
@@ -372,12 +420,18 @@ def cast(*, member_id: int, event_id: int, question_id, option_id) -> None:
             # Redis took just before its reply was lost is in; the retry hears so.
             raise HallUnavailable() from exc
         return
-    with connection.cursor() as cursor:
-        cursor.execute(_cast_sql(), [member_id, timezone.now(), question_id, event_id, option_id])
-        stored = cursor.fetchone()
+    now = timezone.now()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(_cast_sql(), [member_id, now, question_id, event_id, option_id])
+            stored = cursor.fetchone()
+        if stored is not None:
+            # Without Redis there is no writer to batch for: the ballot and its event go
+            # in together (with Redis, hall_writer records them as it stores the batch).
+            eventlog.record_answers([(question_id, member_id, now)])
     if stored is None:
         _why_refused(member_id=member_id, event_id=event_id, question_id=question_id, option_id=option_id)
-    transaction.on_commit(lambda: live.count_ballot(question_id, option_id))
+    _after_commit(lambda: live.count_ballot(question_id, option_id))
 
 
 def _cast_queued(*, member_id: int, event_id: int, question_id: int, option_id: int, retry: bool = True):
@@ -406,8 +460,17 @@ def _cast_queued(*, member_id: int, event_id: int, question_id: int, option_id: 
 
 
 def cast_as_member(*, member, event: LaunchEvent, question_id, option_id) -> None:
-    """The same, for a signed-in member posting the form or using the API: they must
-    have joined (which is where eligibility is checked)."""
+    """The same, for a signed-in member posting the form or using the API. A question
+    they cannot see — none, another event's, or one not asked yet (unless they run the
+    event) — is NotFound, as missing; only then must they have joined (which is where
+    eligibility is checked)."""
+    try:
+        number = int(question_id)
+    except (TypeError, ValueError):
+        number = 0
+    question = LiveQuestion.objects.filter(pk=number, event=event).first() if 0 < number < 2**63 else None
+    if question is None or not _may_see(member, question):
+        raise NotFound()
     if not Attendance.objects.filter(event=event, member=member).exists():
         raise Forbidden(_("Join the hall to vote."))
     if member.is_suspended:
@@ -419,49 +482,85 @@ def cast_batch(*, event: LaunchEvent, question_id: int, ballots: list[tuple[int,
     """Many members' answers at once (member id, option id) — answers gathered at the
     venue or replayed from a queue: the same rules as `cast`, checked per batch. Members
     who are not eligible, unknown options and second answers are skipped; returns how
-    many ballots were stored. On PostgreSQL the rows go in with one COPY under the
-    question's share lock; a batch that meets an earlier answer falls back to the
-    one-statement cast for each of its rows."""
-    with transaction.atomic():
-        lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT status FROM launches_livequestion WHERE id = %s AND event_id = %s" + lock,  # noqa: S608
-                [question_id, event.pk],
-            )
-            row = cursor.fetchone()
-        if row is None:
-            raise NotFound()
-        if row[0] != QuestionStatus.OPEN:
-            raise Conflict(
-                _("This question is closed.")
-                if row[0] == QuestionStatus.CLOSED
-                else _("This question has not been asked yet.")
-            )
-        options = set(LiveOption.objects.filter(question_id=question_id).values_list("pk", flat=True))
-        wanted = {m: o for m, o in ballots if o in options}
-        now = timezone.now()
-        eligible = _eligible_members(list(wanted), min_trust_level=event.min_trust_level, now=now)
-        members = [m for m in wanted if m in eligible]
-        if ballot_queue.enabled():
-            # Answers over HTTP are checked against the Redis bitmap: the batch sets its
-            # members' bits too, and leaves out those already set.
-            members = ballot_queue.mark_voted(question_id, members)
-        rows = [(m, now, question_id, event.pk, wanted[m]) for m in members]
-        try:
+    many ballots were stored, each with its event in the activity log (eventlog.py), in
+    one transaction. On PostgreSQL the rows go in with one COPY under the question's
+    share lock; a batch that meets an earlier answer falls back to the one-statement cast
+    for each of its rows.
+
+    With the Redis queue the batch first claims its members there (the bitmap that HTTP
+    answers are checked against, and the live counts). If Redis cannot be reached:
+    HallUnavailable, nothing is stored, and the caller sends the same batch again later —
+    the claims an earlier try made are recognised by the batch's contents, so a member it
+    claimed is stored then, not skipped as "already answered"."""
+    queued = ballot_queue.enabled()
+    claimed: dict[int, int] = {}
+    batch = ""
+    try:
+        with transaction.atomic():
+            lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT status FROM launches_livequestion WHERE id = %s AND event_id = %s" + lock,  # noqa: S608
+                    [question_id, event.pk],
+                )
+                row = cursor.fetchone()
+            if row is None:
+                raise NotFound()
+            if row[0] != QuestionStatus.OPEN:
+                raise Conflict(
+                    _("This question is closed.")
+                    if row[0] == QuestionStatus.CLOSED
+                    else _("This question has not been asked yet.")
+                )
+            options = set(LiveOption.objects.filter(question_id=question_id).values_list("pk", flat=True))
+            wanted = {m: o for m, o in ballots if o in options}
+            now = timezone.now()
+            eligible = _eligible_members(list(wanted), min_trust_level=event.min_trust_level, now=now)
+            members = [m for m in wanted if m in eligible]
+            if queued:
+                # Answers over HTTP are checked against the Redis bitmap: the batch sets
+                # its members' bits (and counts their options) too, and leaves out those
+                # who answered already.
+                batch = hashlib.sha256(repr(sorted(wanted.items())).encode()).hexdigest()[:32]
+                fresh, again = ballot_queue.claim(question_id, {m: wanted[m] for m in members}, batch=batch)
+                members = fresh + again
+                claimed = {m: wanted[m] for m in members}
+            rows = [(m, now, question_id, event.pk, wanted[m]) for m in members]
             stored = _insert_ballots(rows)
-        except Exception:
-            if ballot_queue.enabled():
-                ballot_queue.unmark_voted(question_id, members)
-            raise
-    counts = {}
-    for row in stored:
-        counts[row[4]] = counts.get(row[4], 0) + 1
-    if ballot_queue.enabled():
-        transaction.on_commit(lambda: ballot_queue.add_counts(question_id, counts))
-    else:
-        transaction.on_commit(lambda: [live.count_ballot(question_id, o, n) for o, n in counts.items()])
+            eventlog.record_answers((question_id, m, at) for m, at, *_rest in stored)
+            if queued and len(stored) < len(rows):
+                # Members the database has an answer from already keep their bit, and
+                # an answer counted just now for them is taken back. (One this batch
+                # claimed and counted before is the answer stored: it stays counted.)
+                kept = {row[0] for row in stored}
+                _redis_after_failure(
+                    ballot_queue.uncount, question_id, {m: wanted[m] for m in fresh if m not in kept}
+                )
+    except BaseException as exc:
+        if claimed:
+            # The transaction (or its commit) failed: nothing of the batch is stored.
+            _redis_after_failure(ballot_queue.release, question_id, claimed, batch=batch)
+        if isinstance(exc, ballot_queue.UNREACHABLE):
+            raise HallUnavailable() from exc
+        raise
+    if claimed:
+        _redis_after_failure(ballot_queue.claims_stored, question_id, batch=batch)
+    if not queued:
+        counts = {}
+        for row in stored:
+            counts[row[4]] = counts.get(row[4], 0) + 1
+        _after_commit(lambda: [live.count_ballot(question_id, o, n) for o, n in counts.items()])
     return len(stored)
+
+
+def _redis_after_failure(undo, question_id: int, *args, **kwargs) -> None:
+    """Tidying Redis after the database decided: if Redis is away, logged, never raised
+    over what the database did. (Claims a failed batch could not take back stay under
+    the batch's key for a day: sending the same batch again stores those members.)"""
+    try:
+        undo(question_id, *args, **kwargs)
+    except ballot_queue.UNREACHABLE:
+        logger.warning("launch question %s: %s skipped, Redis unreachable", question_id, undo.__name__)
 
 
 def _eligible_members(member_ids: list[int], *, min_trust_level: int, now) -> set[int]:

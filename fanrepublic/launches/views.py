@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fanrepublic.core.charts import bar_chart
-from fanrepublic.core.errors import DomainError, NotFound, ValidationFailed
+from fanrepublic.core.errors import DomainError, NotFound, Unavailable, ValidationFailed
 from fanrepublic.core.forms import submit_form
 
 from . import avatars, live, permissions, selectors, services
@@ -140,7 +140,9 @@ def join(request, slug):
 @login_required
 @require_POST
 def answer(request, slug):
-    """The form path (works without JavaScript): a signed-in member who joined."""
+    """The form path (works without JavaScript): a signed-in member who joined. A question
+    they cannot see answers 404 and an unreachable hall 503 with Retry-After (the error
+    pages, by core.middleware); the rest is said on the hall page."""
     event = selectors.event_get(slug=slug)
     try:
         services.cast_as_member(
@@ -149,6 +151,8 @@ def answer(request, slug):
             question_id=request.POST.get("question"),
             option_id=request.POST.get("option"),
         )
+    except (NotFound, Unavailable):
+        raise
     except DomainError as exc:
         messages.error(request, exc.text)
     else:
@@ -173,16 +177,21 @@ def _event_id(slug: str) -> int:
 
 def _error(exc: DomainError) -> JsonResponse:
     fields = exc.errors if isinstance(exc, ValidationFailed) else {}
-    return JsonResponse(
+    response = JsonResponse(
         {"error": {"code": exc.code, "message": exc.text, "fields": fields}}, status=exc.status
     )
+    if isinstance(exc, Unavailable):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @csrf_exempt  # authenticated by the X-Hall-Pass header, which another site cannot send
 @require_POST
 def cast_json(request, slug, question_id, option_id):
     """The launch-night ballot path: a hall pass instead of a session, the question and
-    option in the address (no body to parse), one Redis call or one SQL statement."""
+    option in the address (no body to parse), one Redis call or one SQL statement.
+    Without a valid pass for this event — a session alone included — 401, as the API
+    answers a caller without credentials; a question the member cannot see, 404."""
     try:
         event_id = _event_id(slug)
         member_id = services.read_pass(request.META.get("HTTP_X_HALL_PASS", ""), event_id)
@@ -244,6 +253,8 @@ def host_action(request, slug):
             services.event_end(actor=request.user, event=event)
         else:
             raise ValidationFailed(_("Unknown action."))
+    except Unavailable:
+        raise  # 503 with Retry-After (core.middleware): nothing was done, try again
     except DomainError as exc:
         messages.error(request, exc.text)
     else:

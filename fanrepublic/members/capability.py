@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Api, Capability, NavEntry, Pages, PeriodicTask, Verb
+from fanrepublic.core.capabilities import Api, Capability, DemoStep, NavEntry, Pages, PeriodicTask, Verb
 
 from . import permissions
 
@@ -35,5 +35,14 @@ CAPABILITY = Capability(
         NavEntry("account", _("Edit profile"), "members:profile_edit", order=30),
         NavEntry("account", _("API tokens"), "members:tokens", order=50),
         NavEntry("account", _("Account security"), "members:security", order=60),
+    ),
+    demo=(
+        DemoStep("members.accounts", "fanrepublic.members.demo:seed_accounts"),
+        DemoStep(
+            "members.second_factors",
+            "fanrepublic.members.demo:seed_second_factors",
+            after=("members.accounts",),
+        ),
+        DemoStep("members.history", "fanrepublic.members.demo:seed_history", after=("forum", "products")),
     ),
 )

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Api, Capability, NavEntry, Pages, PeriodicTask, Verb
+from fanrepublic.core.capabilities import Api, Capability, DemoStep, NavEntry, Pages, PeriodicTask, Verb
 
 from . import permissions
 
@@ -15,5 +15,11 @@ CAPABILITY = Capability(
     nav=(
         NavEntry("staff", _("Earning rules"), "points:rules", permissions.can_manage_points, order=110),
         NavEntry("account", _("My points"), "points:wallet", order=20),
+    ),
+    demo=(
+        DemoStep("points", "fanrepublic.points.demo:seed", after=("activity", "members.accounts")),
+        DemoStep(
+            "points.report", "fanrepublic.points.demo:report", after=("forum", "releases", "bounty", "betas")
+        ),
     ),
 )

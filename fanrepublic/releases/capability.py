@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Api, Capability, NavEntry, NoticeKind, Pages, Verb
+from fanrepublic.core.capabilities import Api, Capability, DemoStep, NavEntry, NoticeKind, Pages, Verb
 
 from . import handlers, permissions
 
@@ -21,4 +21,5 @@ CAPABILITY = Capability(
         NavEntry("take_part", _("Changelog"), "releases:index", order=10),
         NavEntry("staff", _("Release planning"), "releases:plan", permissions.can_plan, order=30),
     ),
+    demo=(DemoStep("releases", "fanrepublic.releases.demo:seed", after=("forum",)),),
 )

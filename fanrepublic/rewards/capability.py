@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Api, Capability, NavEntry, Pages, Verb
+from fanrepublic.core.capabilities import Api, Capability, DemoStep, NavEntry, Pages, Verb
 
 from . import permissions
 
@@ -23,4 +23,5 @@ CAPABILITY = Capability(
             "staff", _("Catalogue"), "rewards:staff_catalogue", permissions.can_manage_catalogue, order=90
         ),
     ),
+    demo=(DemoStep("rewards", "fanrepublic.rewards.demo:seed", after=("badges", "points")),),
 )

@@ -5,7 +5,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 
 from fanrepublic.activity import registry
 from fanrepublic.activity.models import Event
-from fanrepublic.activity.services import record_event
+from fanrepublic.activity.services import NewEvent, record_event, record_events
 from fanrepublic.activity.tasks import HandlerErrors, dispatch_events
 from fanrepublic.core.capabilities import declared_verbs
 from fanrepublic.members.tests.factories import MemberFactory
@@ -88,6 +88,61 @@ class TestRecordEvent:
         with pytest.raises((DatabaseError, IntegrityError)), transaction.atomic():
             Event.objects.filter(pk=event.pk).delete()
         assert Event.objects.filter(pk=event.pk).exists()
+
+
+class TestRecordEvents:
+    """The bulk form, for writers that store work in batches (the launch hall's answers)."""
+
+    def test_a_batch_is_stored_once_and_a_replay_stores_nothing(self, handler_calls, on_commit):
+        # Given a batch of three events (one key twice), by id, as a batch writer has them
+        fan = MemberFactory()
+        batch = [
+            NewEvent(
+                verb="test.thing.happened",
+                idempotency_key=f"batch:{n % 3}",
+                actor_id=fan.pk,
+                owner_id=fan.pk,
+                object_type="members.user",
+                object_id=fan.pk,
+                properties={"n": n % 3},
+            )
+            for n in range(4)
+        ]
+        # When it is recorded, then three events are stored, the first of each key, and
+        # handlers run after commit for each
+        with on_commit():
+            assert record_events(batch) == 3
+        stored = Event.objects.filter(idempotency_key__startswith="batch:").order_by("idempotency_key")
+        assert [(e.actor_id, e.owner_id, e.object_id, e.properties) for e in stored] == [
+            (fan.pk, fan.pk, str(fan.pk), {"n": n}) for n in range(3)
+        ]
+        assert all(e.integration_id is None and e.channel == "web" for e in stored)
+        assert handler_calls == ["test.thing.happened"] * 3
+        # And recording the batch again (a writer replaying it) stores and dispatches nothing.
+        with on_commit() as callbacks:
+            assert record_events(batch) == 0
+        assert callbacks == [] and stored.count() == 3 and len(handler_calls) == 3
+
+    def test_keys_stored_one_by_one_are_replays_too_and_only_the_new_ones_are_stored(self):
+        # (with no handler listening, PostgreSQL tries one COPY first, then falls back)
+        record_event(verb="nobody.listens.here", idempotency_key="single")
+        again = NewEvent(verb="nobody.listens.here", idempotency_key="single")
+        fresh = NewEvent(verb="nobody.listens.here", idempotency_key="fresh")
+        assert record_events([again]) == 0
+        assert record_events([again, fresh]) == 1
+        assert Event.objects.filter(verb="nobody.listens.here").count() == 2
+
+    def test_undeclared_verbs_missing_keys_and_unknown_channels_store_nothing(self):
+        good = NewEvent(verb="test.thing.happened", idempotency_key="good")
+        for bad in (
+            NewEvent(verb="forum.topic.teleported", idempotency_key="k"),
+            NewEvent(verb="test.thing.happened", idempotency_key=""),
+            NewEvent(verb="test.thing.happened", idempotency_key="k", channel="pigeon"),
+        ):
+            with pytest.raises(ValueError):
+                record_events([good, bad])
+        assert Event.objects.count() == 0
+        assert record_events([]) == 0
 
 
 class TestRegistry:

@@ -60,7 +60,14 @@ ACCESS = (
     # Member actions (POST only; visitors are sent to sign in).
     page("betas:apply", SIGNED_IN, ok=302, args=open_programme, method="post", visitor=302),
     page("betas:withdraw", {MEMBER: 302}, args=slug, method="post", visitor=302),
-    page("betas:nda", SIGNED_IN, ok=302, args=slug, method="post", visitor=302),
+    page(
+        "betas:nda",
+        {MEMBER: 302},
+        args=slug,
+        method="post",
+        visitor=302,
+        note="a seat holder only; to members without a seat and to staff the NDA is missing (404)",
+    ),
     page(
         "betas:report",
         (MEMBER, *MANAGERS),
@@ -106,12 +113,18 @@ ACCESS = (
     ),
     api("GET /api/v1/betas/{slug}/application", {MEMBER: 200}, args=slug, visitor=401),
     api(
+        "GET /api/v1/betas/{slug}/nda",
+        {MEMBER: 200},
+        args=slug,
+        visitor=401,
+        note="a seat holder only; members without a seat and staff get 404",
+    ),
+    api(
         "POST /api/v1/betas/{slug}/nda",
         {MEMBER: 200},
         args=slug,
-        others=403,
         visitor=401,
-        note="the service refuses members without a seat with 403",
+        note="a seat holder only; members without a seat and staff get 404",
     ),
     api("POST /api/v1/betas/{slug}/withdraw", {MEMBER: 200}, args=slug, visitor=401),
     api("GET /api/v1/betas/{slug}/plans", (MEMBER, *MANAGERS), args=slug, visitor=401),

@@ -259,6 +259,37 @@ class TestApi:
         client.post(f"/api/v1/betas/{programme.slug}/nda", **bearer(application.member))
         assert client.get(url, **bearer(application.member)).status_code == 200
 
+    def test_the_nda_is_missing_for_members_without_a_seat(self, client):
+        # Given a running programme, one seat holder, and members who hold no seat:
+        # one who never applied, one on the waiting list, and staff who run betas
+        programme = running()
+        holder = seat(programme, nda=False)
+        waiting = seat(programme, nda=False)
+        Application.objects.filter(pk=waiting.pk).update(status=ApplicationStatus.WAITLISTED)
+        url = f"/api/v1/betas/{programme.slug}/nda"
+        for member in (MemberFactory(), waiting.member, operator()):
+            # When they read or accept the NDA, then it does not exist for them
+            assert client.get(url, **bearer(member)).status_code == 404
+            assert client.post(url, **bearer(member)).status_code == 404
+            assert client.post(url + "?nda_sha256=" + "0" * 64, **bearer(member)).status_code == 404
+        assert not Application.objects.filter(nda_accepted_at__isnull=False).exists()
+        # The seat holder reads the text and accepts exactly what they read
+        read = client.get(url, **bearer(holder.member)).json()
+        assert read["text"] == programme.nda and read["accepted_at"] is None
+        accepted = client.post(f"{url}?nda_sha256={read['sha256']}", **bearer(holder.member))
+        assert accepted.status_code == 200 and accepted.json()["nda_sha256"] == read["sha256"]
+        assert client.get(url, **bearer(holder.member)).json()["accepted_at"] is not None
+
+    def test_the_nda_page_is_missing_for_members_without_a_seat(self, client):
+        programme = running()
+        waiting = seat(programme, nda=False)
+        Application.objects.filter(pk=waiting.pk).update(status=ApplicationStatus.WAITLISTED)
+        for member in (MemberFactory(), waiting.member, operator()):
+            client.force_login(member)
+            for data in ({}, {"agree": "yes"}):
+                assert client.post(reverse("betas:nda", args=[programme.slug]), data).status_code == 404
+        assert not Application.objects.filter(nda_accepted_at__isnull=False).exists()
+
     def test_staff_endpoints_are_404_for_members(self, client):
         programme = BetaProgrammeFactory()
         auth = bearer(MemberFactory())

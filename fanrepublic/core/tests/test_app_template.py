@@ -15,12 +15,21 @@ def test_the_skeleton_generates_a_declared_app(tmp_path):
     target.mkdir()
     call_command("startapp", "gadgets", str(target), template=str(TEMPLATE), extensions=["py", "html"])
     files = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
-    assert {"capability.py", "services.py", "selectors.py", "permissions.py", "api.py", "urls.py"} <= files
+    assert {
+        "capability.py",
+        "services.py",
+        "selectors.py",
+        "permissions.py",
+        "api.py",
+        "urls.py",
+        "demo.py",
+    } <= files
     assert "templates/gadgets/index.html" in files and "tests/test_services.py" in files
     for path in target.rglob("*.py"):
         ast.parse(path.read_text(), filename=str(path))  # every module compiles
     capability = (target / "capability.py").read_text()
     assert 'label="gadgets"' in capability and '"gadgets.item.created"' in capability
+    assert '"fanrepublic.gadgets.demo:seed"' in capability
     assert "class GadgetsConfig" in (target / "apps.py").read_text()
     page = (target / "templates" / "gadgets" / "index.html").read_text()
     engines["django"].from_string(page)  # a valid template once generated

@@ -1,10 +1,15 @@
 """The page cache for visitors: shared pages carry no secrets, members never get it."""
 
 import pytest
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
-from fanrepublic.forum.tests.factories import ReplyFactory, TopicFactory
-from fanrepublic.members.tests.factories import MemberFactory
+from fanrepublic.core.cache import GENERATION_KEY
+from fanrepublic.forum import selectors as forum_selectors
+from fanrepublic.forum import services as forum_services
+from fanrepublic.forum.tests.factories import BoardFactory, ReplyFactory, TopicFactory
+from fanrepublic.members.tests.factories import MemberFactory, operator
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +64,90 @@ def test_visitor_switches_language_with_a_link(client):
     assert response.cookies["django_language"].value == "zh-hans"
     html = client.get("/?kind=bug").content.decode()
     assert 'lang="zh-Hans"' in html and "English" in html
+
+
+def _moderator_client():
+    moderator = Client()
+    moderator.force_login(operator())
+    return moderator
+
+
+def test_a_topic_hidden_by_a_moderator_is_gone_for_visitors_at_once(client, on_commit):
+    # Given a visitor who has the topic page and its board's list from the cache
+    topic = TopicFactory(title="Leaked home address of a member")
+    board_url = reverse("forum:board", args=[topic.board.slug])
+    client.get(topic.get_absolute_url())
+    client.get(board_url)
+    client.get(reverse("forum:home"))
+    assert client.get(topic.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert topic.title in client.get(board_url).content.decode()
+    # When a moderator hides the topic
+    with on_commit():
+        _moderator_client().post(
+            reverse("forum:topic_moderate", args=[topic.pk]), {"action": "hide", "reason": "doxxing"}
+        )
+    # Then the visitor's next look finds neither the page nor the topic in the lists
+    assert client.get(topic.get_absolute_url()).status_code == 404
+    assert topic.title not in client.get(board_url).content.decode()
+    assert topic.title not in client.get(reverse("forum:home")).content.decode()
+
+
+def test_a_reply_hidden_by_a_moderator_is_gone_for_visitors_at_once(client, on_commit):
+    reply = ReplyFactory(body="Call me on 555-0100")
+    reply.topic.reply_count = 1
+    reply.topic.save(update_fields=["reply_count"])
+    client.get(reply.topic.get_absolute_url())
+    assert "555-0100" in client.get(reply.topic.get_absolute_url()).content.decode()
+    with on_commit():
+        _moderator_client().post(
+            reverse("forum:reply_moderate", args=[reply.pk]), {"hidden": "1", "reason": "personal data"}
+        )
+    assert "555-0100" not in client.get(reply.topic.get_absolute_url()).content.decode()
+
+
+def test_a_moved_topic_leaves_its_old_board_for_visitors_at_once(client, on_commit):
+    topic = TopicFactory(title="Wrong board for this one")
+    other = BoardFactory()
+    old_url = reverse("forum:board", args=[topic.board.slug])
+    new_url = reverse("forum:board", args=[other.slug])
+    assert topic.title in client.get(old_url).content.decode()
+    assert topic.title not in client.get(new_url).content.decode()
+    with on_commit():
+        forum_services.topic_move(actor=operator(), topic=topic, board=other)
+    assert topic.title not in client.get(old_url).content.decode()
+    assert topic.title in client.get(new_url).content.decode()
+
+
+def test_board_counts_follow_moderation_at_once(client, on_commit):
+    topic = TopicFactory()
+    assert forum_selectors.boards_list()[0].topic_total == 1
+    with on_commit():
+        forum_services.topic_moderate(actor=operator(), topic=topic, action="hide", reason="spam")
+    assert forum_selectors.boards_list()[0].topic_total == 0
+
+
+def test_visitors_pages_expire_only_when_the_moderation_commits(client, django_capture_on_commit_callbacks):
+    topic = TopicFactory()
+    client.get(topic.get_absolute_url())
+    with django_capture_on_commit_callbacks() as callbacks:
+        forum_services.topic_moderate(actor=operator(), topic=topic, action="lock")
+        # Before the commit a visitor would still read the old state: the cache stays.
+        assert client.get(topic.get_absolute_url())["X-Page-Cache"] == "hit"
+    for callback in callbacks:
+        callback()
+    assert client.get(topic.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_new_posts_leave_the_visitors_pages_cached(client, on_commit):
+    topic = TopicFactory()
+    client.get(topic.get_absolute_url())
+    with on_commit():
+        forum_services.reply_create(author=MemberFactory(), topic=topic, body="Me too, same crash")
+    assert client.get(topic.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_an_evicted_generation_never_brings_old_pages_back(client):
+    topic = TopicFactory()
+    client.get(topic.get_absolute_url())
+    cache.delete(GENERATION_KEY)
+    assert client.get(topic.get_absolute_url())["X-Page-Cache"] == "miss"

@@ -10,8 +10,9 @@ from django.urls import get_resolver
 
 from fanrepublic.core import capabilities
 
-# The kernel declares nothing: it is what the declarations are read by.
-KERNEL = {"core"}
+# The kernel declares nothing: it is what the declarations are read by; the demo app
+# only runs the declared demo steps.
+KERNEL = {"core", "demo"}
 ROOT = Path(__file__).resolve().parents[3]
 
 

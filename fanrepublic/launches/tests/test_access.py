@@ -1,9 +1,14 @@
 """Who may use each launch page and API operation: the table, run against every role
 (fanrepublic/core/tests/access.py). Operators and founders create events; an event's
-host (here: the member) and the organisers run its console; members take part."""
+host (here: the member) and the organisers run its console; members take part.
+
+A question not asked yet (a draft) is the host's surprise: on every answer path it is
+as missing (404) to anyone who does not run the event, as is a question that does not
+exist. An open question is visible to all: members who have not joined the hall are
+told to join first (403)."""
 
 from fanrepublic.core.tests.access import EVERYONE, MEMBER, SIGNED_IN, access_test, api, page
-from fanrepublic.launches.tests.factories import LaunchEventFactory, LiveQuestionFactory
+from fanrepublic.launches.tests.factories import LaunchEventFactory, LiveQuestionFactory, open_question
 
 ORGANISERS = ("operator", "founder")
 HOSTS = (MEMBER, *ORGANISERS)
@@ -26,6 +31,19 @@ def question_args(w):
     return {"slug": event(w).slug, "question_id": question(w).pk}
 
 
+def asked(w):
+    """A question the host has opened: everyone sees it."""
+    return w.once("asked", lambda: open_question(event=event(w)))
+
+
+def asked_args(w):
+    return {"slug": event(w).slug, "question_id": asked(w).pk}
+
+
+def form_answer(question_of):
+    return lambda w: {"question": question_of(w).pk, "option": question_of(w).options.first().pk}
+
+
 AVATAR = {"hue": 30, "shape": "round", "eyes": "dots", "accessory": "none"}
 
 ACCESS = (
@@ -36,14 +54,34 @@ ACCESS = (
     page("launches:avatar", SIGNED_IN, visitor=302),
     page("launches:avatar_preview", SIGNED_IN, visitor=302),
     page("launches:join", SIGNED_IN, ok=302, args=slug, method="post", visitor=302),
-    page("launches:answer", SIGNED_IN, ok=302, args=slug, method="post", visitor=302),
+    page(
+        "launches:answer",
+        SIGNED_IN,
+        ok=302,
+        args=slug,
+        data=form_answer(asked),
+        method="post",
+        visitor=302,
+        note="an open question: back to the hall, told to join first",
+    ),
+    page(
+        "launches:answer",
+        HOSTS,
+        ok=302,
+        args=slug,
+        data=form_answer(question),
+        method="post",
+        visitor=302,
+        note="a draft: the hosts see it (told to join first), everyone else 404",
+    ),
     page(
         "launch_answer",
         (),
         args=lambda w: {"slug": event(w).slug, "question_id": question(w).pk, "option_id": 1},
         method="post",
-        others=403,
-        note="the answer path takes a hall pass (X-Hall-Pass), never a session",
+        others=401,
+        note="the answer path takes a hall pass (X-Hall-Pass), never a session: without one, "
+        "401, as the API answers a caller without valid credentials",
     ),
     page("launches:host", HOSTS, args=slug, visitor=302),
     page("launches:host_action", HOSTS, ok=302, args=slug, method="post", visitor=302),
@@ -56,10 +94,19 @@ ACCESS = (
         "POST /api/v1/launches/{slug}/questions/{question_id}/answer",
         SIGNED_IN,
         ok=403,
+        args=asked_args,
+        data=lambda w: {"option": asked(w).options.first().pk},
+        visitor=401,
+        note="an open question: members reach the service, which wants them to join first (403)",
+    ),
+    api(
+        "POST /api/v1/launches/{slug}/questions/{question_id}/answer",
+        HOSTS,
+        ok=403,
         args=question_args,
         data=lambda w: {"option": question(w).options.first().pk},
         visitor=401,
-        note="members reach the service, which wants them to join the hall first (403)",
+        note="a draft: the hosts see it (join first, 403), everyone else 404 as for a missing one",
     ),
     api(
         "POST /api/v1/launches/{slug}/questions",

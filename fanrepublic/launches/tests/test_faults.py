@@ -9,52 +9,42 @@ question stays open. Redis runs with its append-only file (docs/scaling.md), so 
 comes back it has every answer it accepted: the writer stores each exactly once and
 closing counts exactly those.
 
-Each test runs its own throw-away redis-server (the machine's shared one keeps running)."""
+The same holds on the rest of the write path with Redis down: opening a question is
+refused before anything is written (it stays unasked), the batch path stores nothing
+and a resent batch stores every member it had claimed, and the pages, the answer path
+and the API say so with 503 and Retry-After. Redis work that only follows a committed
+change (a push, a counter) never turns it into an error.
+
+Each test runs its own throw-away redis-server (the machine's shared one keeps running):
+the tests with threads need PostgreSQL, the others run on SQLite too."""
 
 import io
 import signal
 import threading
-import uuid
 from contextlib import contextmanager
 
 import pytest
+import redis
 from django.core.management import call_command
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
+from django.urls import reverse
 
+from fanrepublic.activity.models import Event
 from fanrepublic.core.errors import Conflict
-from fanrepublic.core.tests.redis_server import RedisServer
+from fanrepublic.core.models import AuditEntry
+from fanrepublic.governance.tests.test_pages import bearer
 from fanrepublic.launches import ballot_queue, live, services
-from fanrepublic.launches.enums import QuestionStatus
+from fanrepublic.launches.enums import EventStatus, QuestionStatus
 from fanrepublic.launches.errors import HallUnavailable
+from fanrepublic.launches.eventlog import ANSWERED
 from fanrepublic.launches.management.commands import hall_writer
-from fanrepublic.launches.models import LiveBallot
-from fanrepublic.launches.tests.factories import open_question
+from fanrepublic.launches.models import Attendance, LiveBallot
+from fanrepublic.launches.tests.factories import LaunchEventFactory, LiveQuestionFactory, open_question
 from fanrepublic.members.tests.factories import MemberFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CASTERS = 6
-
-
-def _forget_redis():
-    """Drop the ballot queue's connections, so that the next call connects to whatever
-    settings.REDIS_URL names now."""
-    ballot_queue._client = ballot_queue._cast_script = ballot_queue._mark_script = None
-    while not ballot_queue._wires.empty():
-        ballot_queue._wires.get_nowait().close()
-
-
-@pytest.fixture
-def hall_redis(tmp_path, settings):
-    server = RedisServer(tmp_path, appendonly=True)
-    server.start()
-    settings.REDIS_URL = server.url
-    settings.LAUNCH_BALLOT_QUEUE = True
-    settings.LAUNCH_QUEUE_PREFIX = f"faults-{uuid.uuid4().hex[:8]}"
-    _forget_redis()
-    yield server
-    server.kill()
-    _forget_redis()
 
 
 @contextmanager
@@ -99,6 +89,7 @@ def _cast(member_id, question, option_id):
     return "accepted"
 
 
+@pytest.mark.postgres
 def test_redis_killed_while_a_question_takes_answers_loses_no_accepted_answer(hall_redis, monkeypatch):
     # Given an open question, the hall writer running and 90 members answering from six
     # threads at once.
@@ -186,6 +177,7 @@ def test_redis_killed_while_a_question_takes_answers_loses_no_accepted_answer(ha
     assert ballot_queue.client().xlen(ballot_queue.stream()) == 0
 
 
+@pytest.mark.postgres
 def test_with_redis_down_closing_is_refused_and_counts_exactly_once_it_is_back(hall_redis):
     # Given an open question with 20 accepted answers waiting in Redis (no writer runs).
     question = open_question()
@@ -214,3 +206,210 @@ def test_with_redis_down_closing_is_refused_and_counts_exactly_once_it_is_back(h
     assert LiveBallot.objects.filter(question=question).count() == 25
     refused = _cast(MemberFactory().pk, question, yes)
     assert isinstance(refused, Conflict) and "closed" in str(refused)
+
+
+# ------------------------------------------------------ the rest of the write path
+
+
+def test_with_redis_down_opening_a_question_is_refused_and_nothing_is_written(hall_redis):
+    # Given a live event with a question not asked yet, and the hall's Redis down
+    question = LiveQuestionFactory()
+    hall_redis.kill()
+    # When the host opens it: refused with the clear error, and the question stays
+    # unasked — no audit entry, no event, nothing that could take answers
+    with pytest.raises(HallUnavailable, match="stays unasked"):
+        services.question_open(actor=question.event.host, question=question)
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.DRAFT and question.opened_at is None
+    assert not AuditEntry.objects.filter(action="launches.question.opened").exists()
+    assert not Event.objects.filter(verb="launches.question.opened").exists()
+    # Then, Redis back, the host opens it and it takes answers
+    hall_redis.start()
+    services.question_open(actor=question.event.host, question=question)
+    assert ballot_queue.state(question.pk) == str(question.event_id)
+    assert _cast(MemberFactory().pk, question, question.options.first().pk) == "accepted"
+
+
+def test_with_redis_down_a_batch_stores_nothing_and_the_same_batch_later_stores_everyone(hall_redis):
+    # Given an open question and a batch of six answers
+    question = open_question()
+    yes, no = question.options.values_list("pk", flat=True)
+    batch = [(m.pk, yes if n % 2 else no) for n, m in enumerate(MemberFactory.create_batch(6))]
+    # When Redis is down: the batch is refused with the clear error, nothing is stored
+    hall_redis.kill()
+    with pytest.raises(HallUnavailable):
+        services.cast_batch(event=question.event, question_id=question.pk, ballots=batch)
+    assert not LiveBallot.objects.exists() and not Event.objects.filter(verb=ANSWERED).exists()
+    # Then, Redis back, the same batch stores all six, each counted once
+    hall_redis.start()
+    assert services.cast_batch(event=question.event, question_id=question.pk, ballots=batch) == 6
+    assert LiveBallot.objects.count() == 6 == Event.objects.filter(verb=ANSWERED).count()
+    assert live.running_counts(question.pk, [yes, no]) == {yes: 3, no: 3}
+
+
+def test_a_batch_whose_claim_was_made_but_its_reply_lost_is_stored_whole_when_sent_again(
+    hall_redis, monkeypatch
+):
+    # Given an open question, and Redis that carries out the batch's claim (its members
+    # marked as having answered, their options counted) but whose reply never arrives
+    question = open_question()
+    yes, no = question.options.values_list("pk", flat=True)
+    members = MemberFactory.create_batch(5)
+    batch = [(m.pk, yes) for m in members]
+    real_claim = ballot_queue.claim
+
+    def claim_then_lose_the_reply(*args, **kwargs):
+        real_claim(*args, **kwargs)
+        raise redis.exceptions.ConnectionError("Connection reset by peer")
+
+    monkeypatch.setattr(ballot_queue, "claim", claim_then_lose_the_reply)
+    # When the batch is sent: refused, nothing stored — though Redis marked its members
+    with pytest.raises(HallUnavailable):
+        services.cast_batch(event=question.event, question_id=question.pk, ballots=batch)
+    assert not LiveBallot.objects.exists()
+    assert all(ballot_queue.has_answered(question.pk, m.pk) for m in members)
+    # Then the same batch sent again stores every member (not skipped as "already
+    # answered"), counted once; a later batch naming them finds them answered
+    monkeypatch.setattr(ballot_queue, "claim", real_claim)
+    assert services.cast_batch(event=question.event, question_id=question.pk, ballots=batch) == 5
+    assert live.running_counts(question.pk, [yes, no]) == {yes: 5, no: 0}
+    assert (
+        services.cast_batch(event=question.event, question_id=question.pk, ballots=[(members[0].pk, no)]) == 0
+    )
+    assert Event.objects.filter(verb=ANSWERED).count() == 5
+
+
+def test_a_batch_the_database_refuses_takes_back_its_claims_or_keeps_them_for_a_resend(
+    hall_redis, monkeypatch
+):
+    question = open_question()
+    yes, no = question.options.values_list("pk", flat=True)
+    first, second = MemberFactory.create_batch(3), MemberFactory.create_batch(3)
+
+    def refused(rows):
+        raise DatabaseError("the database went away")
+
+    # When the database refuses a batch: nothing is stored and Redis takes its claims
+    # back — the members may still answer, and the counts do not include them
+    monkeypatch.setattr(services, "_insert_ballots", refused)
+    with pytest.raises(DatabaseError):
+        services.cast_batch(
+            event=question.event, question_id=question.pk, ballots=[(m.pk, yes) for m in first]
+        )
+    assert not any(ballot_queue.has_answered(question.pk, m.pk) for m in first)
+    assert live.running_counts(question.pk, [yes, no]) == {yes: 0, no: 0}
+    assert _cast(first[0].pk, question, no) == "accepted"
+
+    # And when Redis is gone by then too (the claims cannot be taken back), the same
+    # batch sent once both are back stores its members
+    def refused_and_redis_gone(rows):
+        hall_redis.kill()
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(services, "_insert_ballots", refused_and_redis_gone)
+    batch = [(m.pk, no) for m in second]
+    with pytest.raises(DatabaseError):
+        services.cast_batch(event=question.event, question_id=question.pk, ballots=batch)
+    hall_redis.start()
+    monkeypatch.undo()
+    assert services.cast_batch(event=question.event, question_id=question.pk, ballots=batch) == 3
+    assert LiveBallot.objects.count() == 3 == Event.objects.filter(verb=ANSWERED).count()
+    assert live.running_counts(question.pk, [yes, no]) == {yes: 0, no: 4}  # 3 + first[0] queued
+
+
+def test_with_redis_down_pages_the_answer_path_and_the_api_say_503_with_retry_after(hall_redis, client):
+    # Given a live event with an open question, a member who joined, and another event
+    # whose question is not asked yet
+    question = open_question()
+    event, yes = question.event, question.options.first().pk
+    fan = MemberFactory()
+    services.join(member=fan, event=event)
+    draft = LiveQuestionFactory()
+    hall_redis.kill()
+
+    def unavailable(response):
+        body = response.json() if response["Content-Type"].startswith("application/json") else None
+        return (
+            response.status_code == 503
+            and int(response["Retry-After"]) > 0
+            and (body is None or body["error"]["code"] == "hall_unavailable")
+        )
+
+    # When the member answers on the answer path (in Chinese), the API and the form
+    answer_path = client.post(
+        reverse("launch_answer", args=[event.slug, question.pk, yes]),
+        HTTP_X_HALL_PASS=services.hall_pass(fan.pk, event),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert (
+        unavailable(answer_path)
+        and answer_path.json()["error"]["message"] == "会场暂时无法接收回答，请稍后再试。"
+    )
+    api_url = f"/api/v1/launches/{event.slug}/questions/{question.pk}/answer"
+    assert unavailable(client.post(api_url, {"option": yes}, "application/json", **bearer(fan)))
+    client.force_login(fan)
+    form = client.post(
+        reverse("launches:answer", args=[event.slug]), {"question": question.pk, "option": yes}
+    )
+    assert unavailable(form) and "try again in a moment" in form.content.decode()
+    # And the hosts close and open questions on the console and through the API
+    client.force_login(event.host)
+    console = reverse("launches:host_action", args=[event.slug])
+    assert unavailable(client.post(console, {"action": "close", "question": question.pk}))
+    host_api = f"/api/v1/launches/{event.slug}/questions/{question.pk}/close"
+    assert unavailable(client.post(host_api, **bearer(event.host)))
+    open_api = f"/api/v1/launches/{draft.event.slug}/questions/{draft.pk}/open"
+    assert unavailable(client.post(open_api, **bearer(draft.event.host)))
+    # Then nothing was half-done: no answer stored, the question still open, the draft unasked
+    assert not LiveBallot.objects.exists()
+    question.refresh_from_db()
+    draft.refresh_from_db()
+    assert (question.status, draft.status) == (QuestionStatus.OPEN, QuestionStatus.DRAFT)
+
+
+def test_redis_work_after_a_committed_change_never_turns_it_into_an_error(hall_redis, monkeypatch):
+    # Given pushes to the halls, the attendee counter and arming a new question that all
+    # fail (Redis went away right after the database committed)
+    def unreachable(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Redis went away")
+
+    for name in ("push", "attendee_joined"):
+        monkeypatch.setattr(live, name, unreachable)
+    monkeypatch.setattr(ballot_queue, "arm", unreachable)
+    event = LaunchEventFactory(status=EventStatus.SCHEDULED)
+    question = LiveQuestionFactory(event=event)
+    fan = MemberFactory()
+    # When the host starts the event and opens the question, and a member joins: each
+    # is done, and said to be done
+    services.event_start(actor=event.host, event=event)
+    services.question_open(actor=event.host, question=question)
+    services.join(member=fan, event=event)
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.OPEN
+    assert Attendance.objects.filter(event=event, member=fan).exists()
+    assert Event.objects.filter(verb="launches.event.joined", actor=fan).exists()
+    # Then the first answer arms the question in Redis (its keys were never written)
+    monkeypatch.undo()
+    assert _cast(fan.pk, question, question.options.first().pk) == "accepted"
+    assert ballot_queue.state(question.pk) == str(event.pk)
+
+
+def test_a_stored_batch_resent_after_redis_lost_its_tidying_is_neither_stored_nor_counted_twice(
+    hall_redis, monkeypatch
+):
+    # Given a batch stored while Redis went away just after the commit (its claims could
+    # not be tidied away: the batch is told it is stored, which it is)
+    question = open_question()
+    yes, no = question.options.values_list("pk", flat=True)
+    batch = [(m.pk, yes) for m in MemberFactory.create_batch(4)]
+
+    def unreachable(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Redis went away")
+
+    monkeypatch.setattr(ballot_queue, "claims_stored", unreachable)
+    assert services.cast_batch(event=question.event, question_id=question.pk, ballots=batch) == 4
+    # When the same batch is sent again, then nothing is stored or counted twice
+    monkeypatch.undo()
+    assert services.cast_batch(event=question.event, question_id=question.pk, ballots=batch) == 0
+    assert LiveBallot.objects.count() == 4 == Event.objects.filter(verb=ANSWERED).count()
+    assert live.running_counts(question.pk, [yes, no]) == {yes: 4, no: 0}

@@ -80,6 +80,18 @@ class TestHall:
         settle()
         assert "already answered" in page and LiveBallot.objects.count() == 1
 
+    def test_the_form_answers_404_for_a_question_the_member_cannot_see(self, client):
+        question = open_question()
+        draft = LiveQuestionFactory(event=question.event)
+        fan = MemberFactory()
+        services.join(member=fan, event=question.event)
+        client.force_login(fan)
+        url = reverse("launches:answer", args=[question.event.slug])
+        for hidden in (draft.pk, LiveQuestionFactory().pk, 999999, "rubbish"):
+            assert client.post(url, {"question": hidden, "option": 1}).status_code == 404
+        settle()
+        assert not LiveBallot.objects.exists()
+
     def test_an_ineligible_member_is_told_why(self, client):
         event = LaunchEventFactory(min_trust_level=3)
         client.force_login(MemberFactory(trust_level=1))
@@ -124,13 +136,14 @@ class TestCastEndpoint:
     @pytest.mark.parametrize(
         "change, status",
         [
-            ({"pass": "forged"}, 403),
-            ({"pass": ""}, 403),
+            ({"pass": "forged"}, 401),
+            ({"pass": ""}, 401),
             ({"option": 0}, 422),
             ({"option": 10**20}, 422),
             ({"option": "other"}, 422),
             ({"question": 999999}, 404),
-            ({"other_event_pass": True}, 403),
+            ({"other_event_pass": True}, 401),
+            ({"draft": True}, 404),
         ],
     )
     def test_bad_input_answers_clearly_and_records_nothing(self, client, change, status):
@@ -142,9 +155,45 @@ class TestCastEndpoint:
         option = change.get("option", question.options.first().pk)
         if option == "other":
             option = LiveQuestionFactory(event=question.event).options.first().pk
+        if change.get("draft"):
+            # not asked yet: as missing to a member, whatever the option
+            draft = LiveQuestionFactory(event=question.event)
+            change["question"], option = draft.pk, draft.options.first().pk
         url = cast_url(question.event, change.get("question", question.pk), option)
         response = client.post(url, HTTP_X_HALL_PASS=change.get("pass", hall_pass))
         assert response.status_code == status and response.json()["error"]["message"]
+        settle()
+        assert not LiveBallot.objects.exists()
+
+    def test_a_session_alone_is_not_a_hall_pass_401_as_in_the_api(self, client):
+        # Given a member who joined and is signed in, posting without the pass
+        question = open_question()
+        fan = MemberFactory()
+        services.join(member=fan, event=question.event)
+        client.force_login(fan)
+        response = client.post(cast_url(question.event, question.pk, question.options.first().pk))
+        # Then 401 (send a valid pass), as the API answers a caller without credentials —
+        # not 403, which would say they may not answer — and nothing is stored.
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "not_authenticated"
+        assert "reload the hall" in response.json()["error"]["message"]
+        settle()
+        assert not LiveBallot.objects.exists()
+
+    def test_a_question_not_asked_yet_is_missing_to_members_and_not_open_to_its_host(self, client):
+        question = LiveQuestionFactory(event=open_question().event)
+        option = question.options.first().pk
+        fan = MemberFactory()
+        as_member = client.post(
+            cast_url(question.event, question.pk, option),
+            HTTP_X_HALL_PASS=services.hall_pass(fan.pk, question.event),
+        )
+        assert as_member.status_code == 404
+        as_host = client.post(
+            cast_url(question.event, question.pk, option),
+            HTTP_X_HALL_PASS=services.hall_pass(question.event.host_id, question.event),
+        )
+        assert as_host.status_code == 409 and "not been asked" in as_host.json()["error"]["message"]
         settle()
         assert not LiveBallot.objects.exists()
 
@@ -313,6 +362,54 @@ class TestApi:
         assert [q["total"] for q in event["questions"]] == [1]  # the draft stays hidden
         assert "Secret next question" not in str(event)
         assert client.get("/api/v1/launches").json()[0]["slug"] == slug
+
+    def test_a_question_a_member_cannot_see_is_404_whether_or_not_they_joined(self, client):
+        # Given a live event with an open question, a draft and another event's question
+        question = open_question()
+        draft = LiveQuestionFactory(event=question.event)
+        elsewhere = open_question()
+        fan = MemberFactory()
+        slug = question.event.slug
+
+        def answer(question_id, option):
+            url = f"/api/v1/launches/{slug}/questions/{question_id}/answer"
+            return client.post(url, {"option": option}, "application/json", **bearer(fan)).status_code
+
+        # Then a member who has not joined is told to join for the open question only,
+        # and the others are missing (404), as is one that does not exist
+        assert answer(question.pk, question.options.first().pk) == 403
+        for hidden in (draft, elsewhere):
+            assert answer(hidden.pk, hidden.options.first().pk) == 404
+        assert answer(999999, 1) == 404
+        # And once joined, the same: never 409 "not asked yet" for a draft
+        client.post(f"/api/v1/launches/{slug}/join", **bearer(fan))
+        for hidden in (draft, elsewhere):
+            assert answer(hidden.pk, hidden.options.first().pk) == 404
+        settle()
+        assert not LiveBallot.objects.exists()
+
+    def test_session_callers_answer_as_on_the_rest_of_the_api_csrf_token_and_all(self):
+        from django.test import Client
+
+        question = open_question()
+        fan = MemberFactory()
+        slug = question.event.slug
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(fan)
+        body = {"option": question.options.first().pk}
+        url = f"/api/v1/launches/{slug}/questions/{question.pk}/answer"
+        # Without the CSRF token, answering is refused exactly as joining is
+        joining = client.post(f"/api/v1/launches/{slug}/join")
+        answering = client.post(url, body, "application/json")
+        assert answering.status_code == joining.status_code == 403
+        assert answering.json()["error"] == joining.json()["error"]
+        # With it, the session works as for every other operation
+        client.get(question.event.get_absolute_url())  # sets the CSRF cookie
+        token = {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
+        assert client.post(f"/api/v1/launches/{slug}/join", **token).status_code == 200
+        assert client.post(url, body, "application/json", **token).status_code == 201
+        settle()
+        assert LiveBallot.objects.get(question=question).member == fan
 
     def test_bad_answers_and_anonymous_callers(self, client):
         question = open_question()

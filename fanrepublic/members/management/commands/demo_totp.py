@@ -8,7 +8,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt
 from django.core.management.base import BaseCommand, CommandError
 
-from fanrepublic.core.demo_content import DEMO_TOTP_SECRET
+from fanrepublic.members.demo_content import DEMO_TOTP_SECRET
 from fanrepublic.members.second_factor import totp_code
 
 

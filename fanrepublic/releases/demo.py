@@ -1,20 +1,21 @@
-"""Demo data for the release train: weeks of published releases built from the demo's
-shipped suggestions and bug reports (each in the first release after it shipped), the
-team's own changes beside them, and next week's release being planned. Idempotent."""
+"""Demo data for the release train: weeks of releases planned and published through the
+services at the moments they happened, shipping about half of the suggestions and bug
+reports the forum left in progress (publishing marks them shipped and credits their
+authors), the team's own changes beside them, and next week's release being planned.
+Idempotent."""
 
-import random
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from fanrepublic.activity.services import record_event
 from fanrepublic.forum.enums import TopicKind, TopicStatus
 from fanrepublic.forum.models import StatusChange, Topic
 from fanrepublic.products.models import ProductLine
-from fanrepublic.releases.enums import ItemKind, ItemSource, ReleaseStatus
-from fanrepublic.releases.models import Release, ReleaseCadence, ReleaseItem
-from fanrepublic.releases.services import next_release_date, release_create, release_item_add
+
+from .enums import ItemKind, ItemSource
+from .models import Release, ReleaseCadence
+from .services import next_release_date, release_create, release_item_add, release_publish
 
 WEEKS = 8
 VERSION_BASE = {"orange-15-pro": "2.0", "orange-su7": "1.6", "orange-home": "3.2", "orange-band-9": "1.4"}
@@ -52,94 +53,91 @@ INTERNAL_BY_PRODUCT = {
 }
 
 
-def seed_releases(out) -> None:
+def _ship_dates(line, rng) -> dict:
+    """About half of the line's topics that the forum left in progress are ready to ship
+    a few days after work started; the rest are still being worked on."""
+    started = dict(
+        StatusChange.objects.filter(
+            to_status=TopicStatus.IN_PROGRESS,
+            topic__status=TopicStatus.IN_PROGRESS,
+            topic__board__product_line=line,
+            topic__kind__in=[TopicKind.SUGGESTION, TopicKind.BUG],
+        )
+        .order_by("created_at")
+        .values_list("topic_id", "created_at")
+    )
+    topics = Topic.objects.in_bulk(list(started))
+    return {
+        topics[pk]: at + timedelta(days=rng.uniform(2, 10))
+        for pk, at in started.items()
+        if rng.random() < 0.55
+    }
+
+
+def _past_release(run, rng, *, engineer, line, cadence, n, day, ready) -> bool:
+    """Plan one past week's release through the services at the moments it happened: opened
+    four days before its freeze, changes added before the freeze, published on the day."""
+    at = timezone.make_aware(datetime.combine(day, time(hour=cadence.publish_hour)))
+    freeze = at - timedelta(hours=cadence.freeze_hours)
+    shipped = [topic for topic, ready_at in ready.items() if ready_at <= freeze]
+    if not shipped and (line.slug != "orange-15-pro" or n % 2):
+        return False  # a quiet week: only the phone ships, every other week
+    opened = freeze - timedelta(days=4)
+    with run.at(opened):
+        release = release_create(
+            actor=engineer, product_line=line, version=f"{VERSION_BASE[line.slug]}.{n}", planned_for=day
+        )
+    for topic in shipped:
+        del ready[topic]
+        with run.at(min(max(opened, freeze - timedelta(days=2)), freeze - timedelta(hours=1))):
+            release_item_add(
+                actor=engineer,
+                release=release,
+                source=ItemSource.SUGGESTION if topic.kind == TopicKind.SUGGESTION else ItemSource.BUG_REPORT,
+                topic=topic,
+            )
+    # Roughly 30 % of a release comes from members, as in the article.
+    internal = round(len(shipped) * 2.2) + rng.randint(0, 1) if shipped else 1
+    own = INTERNAL_COMMON + INTERNAL_BY_PRODUCT[line.slug]
+    with run.at(opened + timedelta(hours=2)):
+        for title, title_zh, kind in rng.sample(own, min(internal, len(own))):
+            release_item_add(
+                actor=engineer,
+                release=release,
+                source=ItemSource.INTERNAL,
+                title=title,
+                title_zh=title_zh,
+                kind=kind,
+            )
+    with run.at(at):
+        release_publish(actor=engineer, release=release)
+    return True
+
+
+def seed(run) -> None:
     if Release.objects.exists():
         return
-    rng = random.Random(2026)
+    rng = run.rng("releases")
     engineer = get_user_model().objects.filter(username="eng_lin").first()
     if engineer is None:
         return
-    now = timezone.now()
-    shipped_at = dict(
-        StatusChange.objects.filter(to_status=TopicStatus.SHIPPED).values_list("topic_id", "created_at")
-    )
+    now = run.now
     published = planned_items = 0
-    for line in ProductLine.objects.filter(slug__in=VERSION_BASE):
+    for line in ProductLine.objects.filter(slug__in=VERSION_BASE).order_by("position", "pk"):
         cadence, _ = ReleaseCadence.objects.get_or_create(
             product_line=line, defaults=CADENCES.get(line.slug, {})
         )
-        topics = list(
-            Topic.objects.filter(
-                board__product_line=line,
-                status=TopicStatus.SHIPPED,
-                kind__in=[TopicKind.SUGGESTION, TopicKind.BUG],
-            ).select_related("author")
-        )
+        ready = _ship_dates(line, rng)
         release_day = timezone.localdate(now) - timedelta(
             days=(timezone.localdate(now).weekday() - cadence.weekday) % 7
         )
         days = [release_day - timedelta(weeks=w) for w in range(WEEKS)][::-1]
         for n, day in enumerate(days, start=1):
-            at = timezone.make_aware(datetime.combine(day, time(hour=cadence.publish_hour)))
-            if at > now:
+            if timezone.make_aware(datetime.combine(day, time(hour=cadence.publish_hour))) > now:
                 continue
-            week_start = at - timedelta(weeks=1)
-            shipped = [t for t in topics if t.pk in shipped_at and week_start < shipped_at[t.pk] <= at]
-            if not shipped and (line.slug != "orange-15-pro" or n % 2):
-                continue  # a quiet week: only the phone ships, every other week
-            release = Release.objects.create(
-                product_line=line,
-                version=f"{VERSION_BASE[line.slug]}.{n}",
-                planned_for=day,
-                freeze_at=at - timedelta(hours=cadence.freeze_hours),
-                status=ReleaseStatus.PUBLISHED,
-                published_at=at,
-                published_by=engineer,
-                created_by=engineer,
+            published += _past_release(
+                run, rng, engineer=engineer, line=line, cadence=cadence, n=n, day=day, ready=ready
             )
-            for topic in shipped:
-                source = (
-                    ItemSource.SUGGESTION if topic.kind == TopicKind.SUGGESTION else ItemSource.BUG_REPORT
-                )
-                item = ReleaseItem.objects.create(
-                    release=release,
-                    title=topic.title,
-                    kind=ItemKind.FEATURE if source == ItemSource.SUGGESTION else ItemKind.FIX,
-                    source=source,
-                    user_contributed=True,
-                    topic=topic,
-                    contributor=topic.author,
-                    added_by=engineer,
-                )
-                record_event(
-                    verb="releases.item.shipped",
-                    actor=engineer,
-                    obj=item,
-                    owner=topic.author,
-                    properties={
-                        "source": source,
-                        "user_contributed": True,
-                        "release_id": release.pk,
-                        "product": line.slug,
-                        "topic_id": topic.pk,
-                    },
-                    idempotency_key=f"releases.item.shipped:{item.pk}",
-                    occurred_at=at,
-                )
-            # Roughly 30 % of a release comes from members, as in the article.
-            internal = round(len(shipped) * 2.2) + rng.randint(0, 1) if shipped else 1
-            own = INTERNAL_COMMON + INTERNAL_BY_PRODUCT[line.slug]
-            for title, title_zh, kind in rng.sample(own, min(internal, len(own))):
-                ReleaseItem.objects.create(
-                    release=release,
-                    title=title,
-                    title_zh=title_zh,
-                    kind=kind,
-                    source=ItemSource.INTERNAL,
-                    user_contributed=False,
-                    added_by=engineer,
-                )
-            published += 1
         upcoming = release_create(
             actor=engineer,
             product_line=line,
@@ -163,6 +161,4 @@ def seed_releases(out) -> None:
             title_zh=INTERNAL_COMMON[0][1],
             kind=INTERNAL_COMMON[0][2],
         )
-    out.write(
-        f"  release train: {published} published releases, {planned_items} member ideas planned for next week"
-    )
+    run.report("releases (published / ideas planned next)", f"{published} / {planned_items}")

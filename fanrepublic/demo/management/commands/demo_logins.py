@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from fanrepublic.core.demo_content import PASSWORD
+from fanrepublic.members.demo_content import PASSWORD
 
 LOGINS = [
     ("mifan", "member", "join the live launch hall, post a suggestion, vote, spend points, report a bug"),

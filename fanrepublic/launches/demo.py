@@ -65,7 +65,8 @@ def _answer(event, question, members, rng, weights):
     services.cast_batch(event=event, question_id=question.pk, ballots=ballots)
 
 
-def seed_launches(out) -> None:
+def seed(run) -> None:
+    out = run.out
     if LaunchEvent.objects.exists():
         return
     User = get_user_model()

@@ -2,14 +2,12 @@
 members were elected through a counted STV vote, the car's election is taking
 candidacies now. Through the services. Idempotent."""
 
-import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from fanrepublic.committees import services
-from fanrepublic.committees.models import Committee, Election
+from fanrepublic.committees.models import Committee
 from fanrepublic.governance import services as votes
 from fanrepublic.products.models import ProductLine
 
@@ -22,15 +20,16 @@ STATEMENTS = [
 ]
 
 
-def seed_committees(out) -> None:
+def seed(run) -> None:
+    out = run.out
     if Committee.objects.exists():
         return
     User = get_user_model()
     operator = User.objects.filter(username="op_zhou").first()
     if operator is None:
         return
-    rng = random.Random(16)
-    now = timezone.now()
+    rng = run.rng("committees")
+    now = run.now
     for position, line in enumerate(ProductLine.objects.filter(is_active=True).order_by("position")):
         Committee.objects.create(
             product_line=line,
@@ -49,19 +48,22 @@ def seed_committees(out) -> None:
     voters = list(User.objects.filter(username__startswith="fan", trust_level__gte=1).order_by("pk"))
     seated = 0
     if phone and len(candidates) > phone.seats:
-        election = services.election_open(
-            actor=operator,
-            committee=phone,
-            seats_to_fill=phone.seats,
-            candidacy_closes_at=now + timedelta(minutes=1),
-            voting_closes_at=now + timedelta(days=7),
-        )
-        for n, member in enumerate(candidates):
-            services.candidacy_submit(
-                member=member, election=election, statement=STATEMENTS[n % len(STATEMENTS)]
+        # Three weeks ago the election opened; a week of candidacies, a week of voting.
+        with run.at(now - timedelta(days=21)):
+            election = services.election_open(
+                actor=operator,
+                committee=phone,
+                seats_to_fill=phone.seats,
+                candidacy_closes_at=now - timedelta(days=14),
+                voting_closes_at=now - timedelta(days=7),
             )
-        Election.objects.filter(pk=election.pk).update(candidacy_closes_at=now - timedelta(days=14))
-        election = services.election_start_voting(actor=operator, election=election)
+        for n, member in enumerate(candidates):
+            with run.at(now - timedelta(days=20 - n * 0.7)):
+                services.candidacy_submit(
+                    member=member, election=election, statement=STATEMENTS[n % len(STATEMENTS)]
+                )
+        with run.at(now - timedelta(days=14)):
+            election = services.election_start_voting(actor=operator, election=election)
         options = list(election.vote.options.values_list("pk", flat=True))
         for member in voters:
             order = options[:]
@@ -69,10 +71,14 @@ def seed_committees(out) -> None:
             order.sort(
                 key=lambda o: rng.random() * (1 + options.index(o))
             )  # earlier candidates a little favoured
-            votes.ballot_cast(member=member, vote=election.vote, option_ids=order[: rng.randint(1, 4)])
-        votes.vote_close(actor=operator, vote=election.vote)
-        votes.vote_publish(actor=operator, vote=election.vote)
-        seated = len(services.election_seat(actor=operator, election=election))
+            with run.at(now - timedelta(days=14) + timedelta(hours=rng.uniform(0.5, 160))):
+                votes.ballot_cast(member=member, vote=election.vote, option_ids=order[: rng.randint(1, 4)])
+        with run.at(now - timedelta(days=7)):
+            votes.vote_close(actor=operator, vote=election.vote)
+        with run.at(now - timedelta(days=7) + timedelta(hours=1)):
+            votes.vote_publish(actor=operator, vote=election.vote)
+        with run.at(now - timedelta(days=6)):
+            seated = len(services.election_seat(actor=operator, election=election))
     if phone and seated:
         _seed_backlog(phone, operator, rng, now)
     if car:

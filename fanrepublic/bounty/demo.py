@@ -7,12 +7,12 @@ are real. Idempotent."""
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
-from fanrepublic.bounty import services
+from fanrepublic.bounty import release_sources, services
 from fanrepublic.bounty.models import BountyReport, RewardTier
-from fanrepublic.releases.enums import ReleaseStatus
+from fanrepublic.releases.enums import ItemKind, ReleaseStatus
 from fanrepublic.releases.models import Release
+from fanrepublic.releases.services import release_create, release_item_add, release_publish
 
 TIERS = {"low": 50, "medium": 150, "high": 500, "critical": 2000}
 PHONE_CRITICAL = 3000
@@ -166,7 +166,35 @@ REPORTS = [
 ]
 
 
-def seed_bounty(out) -> None:
+def _ship_hotfix_and_disclose(run, *, judge, report, found_in) -> None:
+    """The security team ships the fix in a hotfix release (publishing marks the report
+    fixed, through the bounty's release-item source) and discloses the report after."""
+    filed_at = report.created_at
+    with run.at(filed_at + timedelta(days=1)):
+        hotfix = release_create(
+            actor=judge,
+            product_line=found_in.product_line,
+            version=f"{found_in.version}.1",
+            planned_for=(filed_at + timedelta(days=4)).date(),
+        )
+        release_item_add(
+            actor=judge,
+            release=hotfix,
+            source=release_sources.KEY,
+            source_id=report.pk,
+            title="Security fix: lock screen",
+            title_zh="安全修复：锁屏",
+            kind=ItemKind.FIX,
+        )
+    with run.at(filed_at + timedelta(days=4, hours=12)):
+        release_publish(actor=judge, release=hotfix)
+    with run.at(filed_at + timedelta(days=6)):
+        report.refresh_from_db()
+        services.report_disclose(actor=judge, report=report)
+
+
+def seed(run) -> None:
+    out = run.out
     if not RewardTier.objects.exists():
         for severity, points in TIERS.items():
             RewardTier.objects.create(severity=severity, points=points)
@@ -185,68 +213,78 @@ def seed_bounty(out) -> None:
     fans = list(User.objects.filter(username__startswith="fan").order_by("username")[:40])
     if triager is None or not fans:
         return
-    now = timezone.now()
+    now = run.now
     originals = {}
     filed = valid = 0
     for n, (slug, title, steps, expected, actual, claimed, outcome, severity, days, is_security) in enumerate(
         REPORTS
     ):
+        filed_at = now - timedelta(days=days)
+        # Against the version members were running then.
         release = (
-            Release.objects.filter(product_line__slug=slug, status=ReleaseStatus.PUBLISHED)
+            Release.objects.filter(
+                product_line__slug=slug, status=ReleaseStatus.PUBLISHED, published_at__lt=filed_at
+            )
             .order_by("-published_at")
             .first()
         )
-        if release is None:
-            continue
+        if release is None:  # a young product: the report came in after its first release
+            release = (
+                Release.objects.filter(product_line__slug=slug, status=ReleaseStatus.PUBLISHED)
+                .order_by("published_at")
+                .first()
+            )
+            if release is None or release.published_at > now - timedelta(days=7):
+                continue
+            filed_at = release.published_at + timedelta(hours=12)
         reporter = User.objects.filter(username="mifan").first() if n == 0 else fans[(n * 7) % len(fans)]
-        report = services.report_submit(
-            reporter=reporter,
-            release=release,
-            title=title,
-            steps=steps,
-            expected=expected,
-            actual=actual,
-            claimed_severity=claimed,
-            is_security=is_security,
-        )
-        BountyReport.objects.filter(pk=report.pk).update(created_at=now - timedelta(days=days))
-        report.refresh_from_db()
+        with run.at(filed_at):
+            report = services.report_submit(
+                reporter=reporter,
+                release=release,
+                title=title,
+                steps=steps,
+                expected=expected,
+                actual=actual,
+                claimed_severity=claimed,
+                is_security=is_security,
+            )
         filed += 1
         judge = security if is_security else triager
-        if outcome.startswith("valid"):
-            services.report_triage(
-                actor=judge,
-                report=report,
-                status="valid",
-                severity=severity,
-                note="Reproduced, thank you!" if n % 2 else "已复现，感谢反馈！",
-            )
-            originals[slug] = report
-            valid += 1
-            if outcome == "valid-disclosed":
-                BountyReport.objects.filter(pk=report.pk).update(fixed_in=release, status="fixed")
-                report.refresh_from_db()
-                services.report_disclose(actor=judge, report=report)
-        elif outcome == "duplicate" and slug in originals:
-            services.report_triage(
-                actor=judge,
-                report=report,
-                status="duplicate",
-                duplicate_of=originals[slug],
-                note="Same crash as the earlier report; following it there.",
-            )
-        elif outcome == "invalid":
-            services.report_triage(
-                actor=judge,
-                report=report,
-                status="invalid",
-                note="This is expected with low-resolution photos.",
-            )
-        elif outcome == "needs_info":
-            services.report_triage(
-                actor=judge,
-                report=report,
-                status="needs_info",
-                note="Which phone model and app version is the key on?",
-            )
+        # Triaged the next working day, as the desk does.
+        with run.at(min(filed_at + timedelta(hours=18), now)):
+            if outcome.startswith("valid"):
+                services.report_triage(
+                    actor=judge,
+                    report=report,
+                    status="valid",
+                    severity=severity,
+                    note="Reproduced, thank you!" if n % 2 else "已复现，感谢反馈！",
+                )
+                originals[slug] = report
+                valid += 1
+                if outcome == "valid-disclosed":
+                    _ship_hotfix_and_disclose(run, judge=judge, report=report, found_in=release)
+            elif outcome == "duplicate" and slug in originals:
+                services.report_triage(
+                    actor=judge,
+                    report=report,
+                    status="duplicate",
+                    duplicate_of=originals[slug],
+                    note="Same crash as the earlier report; following it there.",
+                )
+            elif outcome == "invalid":
+                services.report_triage(
+                    actor=judge,
+                    report=report,
+                    status="invalid",
+                    note="This is expected with low-resolution photos.",
+                )
+            elif outcome == "needs_info":
+                services.report_triage(
+                    actor=judge,
+                    report=report,
+                    status="needs_info",
+                    note="Which phone model and app version is the key on?",
+                )
     out.write(f"  bug bounty: {filed} reports, {valid} judged valid and paid from the reward table")
