@@ -1,15 +1,19 @@
-"""Admin actions into the audit log.
+"""Admin actions into the audit log, and out of the visitors' page cache.
 
 The Django admin writes a LogEntry for every change made through it, to our models and
 to third-party ones (groups, email addresses). Mirroring LogEntry here is the one place
 that covers them all, so "every staff action is audited" holds for the admin too. This
-is an audit bridge, not business logic, which is why it may live in a signal.
+is an audit bridge, not business logic, which is why it may live in a signal. The same
+entry tells the visitors' page cache that something visitors may see has changed (a
+board archived, a topic hidden in the admin): the services expire it themselves, the
+admin does not go through them.
 """
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from .cache import anonymous_pages_expire
 from .models import AuditEntry
 
 ACTIONS = {ADDITION: "admin.added", CHANGE: "admin.changed", DELETION: "admin.deleted"}
@@ -28,3 +32,4 @@ def mirror_admin_action(sender, instance: LogEntry, created: bool, **kwargs):
         target_repr=(instance.object_repr or "")[:200],
         reason=instance.get_change_message(),
     )
+    anonymous_pages_expire()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.forms import MultiWidget
 from django.test import Client
 from django.urls import reverse
 
@@ -151,3 +152,30 @@ def test_an_evicted_generation_never_brings_old_pages_back(client):
     client.get(topic.get_absolute_url())
     cache.delete(GENERATION_KEY)
     assert client.get(topic.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_a_topic_hidden_in_the_admin_is_gone_for_visitors_at_once(client, admin_client, on_commit):
+    # Given a visitor who has the topic page from the cache
+    topic = TopicFactory(title="Posted the wrong car's plate number")
+    client.get(topic.get_absolute_url())
+    assert client.get(topic.get_absolute_url())["X-Page-Cache"] == "hit"
+    # When staff hide it in the Django admin, which goes around the forum's services
+    change = reverse("admin:forum_topic_change", args=[topic.pk])
+    page = admin_client.get(change).context
+    form = page["adminform"].form
+    data = {}
+    for formset in page["inline_admin_formsets"]:  # the inlines' management forms, as rendered
+        management = formset.formset.management_form
+        data.update({management[f].html_name: management[f].value() for f in management.fields})
+    for name in form.fields:
+        value, widget = form[name].value(), form.fields[name].widget
+        if isinstance(widget, MultiWidget):  # date and time, side by side
+            data.update({f"{name}_{i}": part or "" for i, part in enumerate(widget.decompress(value))})
+        elif value is not None:
+            data[name] = value
+    data["is_hidden"] = "on"
+    with on_commit():
+        response = admin_client.post(change, data)
+    assert response.status_code == 302, response.context["errors"]
+    # Then the visitor's next look does not find it
+    assert client.get(topic.get_absolute_url()).status_code == 404
