@@ -6,10 +6,8 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 
-from fanrepublic.activity.models import Integration
-
 from .models import EarningRule, Transaction
-from .rules import rules_changed
+from .rules import rule_save
 from .services import points_adjust
 
 RULES = [
@@ -39,38 +37,45 @@ RULES = [
 
 
 def seed(run) -> None:
-    # Visiting a store earns a little, once a day, and only when the store's own system
-    # says so: the rule trusts the flagship's point of sale and nothing else.
-    visit_rule, created = EarningRule.objects.get_or_create(
-        name="Store visit",
-        defaults={
+    """The operator sets the rules up through the rules service (validated, audited)
+    before the history begins, then welcomes the demo member with a bonus."""
+    User = get_user_model()
+    operator = User.objects.filter(username="op_zhou").first()
+    if operator is None:
+        return
+    existing = set(EarningRule.objects.values_list("name", flat=True))
+    rules = [
+        # Visiting a store earns a little, once a day, and only when the store's own
+        # system says so: the rule trusts the flagship's point of sale and nothing else.
+        {
+            "name": "Store visit",
             "name_zh": "到店打卡",
             "verb": "store.visited",
             "points": 5,
             "daily_cap": 1,
             "monthly_cap": 20,
             "pays_platform_events": False,
+            "trusted_integrations": ["beijing-flagship-pos"],
         },
-    )
-    if created:
-        visit_rule.trusted_integrations.set(Integration.objects.filter(slug="beijing-flagship-pos"))
-    for name, name_zh, verb, props, points, daily, monthly in RULES:
-        EarningRule.objects.get_or_create(
-            name=name,
-            defaults={
+        *(
+            {
+                "name": name,
                 "name_zh": name_zh,
                 "verb": verb,
                 "match_properties": props,
                 "points": points,
                 "daily_cap": daily,
                 "monthly_cap": monthly,
-            },
-        )
-    rules_changed()
-    User = get_user_model()
-    operator = User.objects.filter(username="op_zhou").first()
+            }
+            for name, name_zh, verb, props, points, daily, monthly in RULES
+        ),
+    ]
+    with run.at(run.now - timedelta(days=61)):
+        for data in rules:
+            if data["name"] not in existing:
+                rule_save(actor=operator, rule=None, data=data)
     mifan = User.objects.filter(username="mifan").first()
-    if operator and mifan:
+    if mifan:
         with run.at(run.now - timedelta(days=50)):
             points_adjust(
                 actor=operator,

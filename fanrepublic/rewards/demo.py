@@ -1,11 +1,13 @@
 """The demo's rewards catalogue, and the demo member's first order. Idempotent."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 
 from fanrepublic.badges.models import Badge
 
 from .models import Order, Reward
-from .services import reward_redeem
+from .services import reward_redeem, reward_save
 
 REWARDS = [
     # slug, name, name_zh, kind, price, stock, limit, min trust, description, description_zh
@@ -85,52 +87,63 @@ REWARDS = [
 
 
 def seed(run) -> None:
-    for position, (slug, name, name_zh, kind, price, stock, limit, trust, desc, desc_zh) in enumerate(
-        REWARDS
-    ):
-        Reward.objects.get_or_create(
+    """The store manager builds the catalogue through the catalogue service (audited), a
+    week before the demo's history ends; the demo member then redeems one."""
+    User = get_user_model()
+    manager = User.objects.filter(username="sm_liu").first()
+    if manager is None:
+        return
+    existing = set(Reward.objects.values_list("slug", flat=True))
+    entries = [
+        dict(
             slug=slug,
-            defaults={
-                "name": name,
-                "name_zh": name_zh,
-                "kind": kind,
-                "price_points": price,
-                "stock": stock,
-                "per_member_limit": limit,
-                "min_trust_level": trust,
-                "description": desc,
-                "description_zh": desc_zh,
-                "position": position,
-            },
+            name=name,
+            name_zh=name_zh,
+            kind=kind,
+            price_points=price,
+            stock=stock,
+            per_member_limit=limit,
+            min_trust_level=trust,
+            description=desc,
+            description_zh=desc_zh,
+            # Eligibility beyond trust levels: a mainland-only voucher.
+            regions="CN" if slug == "band-9-voucher" else "",
         )
-    # Eligibility beyond trust levels: a mainland-only voucher and a badge holders' item.
-    Reward.objects.filter(slug="band-9-voucher", regions="").update(regions="CN")
-    knight_jacket, created = Reward.objects.get_or_create(
-        slug="orange-knight-jacket",
-        defaults={
-            "name": "Orange Knight jacket",
-            "name_zh": "橙色骑士夹克",
-            "kind": "product",
-            "price_points": 2000,
-            "stock": 30,
-            "per_member_limit": 1,
-            "description": "Embroidered with the Orange Knight crest; only for holders of the badge.",
-            "description_zh": "绣有橙色骑士徽章，仅限持有该勋章的成员兑换。",
-            "position": len(REWARDS),
-        },
+        for slug, name, name_zh, kind, price, stock, limit, trust, desc, desc_zh in REWARDS
+    ]
+    # And an item only holders of a badge may redeem.
+    entries.append(
+        dict(
+            slug="orange-knight-jacket",
+            name="Orange Knight jacket",
+            name_zh="橙色骑士夹克",
+            kind="product",
+            price_points=2000,
+            stock=30,
+            per_member_limit=1,
+            description="Embroidered with the Orange Knight crest; only for holders of the badge.",
+            description_zh="绣有橙色骑士徽章，仅限持有该勋章的成员兑换。",
+        )
     )
-    if created:
-        knight_jacket.required_badges.set(Badge.objects.filter(slug="orange-knight"))
-    mifan = get_user_model().objects.filter(username="mifan").first()
+    with run.at(run.now - timedelta(days=7)):
+        for position, fields in enumerate(entries):
+            if fields["slug"] in existing:
+                continue
+            badges = (
+                Badge.objects.filter(slug="orange-knight") if fields["slug"] == "orange-knight-jacket" else ()
+            )
+            reward_save(actor=manager, reward=Reward(position=position, **fields), required_badges=badges)
+    mifan = User.objects.filter(username="mifan").first()
     if mifan and not Order.objects.filter(member=mifan).exists():
-        reward_redeem(
-            member=mifan,
-            reward=Reward.objects.get(slug="phone-case"),
-            key="demo:order:mifan",
-            shipping={
-                "name": "米粉小明",
-                "phone": "13800138000",
-                "address": "北京市海淀区清河中街 68 号",
-            },
-        )
+        with run.at(run.now - timedelta(days=2)):
+            reward_redeem(
+                member=mifan,
+                reward=Reward.objects.get(slug="phone-case"),
+                key="demo:order:mifan",
+                shipping={
+                    "name": "米粉小明",
+                    "phone": "13800138000",
+                    "address": "北京市海淀区清河中街 68 号",
+                },
+            )
     run.report("rewards", Reward.objects.count())

@@ -127,3 +127,20 @@ def test_the_launch_halls_answer_path_is_not_throttled(client, settings):
     url = "/launches/no-such-event/questions/1/answer/2"
     statuses = {client.post(url, REMOTE_ADDR=ATTACKER).status_code for _ in range(5)}
     assert 429 not in statuses
+
+
+def test_an_unreachable_counter_store_lets_the_api_serve(client, small_limits, monkeypatch, caplog):
+    # Given the cache that holds the counters (Redis in production) is down
+    import redis
+
+    from fanrepublic.core import ratelimit
+
+    def down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(ratelimit, "hit", down)
+    # When a member calls the API
+    response = client.get(f"{API}/me", **bearer())
+    # Then it is served (not a 500), and the log says the throttle was not counted
+    assert response.status_code == 200
+    assert "not counted" in caplog.text
