@@ -25,6 +25,7 @@ def test_the_skeleton_generates_a_declared_app(tmp_path):
         "demo.py",
     } <= files
     assert "templates/gadgets/index.html" in files and "tests/test_services.py" in files
+    assert "tests/xss_places.py" in files  # its own places for the stored-XSS suite
     for path in target.rglob("*.py"):
         ast.parse(path.read_text(), filename=str(path))  # every module compiles
     capability = (target / "capability.py").read_text()
