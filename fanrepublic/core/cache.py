@@ -22,9 +22,11 @@ cache (a few dozen bytes); the page itself still comes from the process's memory
 """
 
 import hashlib
+import logging
 import uuid
 from functools import wraps
 
+import redis
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
@@ -32,6 +34,10 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 
 LOCAL_SECONDS = 5
+logger = logging.getLogger(__name__)
+# The shared cache (Redis) being unreachable: pages are then served uncached, and work
+# that only tidies the cache is logged, never turned into an error.
+SHARED_CACHE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
 def two_tier_get_many(keys: list[str], *, local_seconds: int) -> dict:
@@ -73,8 +79,9 @@ def anonymous_pages_expire() -> None:
     cached so far is out of reach: the next visitor gets a freshly rendered page. Not
     before the commit, else a visitor in between would cache the old state again under the
     new generation. For writes that take something away from visitors (moderation), not
-    for every new post: each call empties the whole visitors' cache."""
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+    for every new post: each call empties the whole visitors' cache. Robust: a cache that
+    cannot be reached is logged, never turned into an error for a change already made."""
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None), robust=True)
 
 
 def _cacheable_request(request) -> bool:
@@ -94,8 +101,13 @@ def anonymous_page_cache(view):
             return view(request, *args, **kwargs)
         target = request.headers.get("HX-Target", "") if request.headers.get("HX-Request") else ""
         digest = hashlib.sha256(f"{request.get_full_path()}|{target}".encode()).hexdigest()
-        key = f"anon-page:{_generation()}:{get_language()}:{digest}"
-        cached = two_tier_get_many([key], local_seconds=min(seconds, LOCAL_SECONDS)).get(key)
+        try:
+            key = f"anon-page:{_generation()}:{get_language()}:{digest}"
+            cached = two_tier_get_many([key], local_seconds=min(seconds, LOCAL_SECONDS)).get(key)
+        except SHARED_CACHE_DOWN:
+            # The shared cache (Redis) is away: serve the page uncached rather than fail.
+            logger.warning("visitor page served uncached: the shared cache is unreachable", exc_info=True)
+            return view(request, *args, **kwargs)
         if cached is not None:
             content, content_type = cached
             response = HttpResponse(content, content_type=content_type)
@@ -109,7 +121,10 @@ def anonymous_page_cache(view):
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
             entry = (response.content, response["Content-Type"])
-            two_tier_set_many({key: entry}, seconds=seconds, local_seconds=LOCAL_SECONDS)
+            try:
+                two_tier_set_many({key: entry}, seconds=seconds, local_seconds=LOCAL_SECONDS)
+            except SHARED_CACHE_DOWN:
+                logger.warning("visitor page not cached: the shared cache is unreachable", exc_info=True)
             response["X-Page-Cache"] = "miss"
         return response
 

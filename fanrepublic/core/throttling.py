@@ -18,20 +18,16 @@ Rates are read from settings on each request (docs/api.md lists them):
 import logging
 import threading
 
-import redis
 from django.conf import settings
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
 from . import ratelimit
+from .cache import SHARED_CACHE_DOWN
 from .clientip import client_network
 from .errors import RateLimited
 
 logger = logging.getLogger(__name__)
-# The counters' store being unreachable (Redis down) is not the caller's fault: the API
-# serves on without its throttle, and says so in the log, rather than answer every
-# request with 500 (the launch hall's own answer to a Redis outage is a 503 from it).
-COUNTER_STORE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
 def is_integration(token) -> bool:
@@ -66,7 +62,10 @@ class WindowThrottle(BaseThrottle):
         except RateLimited as exc:
             self._refused.wait = exc.retry_after
             return False
-        except COUNTER_STORE_DOWN:
+        except SHARED_CACHE_DOWN:
+            # The counters' store (Redis) being away is not the caller's fault: the API
+            # serves on without its throttle and says so in the log, rather than answer
+            # every request with 500.
             logger.warning("API throttle %s not counted: the cache is unreachable", self.scope, exc_info=True)
         return True
 

@@ -45,7 +45,7 @@ def _visitors_see_it_now() -> None:
     pinned) reaches visitors at the commit, not when their cached pages and the cached
     board counts expire a minute later."""
     anonymous_pages_expire()
-    transaction.on_commit(lambda: cache.delete(BOARD_COUNTS_CACHE_KEY))
+    transaction.on_commit(lambda: cache.delete(BOARD_COUNTS_CACHE_KEY), robust=True)
 
 
 def _check_rate(author) -> None:

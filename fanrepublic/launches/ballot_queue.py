@@ -309,6 +309,30 @@ def release(question_id: int, choices: dict[int, int], *, batch: str) -> None:
     pipe.execute()
 
 
+# Undo what a claim of this batch did, if it did anything: only members in the batch's
+# claims set are cleared and uncounted, so a claim that never ran changes nothing.
+_RELEASE_CLAIMED = """
+for i = 1, #ARGV, 2 do
+  if redis.call('SREM', KEYS[3], ARGV[i]) == 1 then
+    redis.call('SETBIT', KEYS[1], ARGV[i], 0)
+    redis.call('HINCRBY', KEYS[2], ARGV[i + 1], -1)
+  end
+end
+return redis.call('DEL', KEYS[3])
+"""
+
+
+def release_claimed(question_id: int, choices: dict[int, int], *, batch: str) -> None:
+    """After a claim whose outcome is unknown (its reply was lost): take back whatever it
+    claimed, so the members are free for any batch, not only one with the same contents."""
+    _state, _options, voted, counts, _stream = _keys(question_id)
+    args = [value for pair in choices.items() for value in pair]
+    # Registered per call (a rare path): the script object stays bound to today's client.
+    client().register_script(_RELEASE_CLAIMED)(
+        keys=[voted, counts, _claims_key(question_id, batch)], args=args
+    )
+
+
 def uncount(question_id: int, choices: dict[int, int]) -> None:
     """Take back the counts of answers claimed now that the database refused because the
     member has a stored answer already (their bit stays set: they have answered)."""

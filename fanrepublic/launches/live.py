@@ -11,12 +11,15 @@ every connected hall through the Channels layer (Redis in production, in-memory 
 embedded default). Counts are not pushed per ballot: each web process reads them once a
 second and sends them to its own connections (consumers.py)."""
 
+import contextlib
 import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db.models import Count
+
+from fanrepublic.core.cache import SHARED_CACHE_DOWN
 
 from . import ballot_queue
 from .models import Attendance, LiveBallot, LiveOption
@@ -83,10 +86,14 @@ def running_counts(question_id: int, option_ids: list[int]) -> dict[int, int]:
             counted = {o: stored.get(o, 0) for o in option_ids}
         return counted
     keys = {_option_key(question_id, o): o for o in option_ids}
-    found = cache.get_many(list(keys))
-    if len(found) < len(keys):
-        reset_counts(question_id, option_ids)
+    try:
         found = cache.get_many(list(keys))
+        if len(found) < len(keys):
+            reset_counts(question_id, option_ids)
+            found = cache.get_many(list(keys))
+    except SHARED_CACHE_DOWN:  # the counters are away: what is stored
+        stored = exact_counts(question_id)
+        return {o: stored.get(o, 0) for o in option_ids}
     return {o: int(found.get(k, 0)) for k, o in keys.items()}
 
 
@@ -102,10 +109,16 @@ def attendee_joined(event_id: int) -> None:
 
 
 def attendee_count(event_id: int) -> int:
-    count = cache.get(_attendees_key(event_id))
+    """How many have joined: from the shared cache, or counted in the database when it
+    has no count (or cannot be reached: the hall page still opens with Redis away)."""
+    try:
+        count = cache.get(_attendees_key(event_id))
+    except SHARED_CACHE_DOWN:
+        return Attendance.objects.filter(event_id=event_id).count()
     if count is None:
         count = Attendance.objects.filter(event_id=event_id).count()
-        cache.add(_attendees_key(event_id), count, ATTENDEES_TIMEOUT)
+        with contextlib.suppress(*SHARED_CACHE_DOWN):
+            cache.add(_attendees_key(event_id), count, ATTENDEES_TIMEOUT)
     return int(count)
 
 

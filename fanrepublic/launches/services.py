@@ -493,6 +493,7 @@ def cast_batch(*, event: LaunchEvent, question_id: int, ballots: list[tuple[int,
     the claims an earlier try made are recognised by the batch's contents, so a member it
     claimed is stored then, not skipped as "already answered"."""
     queued = ballot_queue.enabled()
+    offered: dict[int, int] = {}
     claimed: dict[int, int] = {}
     batch = ""
     try:
@@ -522,7 +523,8 @@ def cast_batch(*, event: LaunchEvent, question_id: int, ballots: list[tuple[int,
                 # its members' bits (and counts their options) too, and leaves out those
                 # who answered already.
                 batch = hashlib.sha256(repr(sorted(wanted.items())).encode()).hexdigest()[:32]
-                fresh, again = ballot_queue.claim(question_id, {m: wanted[m] for m in members}, batch=batch)
+                offered = {m: wanted[m] for m in members}
+                fresh, again = ballot_queue.claim(question_id, offered, batch=batch)
                 members = fresh + again
                 claimed = {m: wanted[m] for m in members}
             rows = [(m, now, question_id, event.pk, wanted[m]) for m in members]
@@ -540,6 +542,12 @@ def cast_batch(*, event: LaunchEvent, question_id: int, ballots: list[tuple[int,
         if claimed:
             # The transaction (or its commit) failed: nothing of the batch is stored.
             _redis_after_failure(ballot_queue.release, question_id, claimed, batch=batch)
+        elif offered:
+            # The claim's outcome is unknown (Redis may have made it and lost the reply):
+            # take back whatever it claimed, so that a batch put together differently
+            # stores these members too. If Redis is really away this fails (logged) and
+            # the claims wait under the batch's contents for the same batch again.
+            _redis_after_failure(ballot_queue.release_claimed, question_id, offered, batch=batch)
         if isinstance(exc, ballot_queue.UNREACHABLE):
             raise HallUnavailable() from exc
         raise

@@ -179,3 +179,33 @@ def test_a_topic_hidden_in_the_admin_is_gone_for_visitors_at_once(client, admin_
     assert response.status_code == 302, response.context["errors"]
     # Then the visitor's next look does not find it
     assert client.get(topic.get_absolute_url()).status_code == 404
+
+
+def test_with_the_shared_cache_down_visitors_get_pages_and_moderation_still_works(
+    client, monkeypatch, on_commit
+):
+    # Given the shared cache (Redis in production) cannot be reached
+    import redis
+
+    topic = TopicFactory(title="Charging speed after the update")
+
+    class Away:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+            return fail
+
+    monkeypatch.setattr("fanrepublic.core.cache.cache", Away())
+    monkeypatch.setattr("fanrepublic.forum.services.cache", Away())
+    # When a visitor opens the topic, it is served (uncached), not a 500
+    response = client.get(topic.get_absolute_url())
+    assert response.status_code == 200 and topic.title in response.content.decode()
+    # And a moderator's hide commits and answers normally though the cache cannot be told
+    with on_commit():
+        answer = _moderator_client().post(
+            reverse("forum:topic_moderate", args=[topic.pk]), {"action": "hide", "reason": "off-topic"}
+        )
+    assert answer.status_code in (200, 302)
+    topic.refresh_from_db()
+    assert topic.is_hidden

@@ -359,6 +359,17 @@ def _reverse(name, *args):
     return reverse(name, args=args)
 
 
+# URLs a place offers where a link is stored; the services must refuse or neutralise each.
+BAD_URLS = [
+    "javascript:alert('XSS05')",
+    " JaVaScRiPt:alert('XSS10')",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgnWFNTMDcnKTwvc2NyaXB0Pg==",
+    "vbscript:msgbox('XSS28')",
+    "https://example.com/\"><script>alert('XSS01')</script>",
+    "https://example.com/\" onmouseover=\"alert('XSS11')",
+]
+
+
 def app_place_modules() -> list[ModuleType]:
     """Every installed app's `tests/xss_places.py`, imported (which registers its places)."""
     found = []

@@ -247,9 +247,7 @@ def test_with_redis_down_a_batch_stores_nothing_and_the_same_batch_later_stores_
     assert live.running_counts(question.pk, [yes, no]) == {yes: 3, no: 3}
 
 
-def test_a_batch_whose_claim_was_made_but_its_reply_lost_is_stored_whole_when_sent_again(
-    hall_redis, monkeypatch
-):
+def test_a_batch_whose_claim_was_made_but_its_reply_lost_takes_it_back_for_any_batch(hall_redis, monkeypatch):
     # Given an open question, and Redis that carries out the batch's claim (its members
     # marked as having answered, their options counted) but whose reply never arrives
     question = open_question()
@@ -263,20 +261,46 @@ def test_a_batch_whose_claim_was_made_but_its_reply_lost_is_stored_whole_when_se
         raise redis.exceptions.ConnectionError("Connection reset by peer")
 
     monkeypatch.setattr(ballot_queue, "claim", claim_then_lose_the_reply)
-    # When the batch is sent: refused, nothing stored — though Redis marked its members
+    # When the batch is sent: refused, nothing stored, and what Redis claimed is taken back
     with pytest.raises(HallUnavailable):
         services.cast_batch(event=question.event, question_id=question.pk, ballots=batch)
     assert not LiveBallot.objects.exists()
-    assert all(ballot_queue.has_answered(question.pk, m.pk) for m in members)
-    # Then the same batch sent again stores every member (not skipped as "already
-    # answered"), counted once; a later batch naming them finds them answered
+    assert not any(ballot_queue.has_answered(question.pk, m.pk) for m in members)
+    assert live.running_counts(question.pk, [yes, no]) == {yes: 0, no: 0}
+    # Then the members are stored by batches put together differently, each counted once
     monkeypatch.setattr(ballot_queue, "claim", real_claim)
-    assert services.cast_batch(event=question.event, question_id=question.pk, ballots=batch) == 5
+    assert services.cast_batch(event=question.event, question_id=question.pk, ballots=batch[:2]) == 2
+    assert services.cast_batch(event=question.event, question_id=question.pk, ballots=batch[2:]) == 3
     assert live.running_counts(question.pk, [yes, no]) == {yes: 5, no: 0}
     assert (
         services.cast_batch(event=question.event, question_id=question.pk, ballots=[(members[0].pk, no)]) == 0
     )
     assert Event.objects.filter(verb=ANSWERED).count() == 5
+
+
+def test_a_claim_made_while_redis_goes_away_waits_for_the_same_batch(hall_redis, monkeypatch):
+    # Given Redis that makes the batch's claim and then goes away before replying
+    question = open_question()
+    yes, no = question.options.values_list("pk", flat=True)
+    members = MemberFactory.create_batch(4)
+    batch = [(m.pk, no) for m in members]
+    real_claim = ballot_queue.claim
+
+    def claim_then_die(*args, **kwargs):
+        real_claim(*args, **kwargs)
+        hall_redis.kill()
+        raise redis.exceptions.ConnectionError("Connection reset by peer")
+
+    monkeypatch.setattr(ballot_queue, "claim", claim_then_die)
+    # When the batch is sent: refused; the claims cannot be taken back while Redis is away
+    with pytest.raises(HallUnavailable):
+        services.cast_batch(event=question.event, question_id=question.pk, ballots=batch)
+    assert not LiveBallot.objects.exists()
+    # Then, Redis back (with what it had), the same batch stores every member, counted once
+    hall_redis.start()
+    monkeypatch.setattr(ballot_queue, "claim", real_claim)
+    assert services.cast_batch(event=question.event, question_id=question.pk, ballots=batch) == 4
+    assert live.running_counts(question.pk, [yes, no]) == {yes: 0, no: 4}
 
 
 def test_a_batch_the_database_refuses_takes_back_its_claims_or_keeps_them_for_a_resend(
@@ -413,3 +437,25 @@ def test_a_stored_batch_resent_after_redis_lost_its_tidying_is_neither_stored_no
     assert services.cast_batch(event=question.event, question_id=question.pk, ballots=batch) == 0
     assert LiveBallot.objects.count() == 4 == Event.objects.filter(verb=ANSWERED).count()
     assert live.running_counts(question.pk, [yes, no]) == {yes: 4, no: 0}
+
+
+def test_with_the_shared_cache_down_the_hall_still_opens_with_its_attendance(client, monkeypatch):
+    # Given a live event two members joined, and a shared cache (Redis) that cannot be reached
+    question = open_question()
+    event = question.event
+    for fan in MemberFactory.create_batch(2):
+        services.join(member=fan, event=event)
+
+    class Away:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+            return fail
+
+    monkeypatch.setattr(live, "cache", Away())
+    # When a visitor opens the hall and its live figures
+    page = client.get(reverse("launches:hall", args=[event.slug]))
+    # Then both answer, the attendance counted in the database
+    assert page.status_code == 200
+    assert live.attendee_count(event.pk) == 2
