@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from fanrepublic.core.admin import AuditedModelAdmin
 from fanrepublic.core.errors import ValidationFailed
 
 from .models import Event, Integration
@@ -15,7 +16,7 @@ from .services import integration_validate
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AuditedModelAdmin):
     list_display = (
         "occurred_at",
         "verb",
@@ -82,7 +83,7 @@ class IntegrationForm(forms.ModelForm):
 
 
 @admin.register(Integration)
-class IntegrationAdmin(admin.ModelAdmin):
+class IntegrationAdmin(AuditedModelAdmin):
     form = IntegrationForm
     list_display = ("name", "slug", "channel", "is_active", "created_at")
     list_filter = ("channel", "is_active")

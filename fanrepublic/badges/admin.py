@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from fanrepublic.core.admin import AuditedModelAdmin
 from fanrepublic.core.errors import ValidationFailed
 
 from .criteria import criteria_validate
@@ -18,14 +19,14 @@ class BadgeForm(admin.ModelAdmin.form):
 
 
 @admin.register(Badge)
-class BadgeAdmin(admin.ModelAdmin):
+class BadgeAdmin(AuditedModelAdmin):
     form = BadgeForm
     list_display = ("name", "name_zh", "tier", "criteria", "is_visible")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(MemberBadge)
-class MemberBadgeAdmin(admin.ModelAdmin):
+class MemberBadgeAdmin(AuditedModelAdmin):
     list_display = ("badge", "member", "granted_at", "granted_by", "reason")
     raw_id_fields = ("member", "granted_by")
     list_filter = ("badge",)
@@ -35,7 +36,7 @@ class MemberBadgeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Perk)
-class PerkAdmin(admin.ModelAdmin):
+class PerkAdmin(AuditedModelAdmin):
     list_display = (
         "name",
         "name_zh",
@@ -51,7 +52,7 @@ class PerkAdmin(admin.ModelAdmin):
 
 
 @admin.register(PerkClaim)
-class PerkClaimAdmin(admin.ModelAdmin):
+class PerkClaimAdmin(AuditedModelAdmin):
     list_display = ("perk", "holder", "claimed_by", "created_at")
     readonly_fields = ("perk", "holder", "claimed_by", "debit", "created_at")
 
@@ -60,7 +61,7 @@ class PerkClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(PerkTransfer)
-class PerkTransferAdmin(admin.ModelAdmin):
+class PerkTransferAdmin(AuditedModelAdmin):
     list_display = ("claim", "from_member", "to_member", "note", "created_at")
 
     def has_add_permission(self, request):

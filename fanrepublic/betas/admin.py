@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from fanrepublic.core.admin import AuditedModelAdmin
+
 from .models import (
     Application,
     ApplicationQuestion,
@@ -18,7 +20,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(BetaProgramme)
-class BetaProgrammeAdmin(admin.ModelAdmin):
+class BetaProgrammeAdmin(AuditedModelAdmin):
     list_display = ["name", "product_line", "status", "capacity", "applications_close_at"]
     list_filter = ["status", "product_line"]
     inlines = [QuestionInline]
@@ -29,7 +31,7 @@ class BetaProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AuditedModelAdmin):
     list_display = ["member", "programme", "status", "selected_by", "nda_accepted_at"]
     list_filter = ["status", "programme"]
     raw_id_fields = ["member"]
@@ -37,7 +39,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApplicationQuestion)
-class ApplicationQuestionAdmin(admin.ModelAdmin):
+class ApplicationQuestionAdmin(AuditedModelAdmin):
     list_display = ["prompt", "programme", "kind", "required"]
 
 
@@ -47,18 +49,18 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(TestPlan)
-class TestPlanAdmin(admin.ModelAdmin):
+class TestPlanAdmin(AuditedModelAdmin):
     list_display = ["title", "programme"]
     inlines = [TaskInline]
 
 
 @admin.register(TestTask)
-class TestTaskAdmin(admin.ModelAdmin):
+class TestTaskAdmin(AuditedModelAdmin):
     list_display = ["title", "plan"]
 
 
 @admin.register(TestReport)
-class TestReportAdmin(admin.ModelAdmin):
+class TestReportAdmin(AuditedModelAdmin):
     list_display = ["title", "programme", "tester", "status", "created_at"]
     list_filter = ["status", "programme"]
     raw_id_fields = ["tester", "reviewed_by", "task"]
@@ -66,12 +68,12 @@ class TestReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(TestReportAttachment)
-class TestReportAttachmentAdmin(admin.ModelAdmin):
+class TestReportAttachmentAdmin(AuditedModelAdmin):
     list_display = ["report", "content_type"]
     raw_id_fields = ["report"]
 
 
 @admin.register(Entitlement)
-class EntitlementAdmin(admin.ModelAdmin):
+class EntitlementAdmin(AuditedModelAdmin):
     list_display = ["name", "member", "programme", "granted_at"]
     raw_id_fields = ["member"]

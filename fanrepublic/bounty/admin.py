@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from fanrepublic.core.admin import AuditedModelAdmin
+
 from .models import BountyReport, ReportAttachment, ReportMessage, RewardTier
 
 
 @admin.register(RewardTier)
-class RewardTierAdmin(admin.ModelAdmin):
+class RewardTierAdmin(AuditedModelAdmin):
     list_display = ["severity", "product_line", "points"]
     list_filter = ["product_line"]
 
@@ -17,7 +19,7 @@ class ReportMessageInline(admin.TabularInline):
 
 
 @admin.register(BountyReport)
-class BountyReportAdmin(admin.ModelAdmin):
+class BountyReportAdmin(AuditedModelAdmin):
     list_display = ["__str__", "product_line", "status", "severity", "is_security", "created_at"]
     list_filter = ["status", "severity", "is_security", "product_line"]
     search_fields = ["title"]
@@ -36,12 +38,12 @@ class BountyReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportAttachment)
-class ReportAttachmentAdmin(admin.ModelAdmin):
+class ReportAttachmentAdmin(AuditedModelAdmin):
     list_display = ["report", "content_type", "created_at"]
     raw_id_fields = ["report"]
 
 
 @admin.register(ReportMessage)
-class ReportMessageAdmin(admin.ModelAdmin):
+class ReportMessageAdmin(AuditedModelAdmin):
     list_display = ["report", "author", "is_internal", "created_at"]
     raw_id_fields = ["report", "author"]

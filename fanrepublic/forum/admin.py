@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from fanrepublic.core.admin import AuditedModelAdmin
+
 from .models import Attachment, Board, Flag, Like, Reply, StatusChange, Topic, Vote
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(AuditedModelAdmin):
     list_display = ("name", "name_zh", "product_line", "position", "is_archived")
     list_filter = ("is_archived", "product_line")
     prepopulated_fields = {"slug": ("name",)}
@@ -21,7 +23,7 @@ class ReplyInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AuditedModelAdmin):
     list_display = (
         "title",
         "board",
@@ -52,7 +54,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(AuditedModelAdmin):
     list_display = ("__str__", "topic", "author", "author_role", "created_at", "is_hidden")
     list_filter = ("is_hidden",)
     search_fields = ("body", "author__username")
@@ -62,7 +64,7 @@ class ReplyAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(AuditedModelAdmin):
     list_display = ("topic", "from_status", "to_status", "actor", "created_at")
     list_filter = ("to_status",)
     raw_id_fields = ("topic", "actor")
@@ -72,25 +74,25 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Like)
-class LikeAdmin(admin.ModelAdmin):
+class LikeAdmin(AuditedModelAdmin):
     list_display = ("member", "topic", "reply", "created_at")
     raw_id_fields = ("member", "topic", "reply")
 
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(AuditedModelAdmin):
     list_display = ("member", "topic", "carried_from", "created_at")
     raw_id_fields = ("member", "topic", "carried_from")
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(AuditedModelAdmin):
     list_display = ("image", "uploader", "topic", "reply", "width", "height", "size", "created_at")
     raw_id_fields = ("uploader", "topic", "reply")
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(AuditedModelAdmin):
     list_display = ("reason", "status", "reporter", "topic", "reply", "created_at", "resolved_by")
     list_filter = ("status", "reason")
     raw_id_fields = ("reporter", "topic", "reply", "resolved_by")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from fanrepublic.core.admin import FixedAfterDraftInline
+from fanrepublic.core.admin import AuditedModelAdmin, FixedAfterDraftInline
 
 from .enums import VoteStatus
 from .models import Ballot, Vote, VoteOption
@@ -13,7 +13,7 @@ class OptionInline(FixedAfterDraftInline):
 
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(AuditedModelAdmin):
     list_display = ["question", "method", "status", "opens_at", "closes_at", "binding", "secret"]
     list_filter = ["status", "method", "binding"]
     inlines = [OptionInline]
@@ -38,12 +38,12 @@ class VoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(VoteOption)
-class VoteOptionAdmin(admin.ModelAdmin):
+class VoteOptionAdmin(AuditedModelAdmin):
     list_display = ["label", "vote"]
 
 
 @admin.register(Ballot)
-class BallotAdmin(admin.ModelAdmin):
+class BallotAdmin(AuditedModelAdmin):
     """Ballots are evidence: nobody edits or deletes one, not even a superuser (the
     database refuses too)."""
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from fanrepublic.core.admin import FixedAfterDraftInline
+from fanrepublic.core.admin import AuditedModelAdmin, FixedAfterDraftInline
 
 from .enums import QuestionStatus
 from .models import Attendance, Avatar, LaunchEvent, LiveBallot, LiveOption, LiveQuestion, ScheduleItem
@@ -20,7 +20,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(LaunchEvent)
-class LaunchEventAdmin(admin.ModelAdmin):
+class LaunchEventAdmin(AuditedModelAdmin):
     list_display = ["title", "status", "starts_at", "host"]
     list_filter = ["status"]
     search_fields = ["title", "title_zh", "slug"]
@@ -37,7 +37,7 @@ class OptionInline(FixedAfterDraftInline):
 
 
 @admin.register(LiveQuestion)
-class LiveQuestionAdmin(admin.ModelAdmin):
+class LiveQuestionAdmin(AuditedModelAdmin):
     list_display = ["prompt", "event", "status", "opened_at", "closed_at"]
     list_filter = ["status"]
     readonly_fields = ["status", "opened_at", "closed_at", "result"]
@@ -45,7 +45,7 @@ class LiveQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(LiveBallot)
-class LiveBallotAdmin(admin.ModelAdmin):
+class LiveBallotAdmin(AuditedModelAdmin):
     """Read-only: nobody on the staff edits or deletes an answer."""
 
     list_display = ["question", "option", "member", "cast_at"]
@@ -62,25 +62,25 @@ class LiveBallotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(AuditedModelAdmin):
     list_display = ["event", "member", "joined_at"]
     raw_id_fields = ["event", "member"]
 
 
 @admin.register(Avatar)
-class AvatarAdmin(admin.ModelAdmin):
+class AvatarAdmin(AuditedModelAdmin):
     list_display = ["member", "hue", "shape", "eyes", "accessory"]
     raw_id_fields = ["member"]
 
 
 @admin.register(ScheduleItem)
-class ScheduleItemAdmin(admin.ModelAdmin):
+class ScheduleItemAdmin(AuditedModelAdmin):
     list_display = ["title", "event", "starts_at"]
     raw_id_fields = ["event"]
 
 
 @admin.register(LiveOption)
-class LiveOptionAdmin(admin.ModelAdmin):
+class LiveOptionAdmin(AuditedModelAdmin):
     """Read-only once asked (edit drafts from the question's page)."""
 
     list_display = ["label", "question"]

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from fanrepublic.core.admin import AuditedDeletions, AuditedModelAdmin
+
 from .models import ApiToken, MemberStats, ReputationEntry, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedDeletions, DjangoUserAdmin):
     list_display = (
         "username",
         "display_name",
@@ -40,7 +42,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(MemberStats)
-class MemberStatsAdmin(admin.ModelAdmin):
+class MemberStatsAdmin(AuditedModelAdmin):
     list_display = (
         "member",
         "days_visited",
@@ -58,7 +60,7 @@ class MemberStatsAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReputationEntry)
-class ReputationEntryAdmin(admin.ModelAdmin):
+class ReputationEntryAdmin(AuditedModelAdmin):
     list_display = ("member", "delta", "reason", "source", "created_at")
     raw_id_fields = ("member",)
 
@@ -67,7 +69,7 @@ class ReputationEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedModelAdmin):
     list_display = ("name", "owner", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")
     raw_id_fields = ("owner",)
     readonly_fields = ("prefix", "key_hash")

@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from fanrepublic.core.admin import AuditedModelAdmin
 from fanrepublic.core.errors import ValidationFailed
 
 from .models import Account, EarningRule, PointLot, Posting, Transaction
 from .rules import rule_validate, rules_changed
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedModelAdmin):
     """The ledger changes only through its services (balanced, locked, idempotent);
     the admin shows it and changes nothing."""
 
@@ -80,7 +81,7 @@ class EarningRuleForm(admin.ModelAdmin.form):
 
 
 @admin.register(EarningRule)
-class EarningRuleAdmin(admin.ModelAdmin):
+class EarningRuleAdmin(AuditedModelAdmin):
     form = EarningRuleForm
     list_display = ("name", "verb", "points", "daily_cap", "monthly_cap", "is_active")
     list_filter = ("is_active",)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from fanrepublic.core.admin import AuditedModelAdmin
+
 from .models import ProductLine
 
 
 @admin.register(ProductLine)
-class ProductLineAdmin(admin.ModelAdmin):
+class ProductLineAdmin(AuditedModelAdmin):
     list_display = ("name", "name_zh", "kind", "position", "is_active")
     list_filter = ("kind", "is_active")
     prepopulated_fields = {"slug": ("name",)}

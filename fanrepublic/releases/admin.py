@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from fanrepublic.core.admin import AuditedModelAdmin
+
 from .models import Release, ReleaseCadence, ReleaseItem
 
 
 @admin.register(ReleaseCadence)
-class ReleaseCadenceAdmin(admin.ModelAdmin):
+class ReleaseCadenceAdmin(AuditedModelAdmin):
     list_display = ["product_line", "weekday", "publish_hour", "freeze_hours"]
 
 
@@ -15,7 +17,7 @@ class ReleaseItemInline(admin.TabularInline):
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(AuditedModelAdmin):
     list_display = ["__str__", "channel", "planned_for", "status", "published_at"]
     list_filter = ["status", "channel", "product_line"]
     search_fields = ["version"]
@@ -27,7 +29,7 @@ class ReleaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReleaseItem)
-class ReleaseItemAdmin(admin.ModelAdmin):
+class ReleaseItemAdmin(AuditedModelAdmin):
     # `source` offers the built-in sources and every registered one (releases.sources);
     # `source_type` + `source_id` name the object of a registered source.
     list_display = ["title", "release", "source", "source_type", "source_id", "user_contributed"]

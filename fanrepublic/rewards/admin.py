@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from fanrepublic.core.admin import AuditedModelAdmin
+
 from .models import Order, Reward
 
 
 @admin.register(Reward)
-class RewardAdmin(admin.ModelAdmin):
+class RewardAdmin(AuditedModelAdmin):
     list_display = (
         "name",
         "name_zh",
@@ -21,7 +23,7 @@ class RewardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(AuditedModelAdmin):
     """Orders change through the store's services (stock and points move together);
     the admin shows them."""
 
