@@ -35,9 +35,10 @@ from django.utils.translation import get_language
 
 LOCAL_SECONDS = 5
 logger = logging.getLogger(__name__)
-# The shared cache (Redis) being unreachable: pages are then served uncached, and work
-# that only tidies the cache is logged, never turned into an error.
-SHARED_CACHE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+# Redis (the shared cache, the hall's queue) being unreachable: pages are then served
+# uncached, and work that only tidies Redis is logged, never turned into an error. The
+# builtin TimeoutError is what a plain socket to Redis raises (launches.ballot_queue).
+REDIS_UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, TimeoutError)
 
 
 def two_tier_get_many(keys: list[str], *, local_seconds: int) -> dict:
@@ -104,7 +105,7 @@ def anonymous_page_cache(view):
         try:
             key = f"anon-page:{_generation()}:{get_language()}:{digest}"
             cached = two_tier_get_many([key], local_seconds=min(seconds, LOCAL_SECONDS)).get(key)
-        except SHARED_CACHE_DOWN:
+        except REDIS_UNREACHABLE:
             # The shared cache (Redis) is away: serve the page uncached rather than fail.
             logger.warning("visitor page served uncached: the shared cache is unreachable", exc_info=True)
             return view(request, *args, **kwargs)
@@ -123,7 +124,7 @@ def anonymous_page_cache(view):
             entry = (response.content, response["Content-Type"])
             try:
                 two_tier_set_many({key: entry}, seconds=seconds, local_seconds=LOCAL_SECONDS)
-            except SHARED_CACHE_DOWN:
+            except REDIS_UNREACHABLE:
                 logger.warning("visitor page not cached: the shared cache is unreachable", exc_info=True)
             response["X-Page-Cache"] = "miss"
         return response

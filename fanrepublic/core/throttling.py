@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
 from . import ratelimit
-from .cache import SHARED_CACHE_DOWN
+from .cache import REDIS_UNREACHABLE
 from .clientip import client_network
 from .errors import RateLimited
 
@@ -62,7 +62,7 @@ class WindowThrottle(BaseThrottle):
         except RateLimited as exc:
             self._refused.wait = exc.retry_after
             return False
-        except SHARED_CACHE_DOWN:
+        except REDIS_UNREACHABLE:
             # The counters' store (Redis) being away is not the caller's fault: the API
             # serves on without its throttle and says so in the log, rather than answer
             # every request with 500.

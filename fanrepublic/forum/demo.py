@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -907,11 +907,10 @@ class ForumDemo:
         run = self.run
         run.report("topics (by zh / en speakers)", f"{total} ({zh} / {total - zh})")
         replies = Reply.objects.filter(topic__in=topics)
-        likes = sum(topics.values_list("like_count", flat=True)) + sum(
-            replies.values_list("like_count", flat=True)
-        )
+        totals = topics.aggregate(votes=Sum("vote_count"), likes=Sum("like_count"))
+        reply_likes = replies.aggregate(likes=Sum("like_count"))["likes"] or 0
         run.report("replies", replies.count())
-        run.report("votes / likes", f"{sum(topics.values_list('vote_count', flat=True))} / {likes}")
+        run.report("votes / likes", f"{totals['votes'] or 0} / {(totals['likes'] or 0) + reply_likes}")
         run.report(
             "status changes / merges",
             f"{StatusChange.objects.filter(topic__in=topics).exclude(to_status=TopicStatus.DUPLICATE).count()}"

@@ -27,6 +27,8 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+from fanrepublic.core.cache import REDIS_UNREACHABLE
+
 from . import eventlog
 from .models import LiveBallot, LiveOption
 
@@ -47,7 +49,7 @@ ACCEPTED, NOT_OPEN, BAD_OPTION, ALREADY = 1, -1, -2, -3
 # Redis cannot be reached (down, restarting, still loading its append-only file) or did
 # not finish in time (a rebuild or a drain waiting on another process): callers refuse
 # clearly instead of guessing (errors.HallUnavailable).
-UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, TimeoutError)
+UNREACHABLE = REDIS_UNREACHABLE
 
 _client = None
 _cast_script = None

@@ -19,7 +19,7 @@ from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db.models import Count
 
-from fanrepublic.core.cache import SHARED_CACHE_DOWN
+from fanrepublic.core.cache import REDIS_UNREACHABLE
 
 from . import ballot_queue
 from .models import Attendance, LiveBallot, LiveOption
@@ -91,7 +91,7 @@ def running_counts(question_id: int, option_ids: list[int]) -> dict[int, int]:
         if len(found) < len(keys):
             reset_counts(question_id, option_ids)
             found = cache.get_many(list(keys))
-    except SHARED_CACHE_DOWN:  # the counters are away: what is stored
+    except REDIS_UNREACHABLE:  # the counters are away: what is stored
         stored = exact_counts(question_id)
         return {o: stored.get(o, 0) for o in option_ids}
     return {o: int(found.get(k, 0)) for k, o in keys.items()}
@@ -113,11 +113,11 @@ def attendee_count(event_id: int) -> int:
     has no count (or cannot be reached: the hall page still opens with Redis away)."""
     try:
         count = cache.get(_attendees_key(event_id))
-    except SHARED_CACHE_DOWN:
+    except REDIS_UNREACHABLE:
         return Attendance.objects.filter(event_id=event_id).count()
     if count is None:
         count = Attendance.objects.filter(event_id=event_id).count()
-        with contextlib.suppress(*SHARED_CACHE_DOWN):
+        with contextlib.suppress(*REDIS_UNREACHABLE):
             cache.add(_attendees_key(event_id), count, ATTENDEES_TIMEOUT)
     return int(count)
 
