@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "fanrepublic.governance",
     "fanrepublic.committees",
     "fanrepublic.launches",
+    "fanrepublic.stores",
     "fanrepublic.demo",
 ]
 
@@ -368,3 +369,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+
+# Stores and purchases (fanrepublic.stores).
+STORES_CURRENCIES = ("CNY", "HKD", "MOP", "TWD", "USD", "EUR", "GBP", "JPY", "SGD")
+STORES_DEFAULT_PHONE_REGION = "CN"  # numbers typed without a country code
+STORES_IMPORT_MAX_BATCH = 500  # orders per API request
+STORES_CSV_MAX_BYTES = 10_000_000
+STORES_CSV_MAX_ROWS = 50_000
+STORES_LINK_CODE_RATE = "10/h"  # codes a member may ask for
+STORES_LINK_TRY_RATE = "20/h"  # codes a staff member may try (guessing is the attack)
+STORES_SERIAL_RATE = "20/h"  # serial numbers a member may try

@@ -53,6 +53,7 @@ class VerbOut(Schema):
     app: str
     description: str
     external: bool
+    endpoint: str
     properties_schema: dict | None
 
 

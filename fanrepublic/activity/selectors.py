@@ -41,6 +41,7 @@ def catalogue() -> list[dict]:
                 "app": owners.get(name, ""),
                 "description": str(verb.description),
                 "external": verb.external,
+                "endpoint": verb.endpoint,
                 "properties_schema": verb.properties.model_json_schema() if verb.properties else None,
             }
         )
@@ -69,7 +70,9 @@ def catalogue_markdown() -> str:
         "Integrations (`POST /api/v1/events`, an integration's token) may send only the",
         "**external** verbs, and only those their integration lists; every other verb is",
         "recorded by the platform itself when the thing happens. `GET /api/v1/events/verbs`",
-        "serves the same catalogue with each external verb's JSON Schema.",
+        "serves the same catalogue with each external verb's JSON Schema. A verb marked",
+        "*via* an endpoint arrives only through that endpoint, which checks what a plain",
+        "event cannot (a purchase's lines and refunds, a chat callback's signature).",
         "",
         "| verb | app | external | what happened | properties (external verbs) |",
         "| --- | --- | --- | --- | --- |",
@@ -81,5 +84,7 @@ def catalogue_markdown() -> str:
             f"`{name}`{'' if name in required else '?'}" for name in schema.get("properties", {})
         )
         external = "yes" if row["external"] else ""
+        if row["endpoint"]:
+            external = f"via `{row['endpoint']}`"
         lines.append(f"| `{row['name']}` | {row['app']} | {external} | {row['description']} | {props} |")
     return "\n".join(lines) + "\n"

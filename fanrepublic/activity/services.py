@@ -264,6 +264,8 @@ def _validate_item(item, actor_ids: set[int], integration: Integration):
         # The platform records this itself when it happens (a report judged valid, a
         # release shipped); an integration claiming it could mint points.
         errors["verb"] = [_("Integrations may not send this verb: the platform records it itself.")]
+    elif declared.endpoint:
+        errors["verb"] = [_("Send these through %(endpoint)s.") % {"endpoint": declared.endpoint}]
     elif verb_name not in integration.verbs:
         errors["verb"] = [_("This integration is not allowed to send this verb.")]
     channel = item.get("channel") or integration.channel

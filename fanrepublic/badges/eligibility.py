@@ -3,6 +3,8 @@ and votes. It answers with reasons a member can act on, not just yes or no."""
 
 from django.utils.translation import gettext as _
 
+from fanrepublic.members.selectors import verified_product_line_ids
+
 from .models import MemberBadge
 
 
@@ -13,10 +15,12 @@ def eligibility_problems(
     badges=(),
     regions=(),
     product_lines=(),
+    verified_product_lines=(),
 ) -> list[str]:
     """Everything that keeps `member` out, in words; an empty list means eligible.
-    `badges` and `product_lines` are model instances (all required); `regions` are
-    country codes (any one of them)."""
+    `badges`, `product_lines` (owned, by the member's own word) and
+    `verified_product_lines` (owned, shown by a purchase or a registered serial number)
+    are model instances, all required; `regions` are country codes (any one of them)."""
     problems = []
     if member.trust_level < min_trust_level:
         problems.append(
@@ -43,6 +47,19 @@ def eligibility_problems(
         missing = [p.display_name for p in product_lines if p.pk not in owned]
         if missing:
             problems.append(_("Only for owners of: %(names)s.") % {"names": ", ".join(missing)})
+    verified_product_lines = list(verified_product_lines)
+    if verified_product_lines:
+        verified = verified_product_line_ids(member=member)
+        missing = [p.display_name for p in verified_product_lines if p.pk not in verified]
+        if missing:
+            # Saying so on the profile is not enough here: tell the member what counts.
+            problems.append(
+                _(
+                    "Only for verified owners of: %(names)s. A purchase from a store or the "
+                    "online shop, or a registered serial number, verifies ownership."
+                )
+                % {"names": ", ".join(missing)}
+            )
     return problems
 
 

@@ -28,6 +28,7 @@ class ProgrammeForm(forms.ModelForm):
             "min_trust_level",
             "required_badges",
             "required_products",
+            "required_products_verified",
             "regions",
             "applications_close_at",
             "starts_on",

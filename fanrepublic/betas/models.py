@@ -45,6 +45,14 @@ class BetaProgramme(BilingualMixin, models.Model):
     required_products = models.ManyToManyField(
         "products.ProductLine", verbose_name=_("products owned"), blank=True, related_name="+"
     )
+    required_products_verified = models.BooleanField(
+        _("owners must be verified"),
+        default=False,
+        help_text=_(
+            "Owners of the products above count only when a purchase or a registered serial "
+            "number shows it, not by their own word."
+        ),
+    )
     regions = CountryField(_("regions"), multiple=True, blank=True)
     applications_close_at = models.DateTimeField(_("applications close"))
     starts_on = models.DateField(_("test starts"))

@@ -47,12 +47,18 @@ def ticket_for(programme: BetaProgramme, username: str) -> str:
 
 
 def eligibility(member, programme: BetaProgramme) -> list[str]:
+    products = programme.required_products.all()
+    owners = (
+        {"verified_product_lines": products}
+        if programme.required_products_verified
+        else {"product_lines": products}
+    )
     return eligibility_problems(
         member,
         min_trust_level=programme.min_trust_level,
         badges=programme.required_badges.all(),
         regions=programme.regions,
-        product_lines=programme.required_products.all(),
+        **owners,
     )
 
 
@@ -456,6 +462,7 @@ PROGRAMME_FIELDS = [
     "ranked_seats",
     "rank_by",
     "min_trust_level",
+    "required_products_verified",
     "regions",
     "applications_close_at",
     "starts_on",
@@ -479,6 +486,11 @@ def programme_save(
         raise ValidationFailed(_("Ranked seats cannot exceed the seats."), field="ranked_seats")
     if programme.ends_on < programme.starts_on:
         raise ValidationFailed(_("The test cannot end before it starts."), field="ends_on")
+    if programme.required_products_verified and not list(required_products):
+        raise ValidationFailed(
+            _("Verified owners only needs at least one product that applicants must own."),
+            field="required_products_verified",
+        )
     with transaction.atomic():
         if creating:
             programme.created_by = actor

@@ -25,12 +25,27 @@ class Committee(BilingualMixin, models.Model):
     min_trust_to_stand = models.PositiveSmallIntegerField(_("trust level to stand"), default=3)
     min_trust_to_vote = models.PositiveSmallIntegerField(_("trust level to vote"), default=1)
     owners_only = models.BooleanField(_("only owners of the product stand and vote"), default=True)
+    owners_verified_only = models.BooleanField(
+        _("only verified owners stand and vote"),
+        default=False,
+        help_text=_(
+            "Owners count only when a purchase or a registered serial number shows it, not by "
+            "their own word. Needs owners only."
+        ),
+    )
 
     class Meta:
         verbose_name = _("committee")
         verbose_name_plural = _("committees")
         ordering = ["product_line__position"]
-        constraints = [models.CheckConstraint(condition=Q(seats__gte=1), name="committee_has_seats")]
+        constraints = [
+            models.CheckConstraint(condition=Q(seats__gte=1), name="committee_has_seats"),
+            models.CheckConstraint(
+                condition=Q(owners_verified_only=False) | Q(owners_only=True),
+                name="committee_verified_owners_are_owners",
+                violation_error_message=_("Verified owners only needs owners only."),
+            ),
+        ]
 
     def __str__(self):
         return self.name

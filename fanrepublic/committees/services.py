@@ -50,11 +50,19 @@ def consecutive_terms(member, committee: Committee) -> int:
     return count
 
 
+def _owners_rule(committee: Committee) -> dict:
+    """Which owners may stand, as `eligibility_problems` keywords (the election's vote
+    carries the same rule for voters)."""
+    if not committee.owners_only:
+        return {}
+    if committee.owners_verified_only:
+        return {"verified_product_lines": [committee.product_line]}
+    return {"product_lines": [committee.product_line]}
+
+
 def stand_problems(member, committee: Committee) -> list[str]:
     problems = eligibility_problems(
-        member,
-        min_trust_level=committee.min_trust_to_stand,
-        product_lines=[committee.product_line] if committee.owners_only else (),
+        member, min_trust_level=committee.min_trust_to_stand, **_owners_rule(committee)
     )
     if consecutive_terms(member, committee) >= committee.term_limit:
         problems.append(
@@ -142,6 +150,7 @@ def election_start_voting(*, actor, election: Election) -> Election:
             seats=locked.seats_to_fill,
             product_line=committee.product_line,
             owners_only=committee.owners_only,
+            owners_verified_only=committee.owners_only and committee.owners_verified_only,
             min_trust_level=committee.min_trust_to_vote,
             opens_at=timezone.now(),
             closes_at=locked.voting_closes_at,
@@ -244,7 +253,13 @@ def seat_vacate(*, actor, seat: Seat, reason: str) -> Seat | None:
         ):
             if candidacy.member_id in seated:
                 continue
-            if eligibility_problems(candidacy.member, min_trust_level=locked.committee.min_trust_to_stand):
+            # Who moves up must still be able to stand: trusted enough and, where the
+            # committee asks for it, an owner (verified, if so).
+            if eligibility_problems(
+                candidacy.member,
+                min_trust_level=locked.committee.min_trust_to_stand,
+                **_owners_rule(locked.committee),
+            ):
                 continue
             following = Seat.objects.create(
                 committee=locked.committee,

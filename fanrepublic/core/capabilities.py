@@ -39,6 +39,11 @@ class Verb:
     description: str
     external: bool = False
     properties: type[BaseModel] | None = None
+    # An external verb that arrives through its app's own endpoint, which checks what
+    # the generic event ingestion cannot (a purchase's lines and refunds, a chat
+    # callback's signature), e.g. "/api/v1/stores/orders". An integration lists the verb
+    # to be allowed that endpoint; POST /api/v1/events refuses it.
+    endpoint: str = ""
 
     def property_errors(self, properties: dict) -> list[str]:
         """Messages for properties that do not fit the verb's schema (external verbs)."""

@@ -31,6 +31,7 @@ class VoteAdmin(AuditedModelAdmin):
                 "required_badges",
                 "min_trust_level",
                 "owners_only",
+                "owners_verified_only",
                 "product_line",
                 "secret",
             ]

@@ -33,6 +33,14 @@ class VoteForm(forms.Form):
     seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=49, initial=1)
     product_line = forms.ModelChoiceField(label=_("Product"), queryset=product_lines_active(), required=False)
     owners_only = forms.BooleanField(label=_("Owners of the product only"), required=False)
+    owners_verified_only = forms.BooleanField(
+        label=_("Verified owners only"),
+        required=False,
+        help_text=_(
+            "Owners count only when a purchase or a registered serial number shows it, not by "
+            "their own word. Needs a product and owners only."
+        ),
+    )
     min_trust_level = forms.IntegerField(label=_("Minimum trust level"), min_value=0, max_value=4, initial=0)
     required_badges = forms.ModelMultipleChoiceField(
         label=_("Badges required"),

@@ -31,6 +31,14 @@ class Vote(BilingualMixin, models.Model):
     )
     min_trust_level = models.PositiveSmallIntegerField(_("minimum trust level"), default=0)
     owners_only = models.BooleanField(_("owners of the product only"), default=False)
+    owners_verified_only = models.BooleanField(
+        _("verified owners only"),
+        default=False,
+        help_text=_(
+            "Owners count only when a purchase or a registered serial number shows it, not by "
+            "their own word. Needs a product and owners only."
+        ),
+    )
     required_badges = models.ManyToManyField(
         "badges.Badge", verbose_name=_("badges required"), blank=True, related_name="+"
     )
@@ -70,6 +78,13 @@ class Vote(BilingualMixin, models.Model):
                 condition=Q(closes_at__gt=models.F("opens_at")), name="vote_closes_after_open"
             ),
             models.CheckConstraint(condition=Q(seats__gte=1), name="vote_has_a_seat"),
+            # "Verified owners of nothing" would shut everyone out (or, read loosely, no
+            # one): the rule needs a product whose owners count.
+            models.CheckConstraint(
+                condition=Q(owners_verified_only=False) | Q(owners_only=True, product_line__isnull=False),
+                name="vote_verified_owners_of_a_product",
+                violation_error_message=_("Verified owners only needs a product and owners only."),
+            ),
         ]
 
     def __str__(self):

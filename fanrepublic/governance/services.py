@@ -55,13 +55,23 @@ def _vote_shape(vote: Vote) -> tuple[set[int], list]:
     return shape
 
 
+def _owners_rule(vote: Vote) -> dict:
+    """Which owners may vote, as `eligibility_problems` keywords: none asked for, owners
+    by their own word, or owners a purchase or serial number shows."""
+    if not (vote.owners_only and vote.product_line_id):
+        return {}
+    if vote.owners_verified_only:
+        return {"verified_product_lines": [vote.product_line]}
+    return {"product_lines": [vote.product_line]}
+
+
 def eligibility(member, vote: Vote) -> list[str]:
     # The casting rule; `eligible_members` is the same rule as a query (turnout).
     problems = eligibility_problems(
         member,
         min_trust_level=vote.min_trust_level,
         badges=_vote_shape(vote)[1],
-        product_lines=[vote.product_line] if vote.owners_only and vote.product_line_id else (),
+        **_owners_rule(vote),
     )
     if member.is_suspended:
         problems.append(_("Your account is suspended."))
@@ -83,6 +93,10 @@ def vote_create(*, actor, options: list[dict], required_badges=(), **fields) -> 
         raise ValidationFailed(_("There must be more options than seats."), field="seats")
     if fields["closes_at"] <= fields["opens_at"]:
         raise ValidationFailed(_("A vote must close after it opens."), field="closes_at")
+    if fields.get("owners_verified_only") and not (fields.get("owners_only") and fields.get("product_line")):
+        raise ValidationFailed(
+            _("Verified owners only needs a product and owners only."), field="owners_verified_only"
+        )
     if fields.get("slug") in ("new",) or Vote.objects.filter(slug=fields.get("slug")).exists():
         raise ValidationFailed(_("That slug is taken; choose another."), field="slug")
     with transaction.atomic():
@@ -228,15 +242,18 @@ def anonymised_ballots(vote: Vote) -> list[dict]:
 
 def eligible_members(vote: Vote):
     """Who may cast a ballot now, by the rule `ballot_cast` applies (see `eligibility`):
-    active, trusted enough, owning the product and holding the badges if required, and
-    not suspended."""
+    active, trusted enough, owning the product (verified, if the vote says so) and holding
+    the badges if required, and not suspended."""
     members = (
         get_user_model()
         .objects.filter(is_active=True, trust_level__gte=vote.min_trust_level)
         .exclude(suspended_until__gt=timezone.now())
     )
     if vote.owners_only and vote.product_line_id:
-        members = members.filter(products_owned=vote.product_line)
+        if vote.owners_verified_only:
+            members = members.filter(verified_ownerships__product_line=vote.product_line)
+        else:
+            members = members.filter(products_owned=vote.product_line)
     for badge in vote.required_badges.all():
         members = members.filter(badges__badge=badge)
     return members.distinct()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fanrepublic.core.admin import AuditedDeletions, AuditedModelAdmin
 
-from .models import ApiToken, MemberStats, ReputationEntry, User
+from .models import ApiToken, MemberStats, ReputationEntry, User, VerifiedOwnership
 
 
 @admin.register(User)
@@ -73,3 +73,24 @@ class ApiTokenAdmin(AuditedModelAdmin):
     list_display = ("name", "owner", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")
     raw_id_fields = ("owner",)
     readonly_fields = ("prefix", "key_hash")
+
+
+@admin.register(VerifiedOwnership)
+class VerifiedOwnershipAdmin(AuditedModelAdmin):
+    """Evidence is added and withdrawn through members.services (a store's import, a
+    serial registration), which also keep the member's list and the event log in step:
+    here it is only read."""
+
+    list_display = ("member", "product_line", "source", "reference", "verified_at")
+    list_filter = ("source", "product_line")
+    search_fields = ("member__username", "reference")
+    raw_id_fields = ("member",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -23,6 +23,17 @@ CAPABILITY = Capability(
         Verb("member.suspended", _("A moderator suspended a member.")),
         Verb("member.unsuspended", _("A moderator lifted a member's suspension.")),
         Verb("member.trust_level.changed", _("A member's trust level went up or down.")),
+        Verb(
+            "members.ownership.verified",
+            _(
+                "Evidence (a purchase, a registered serial number, a staff check) made a member "
+                "a verified owner of a product line."
+            ),
+        ),
+        Verb(
+            "members.ownership.withdrawn",
+            _("Evidence of a member owning a product line was withdrawn (e.g. a refunded purchase)."),
+        ),
     ),
     periodic_tasks=(
         PeriodicTask(

@@ -114,6 +114,25 @@ STAFF = [
         "families": [],
         "bio": "安全应急响应：漏洞悬赏中的安全报告由我们处理。",
     },
+    # Managers of the other stores (the stores demo): each sees only their own customers.
+    {
+        "username": "sm_zhao",
+        "display_name": "赵店长",
+        "role": "store_manager",
+        "language": "zh-hans",
+        "target": 100,
+        "families": [],
+        "bio": "北京三里屯与成都太古里两家橙子之家的店长。",
+    },
+    {
+        "username": "sm_wu",
+        "display_name": "Wu Min",
+        "role": "store_manager",
+        "language": "en",
+        "target": 100,
+        "families": [],
+        "bio": "Store manager in Shanghai and Hangzhou. Come and try the SU7.",
+    },
 ]
 
 DEMO_MEMBER = {

@@ -26,3 +26,11 @@ class TokenScope(models.TextChoices):
     READ = "read", _("Read")
     WRITE = "write", _("Read and write")
     INGEST = "events:ingest", _("Ingest events")
+
+
+class OwnershipSource(models.TextChoices):
+    """What proves a member owns a product line (the evidence behind a verified owner)."""
+
+    PURCHASE = "purchase", _("Purchase")
+    SERIAL = "serial", _("Registered serial number")
+    STAFF = "staff", _("Checked by staff")

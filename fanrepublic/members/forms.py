@@ -19,6 +19,7 @@ class ProfileForm(forms.ModelForm):
         label=_("Products I own"),
         queryset=product_lines_active(),
         required=False,
+        help_text=_("Products that a purchase or a registered serial number verified stay on the list."),
         widget=forms.CheckboxSelectMultiple,
     )
 

@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .enums import StaffRole, TokenScope, TrustLevel
+from .enums import OwnershipSource, StaffRole, TokenScope, TrustLevel
 
 
 def avatar_path(instance, filename):
@@ -86,6 +86,44 @@ class User(AbstractUser):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+
+class VerifiedOwnership(models.Model):
+    """One piece of evidence that a member owns a product line: a purchase imported from
+    a store's point of sale or the online shop, a registered serial number, or a staff
+    check. The member is a verified owner while at least one row exists; a refund deletes
+    its row. The self-declared list (`User.products_owned`) is the member's own word."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="verified_ownerships",
+    )
+    product_line = models.ForeignKey(
+        "products.ProductLine",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        related_name="verified_ownerships",
+    )
+    source = models.CharField(_("source"), max_length=20, choices=OwnershipSource.choices)
+    reference = models.CharField(
+        _("reference"), max_length=200, help_text=_("What proves it, e.g. order:pos-sh:A1001.")
+    )
+    verified_at = models.DateTimeField(_("verified at"))
+
+    class Meta:
+        verbose_name = _("verified ownership")
+        verbose_name_plural = _("verified ownerships")
+        constraints = [
+            # The same evidence counts once: a replayed import changes nothing.
+            models.UniqueConstraint(
+                fields=["member", "product_line", "source", "reference"], name="verified_ownership_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} owns {self.product_line_id} ({self.source}:{self.reference})"
 
 
 class MemberStats(models.Model):

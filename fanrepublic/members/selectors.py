@@ -6,23 +6,67 @@ from django.utils import timezone
 from fanrepublic.core.errors import NotFound
 
 from .enums import StaffRole, TrustLevel
-from .models import ApiToken, User
+from .models import ApiToken, User, VerifiedOwnership
 
 
 def senior_fans(
-    *, min_level: int = TrustLevel.REGULAR, product_line=None, exclude_staff: bool = True
+    *,
+    min_level: int = TrustLevel.REGULAR,
+    product_line=None,
+    exclude_staff: bool = True,
+    verified_owner: bool = False,
 ) -> QuerySet[User]:
     """THE function later programmes use to pick "senior fans" (beta juries, arbitration
     juries, committees, votes): active, not suspended members at or above a trust level,
-    optionally owners of a product line. Staff are excluded unless asked for."""
+    optionally owners of a product line — self-declared, or with `verified_owner` only
+    those a purchase or a serial number proves (without a product line it changes
+    nothing). Staff are excluded unless asked for."""
     qs = User.objects.filter(is_active=True, trust_level__gte=min_level).exclude(
         suspended_until__gt=timezone.now()
     )
     if exclude_staff:
         qs = qs.exclude(groups__name__in=StaffRole.values).exclude(is_superuser=True)
     if product_line is not None:
-        qs = qs.filter(products_owned=product_line)
+        if verified_owner:
+            qs = qs.filter(verified_ownerships__product_line=product_line)
+        else:
+            qs = qs.filter(products_owned=product_line)
     return qs.distinct()
+
+
+def is_verified_owner(*, member, product_line) -> bool:
+    """Whether any evidence (a purchase, a registered serial number, a staff check) shows
+    that `member` owns `product_line`."""
+    if not getattr(member, "pk", None):  # an anonymous visitor owns nothing provably
+        return False
+    return VerifiedOwnership.objects.filter(member_id=member.pk, product_line=product_line).exists()
+
+
+def verified_product_line_ids(*, member) -> set[int]:
+    """The ids of the product lines `member` is a verified owner of."""
+    if not getattr(member, "pk", None):
+        return set()
+    return set(
+        VerifiedOwnership.objects.filter(member_id=member.pk).values_list("product_line_id", flat=True)
+    )
+
+
+def owned_product_lines(*, member) -> list:
+    """The product lines `member` owns, for their profile: their own list and whatever
+    evidence proves, each with `verified` set (True when a purchase, a registered serial
+    number or a staff check shows it)."""
+    verified = verified_product_line_ids(member=member)
+    owned = {line.pk: line for line in member.products_owned.all()}
+    # Verifying adds the product to the list; one an admin took off still shows.
+    for row in (
+        VerifiedOwnership.objects.filter(member_id=member.pk)
+        .exclude(product_line_id__in=list(owned))
+        .select_related("product_line")
+    ):
+        owned[row.product_line_id] = row.product_line
+    for line in owned.values():
+        line.verified = line.pk in verified
+    return sorted(owned.values(), key=lambda line: (line.position, line.name))
 
 
 def staff_members(*, role: str | None = None) -> QuerySet[User]:

@@ -18,11 +18,11 @@ from fanrepublic.core.services import audit_record, model_update
 from fanrepublic.core.text import text_problem
 
 from . import trust
-from .enums import StaffRole, TokenScope
+from .enums import OwnershipSource, StaffRole, TokenScope
 from .errors import SecondFactorRequired
-from .models import ApiToken, MemberStats, ReputationEntry, User
+from .models import ApiToken, MemberStats, ReputationEntry, User, VerifiedOwnership
 from .permissions import can_assign_roles, can_create_integration_token, can_moderate, needs_second_factor
-from .selectors import SECOND_FACTOR_TYPES, has_second_factor
+from .selectors import SECOND_FACTOR_TYPES, has_second_factor, verified_product_line_ids
 
 PROFILE_FIELDS = ["display_name", "bio", "language", "avatar", "country"]
 
@@ -38,7 +38,10 @@ def profile_update(*, member: User, data: dict, products_owned=None) -> User:
                 raise ValidationFailed(problem, field=field)
     changed = model_update(instance=member, fields=PROFILE_FIELDS, data=data)
     if products_owned is not None:
-        member.products_owned.set(products_owned)
+        # A product a purchase or a serial number proves stays on the list while that
+        # evidence stands: "owners of X" rules read the list.
+        verified = verified_product_line_ids(member=member)
+        member.products_owned.set({getattr(p, "pk", p) for p in products_owned} | verified)
         changed.append("products_owned")
     if changed:
         record_event(
@@ -49,6 +52,86 @@ def profile_update(*, member: User, data: dict, products_owned=None) -> User:
             properties={"fields": changed},
         )
     return member
+
+
+def _ownership_evidence(*, source: str, reference: str) -> str:
+    if source not in OwnershipSource.values:
+        raise ValidationFailed(_("Unknown kind of ownership evidence."), field="source")
+    reference = (reference or "").strip()
+    if not reference or len(reference) > 200:
+        raise ValidationFailed(
+            _("Name the evidence of ownership (at most 200 characters)."), field="reference"
+        )
+    return reference
+
+
+def ownership_verify(*, member: User, product_line, source: str, reference: str, at=None) -> bool:
+    """Record evidence that `member` owns `product_line` (a purchase, a registered serial
+    number, a staff check) and so make them a verified owner. Returns True when the
+    evidence is new; the same source and reference again changes nothing (a replayed
+    import) and returns False. The product also joins the member's own list, so rules
+    that ask for owners (self-declared or verified) both admit them.
+
+    Runs inside the caller's transaction when there is one (a store's import): the
+    savepoint keeps a lost race on the unique evidence from spoiling the caller's."""
+    reference = _ownership_evidence(source=source, reference=reference)
+    at = at or timezone.now()
+    with transaction.atomic():
+        # get_or_create takes a savepoint for its INSERT and reads the row the other
+        # writer stored when it loses the race, so a duplicate never raises here.
+        row, created = VerifiedOwnership.objects.get_or_create(
+            member=member,
+            product_line=product_line,
+            source=source,
+            reference=reference,
+            defaults={"verified_at": at},
+        )
+        if not created:
+            return False
+        member.products_owned.add(product_line)
+        record_event(
+            verb="members.ownership.verified",
+            obj=row,
+            owner=member,
+            # The evidence comes from a system (a point of sale, the serial registry),
+            # not from something the member did on a page.
+            channel=Channel.SYSTEM,
+            occurred_at=at,
+            properties={"product_line": product_line.slug, "source": source, "reference": reference},
+            idempotency_key=f"members.ownership.verified:{row.pk}",
+        )
+    return True
+
+
+def ownership_withdraw(*, member: User, product_line, source: str, reference: str) -> bool:
+    """Withdraw one piece of evidence (a refunded purchase). With no evidence left the
+    member is no longer a verified owner; the product stays on their own list, since
+    they may still own it (a gift, a second-hand one). Returns True when a row went."""
+    reference = _ownership_evidence(source=source, reference=reference)
+    with transaction.atomic():
+        row = VerifiedOwnership.objects.filter(
+            member=member, product_line=product_line, source=source, reference=reference
+        ).first()
+        if row is None:
+            return False
+        deleted, _rows = VerifiedOwnership.objects.filter(pk=row.pk).delete()
+        if not deleted:  # a concurrent withdrawal took it first
+            return False
+        still_verified = VerifiedOwnership.objects.filter(member=member, product_line=product_line).exists()
+        record_event(
+            verb="members.ownership.withdrawn",
+            obj=row,
+            owner=member,
+            channel=Channel.SYSTEM,
+            properties={
+                "product_line": product_line.slug,
+                "source": source,
+                "reference": reference,
+                "still_verified": still_verified,
+            },
+            idempotency_key=f"members.ownership.withdrawn:{row.pk}",
+        )
+    return True
 
 
 def member_set_language(*, member: User, language: str) -> None:

@@ -26,6 +26,7 @@ def profile(request, username):
         "members/profile.html",
         {
             "member": member,
+            "products": selectors.owned_product_lines(member=member),
             "stats": getattr(member, "stats", None),
             "can_moderate": can_moderate(request.user),
             "suspend_form": SuspendForm(),

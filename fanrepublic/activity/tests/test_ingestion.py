@@ -240,9 +240,21 @@ def test_the_catalogue_is_published(client):
         "app": "bounty",
         "description": by_name["bounty.report.valid"]["description"],
         "external": False,
+        "endpoint": "",
         "properties_schema": None,
     }
+    assert by_name["stores.purchase.recorded"]["endpoint"] == "/api/v1/stores/orders"
     assert all(r["description"] and r["app"] for r in rows)
+
+
+def test_a_verb_that_has_its_own_endpoint_is_refused_here_and_says_where_to_send_it():
+    integration = IntegrationFactory(verbs=["stores.purchase.recorded"])
+    [result] = events_ingest(
+        items=[{"idempotency_key": "k", "verb": "stores.purchase.recorded", "properties": {}}],
+        integration=integration,
+    )
+    assert result.status == "rejected" and "/api/v1/stores/orders" in result.errors["verb"][0]
+    assert Event.objects.count() == 0
 
 
 @pytest.mark.postgres

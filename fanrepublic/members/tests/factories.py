@@ -8,9 +8,10 @@ from allauth.mfa.totp.internal.auth import generate_totp_secret
 from allauth.mfa.utils import decrypt
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
+from django.utils import timezone
 
 from fanrepublic.members.enums import StaffRole
-from fanrepublic.members.models import ApiToken, MemberStats, ReputationEntry, User
+from fanrepublic.members.models import ApiToken, MemberStats, ReputationEntry, User, VerifiedOwnership
 from fanrepublic.members.permissions import needs_second_factor
 from fanrepublic.members.second_factor import totp_activate, totp_code
 
@@ -131,3 +132,22 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     prefix = factory.Sequence(lambda n: f"fr_{n:07d}")
     key_hash = factory.Sequence(lambda n: ApiToken.hash_key(f"fr_secret_{n}"))
     scopes = factory.LazyFunction(lambda: ["read"])
+
+
+class VerifiedOwnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VerifiedOwnership
+
+    member = factory.SubFactory(MemberFactory)
+    product_line = factory.SubFactory("fanrepublic.products.tests.factories.ProductLineFactory")
+    source = "staff"
+    reference = factory.Sequence(lambda n: f"check:{n}")
+    verified_at = factory.LazyFunction(timezone.now)
+
+
+def verified_owner(member, product_line, *, source="purchase", reference="order:pos-sh:A1001"):
+    """Make `member` a verified owner of `product_line` the way a store's import does."""
+    from fanrepublic.members.services import ownership_verify
+
+    ownership_verify(member=member, product_line=product_line, source=source, reference=reference)
+    return member

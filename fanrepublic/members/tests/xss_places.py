@@ -95,3 +95,24 @@ def email_addresses(pages: Pages):
         browser.get(_reverse("forum:home"))
     pages.check(member, _reverse("members:security"), shows=markers(PAYLOADS[:8]))
     pages.check(member, _reverse("usersessions_list"))
+
+
+@place("ownership evidence", "members.VerifiedOwnership.reference")
+def ownership_evidence(pages: Pages):
+    """What proves a member owns a product (an order number, a serial number) comes from
+    a store's system; staff read it in the admin."""
+    from fanrepublic.members import services
+    from fanrepublic.members.models import VerifiedOwnership
+    from fanrepublic.members.tests.factories import MemberFactory
+    from fanrepublic.products.tests.factories import ProductLineFactory
+
+    member, line = MemberFactory(), ProductLineFactory()
+    groups = packs(200)
+    with pages.committed():
+        for group in groups:
+            services.ownership_verify(
+                member=member, product_line=line, source="purchase", reference=joined(group)
+            )
+    for group in groups:
+        row = VerifiedOwnership.objects.get(member=member, reference=joined(group).strip())
+        pages.admin(row, shows=markers(group))

@@ -88,3 +88,8 @@ document.addEventListener("submit", (event) => {
 
   window.addEventListener("resize", () => header.querySelectorAll("details.menu[open]").forEach(keepInside));
 })();
+
+// A button that prints the page (the store's check-in sign): no inline handlers under the CSP.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
