@@ -92,7 +92,7 @@ def prepare(args):
     return django_side("info")
 
 
-def start_server():
+def start_server(extra_env: dict | None = None):
     proc = subprocess.Popen(
         [
             PY,
@@ -109,7 +109,7 @@ def start_server():
             "--log-level",
             "warning",
         ],
-        env=ENV,
+        env={**ENV, **(extra_env or {})},
         cwd=ROOT,
     )
     for _ in range(100):

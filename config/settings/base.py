@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fanrepublic.committees",
     "fanrepublic.launches",
     "fanrepublic.stores",
+    "fanrepublic.trust",
     "fanrepublic.demo",
 ]
 
@@ -379,3 +380,22 @@ STORES_CSV_MAX_ROWS = 50_000
 STORES_LINK_CODE_RATE = "10/h"  # codes a member may ask for
 STORES_LINK_TRY_RATE = "20/h"  # codes a staff member may try (guessing is the attack)
 STORES_SERIAL_RATE = "20/h"  # serial numbers a member may try
+
+# WeCom (fanrepublic.trust): the callback that delivers contact, group and archived-chat
+# events, and the API the app asks about contacts and groups. The defaults are only for
+# the embedded demo, which seals its own callbacks; production must set real values
+# (WECOM_CALLBACK_AES_KEY is the 43-character EncodingAESKey from the WeCom console).
+WECOM_CORP_ID = env("WECOM_CORP_ID", default="ww-fanrepublic-demo")
+WECOM_CALLBACK_TOKEN = env("WECOM_CALLBACK_TOKEN", default="fanrepublic-demo-token")
+WECOM_CALLBACK_AES_KEY = env("WECOM_CALLBACK_AES_KEY", default="RmFuUmVwdWJsaWMgV2VDb20gZGVtbyBrZXkgb25seSE")
+WECOM_SECRET = env("WECOM_SECRET", default="")  # empty: no calls to WeCom's API
+WECOM_API_BASE = env("WECOM_API_BASE", default="https://qyapi.weixin.qq.com/cgi-bin/")
+# A callback whose timestamp is further than this from now is refused (and a repeated one
+# is recognised for twice as long).
+WECOM_CALLBACK_WINDOW_SECONDS = env.int("WECOM_CALLBACK_WINDOW_SECONDS", default=300)
+WECOM_HTTP_TIMEOUT = env.float("WECOM_HTTP_TIMEOUT", default=5)
+WECOM_HTTP_RETRIES = env.int("WECOM_HTTP_RETRIES", default=3)
+
+# Trust thermometer (fanrepublic.trust).
+TRUST_ANSWER_WITHIN_MINUTES = env.int("TRUST_ANSWER_WITHIN_MINUTES", default=120)  # then "left unanswered"
+TRUST_MESSAGES_MAX_BATCH = 1000  # archive records per API request

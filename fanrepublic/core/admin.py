@@ -20,6 +20,20 @@ class AuditedModelAdmin(AuditedDeletions, admin.ModelAdmin):
     """The base of every admin class of the project (a test checks it)."""
 
 
+class ReadOnlyAdmin(AuditedModelAdmin):
+    """Rows only the app's services write (with their checks, events and audit): the
+    admin shows them and may delete them, never adds or edits one."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(AuditedModelAdmin):
     list_display = ("created_at", "actor", "action", "target_repr", "reason")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from fanrepublic.core.admin import AuditedModelAdmin
+from fanrepublic.core.admin import AuditedModelAdmin, ReadOnlyAdmin
 
 from .models import Contact, LinkCode, Order, OrderLine, SerialRegistration, Store, StoreCustomer, Visit
 
@@ -67,19 +67,6 @@ class SerialRegistrationAdmin(AuditedModelAdmin):
     list_display = ("serial_number", "member", "registered_at")
     search_fields = ("serial_number",)
     raw_id_fields = ("member", "order_line")
-
-
-class ReadOnlyAdmin(AuditedModelAdmin):
-    """Rows the services write (with their checks and events); the admin only reads."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StoreCustomer)

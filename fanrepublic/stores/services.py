@@ -251,6 +251,29 @@ def contact_find_or_create(
     return contact, created
 
 
+def contacts_for_wecom_ids(*, userids: set[str], store: Store | None = None) -> dict[str, Contact]:
+    """{WeCom external id: contact} for many customers at once (a batch of chat messages),
+    made where missing. One contact per id holds under concurrency: the unique index
+    decides and everyone reads the rows back. Called inside the caller's transaction."""
+    if not userids:
+        return {}
+    found = {c.wecom_external_userid: c for c in Contact.objects.filter(wecom_external_userid__in=userids)}
+    missing = userids - found.keys()
+    if missing:
+        Contact.objects.bulk_create(
+            [Contact(wecom_external_userid=u, origin=ContactOrigin.WECOM) for u in sorted(missing)],
+            ignore_conflicts=True,
+        )
+        found.update(
+            {c.wecom_external_userid: c for c in Contact.objects.filter(wecom_external_userid__in=missing)}
+        )
+    if store is not None:
+        StoreCustomer.objects.bulk_create(
+            [StoreCustomer(store=store, contact=c) for c in found.values()], ignore_conflicts=True
+        )
+    return found
+
+
 def contact_add(
     *, actor, store: Store, name: str = "", phone: str = "", wecom_external_userid: str = ""
 ) -> tuple[Contact, bool]:

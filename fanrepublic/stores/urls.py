@@ -20,6 +20,7 @@ urlpatterns = [
     path("desk/<slug:slug>/qr/", views.desk_store_qr, name="desk_qr"),
     path("desk/<slug:slug>/qr/rotate/", views.desk_store_rotate, name="desk_qr_rotate"),
     path("desk/<slug:slug>/customers/", views.desk_add_customer, name="desk_add_customer"),
+    path("desk/<slug:slug>/staff/", views.desk_staff, name="desk_staff"),
     path("desk/<slug:slug>/customers/<int:pk>/visit/", views.desk_visit, name="desk_visit"),
     path("<slug:slug>/", views.store, name="store"),
     path("<slug:slug>/check-in/<str:key>/", views.check_in, name="check_in"),

@@ -2,6 +2,7 @@
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from fanrepublic.core.forms import apply_errors, submit_form
 
 from . import permissions, purchases, selectors, services
 from .forms import CustomerForm, LinkForm, PurchaseUploadForm, SerialForm, StoreForm, UnlinkForm
+from .sections import render_contact_sections
 
 # --- everyone ---------------------------------------------------------------------------
 
@@ -141,6 +143,7 @@ def _desk_store(request, found, *, status=200, customer_form=None):
             "manages": permissions.manages(request.user, found),
             "can_edit": permissions.can_run_network(request.user),
             "checkin_url": _checkin_url(request, found),
+            "staff": found.staff.order_by("username"),
             "qr": _qr_svg(_checkin_url(request, found), 4),
         },
         status=status,
@@ -168,6 +171,24 @@ def desk_store_rotate(request, slug):
     found = selectors.store_get_for_desk(viewer=request.user, slug=slug)
     services.store_checkin_key_rotate(actor=request.user, store=found)
     messages.success(request, _("A new QR code is ready. Print it; the old one no longer works."))
+    return redirect("stores:desk_store", slug=slug)
+
+
+@login_required
+@require_POST
+def desk_staff(request, slug):
+    """The manager names the store's staff by their member names, one per line."""
+    found = selectors.store_get_for_desk(viewer=request.user, slug=slug)
+    names = [
+        n.strip() for n in request.POST.get("usernames", "").replace(",", "\n").splitlines() if n.strip()
+    ]
+    people = list(get_user_model().objects.filter(username__in=names, is_active=True))
+    unknown = sorted(set(names) - {p.username for p in people})
+    if unknown:
+        messages.error(request, _("No member is called %(names)s.") % {"names": ", ".join(unknown[:5])})
+    else:
+        services.store_staff_set(actor=request.user, store=found, staff=people)
+        messages.success(request, _("Staff saved."))
     return redirect("stores:desk_store", slug=slug)
 
 
@@ -220,6 +241,7 @@ def _contact(request, contact, *, status=200, link_form=None, unlink_form=None):
             "link_form": link_form or LinkForm(),
             "unlink_form": unlink_form or UnlinkForm(),
             "can_unlink": permissions.can_run_network(request.user) and contact.member_id,
+            "sections": render_contact_sections(request, contact),
         },
         status=status,
     )

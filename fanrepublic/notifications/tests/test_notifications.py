@@ -167,6 +167,7 @@ class TestDeclaredKinds:
             "release",
             "bounty",
             "beta",
+            "trust",
         }
         assert declared["quote"].email_default is False and declared["bounty"].email_default is True
         member = MemberFactory()

@@ -123,6 +123,16 @@ ACCESS = (
         visitor=302,
     ),
     page(
+        "stores:desk_staff",
+        DESK,
+        ok=302,
+        method="post",
+        args=slug,
+        data=lambda w: {"usernames": w.member.username},
+        visitor=302,
+        note="only the manager and the network name staff (test_views: store staff get 403)",
+    ),
+    page(
         "stores:desk_visit",
         DESK,
         ok=302,

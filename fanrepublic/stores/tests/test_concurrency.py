@@ -2,11 +2,9 @@
 at once store each order once, refunds racing for one sale never give back more than
 was sold, and staff adding one customer at once make one contact."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 
+from fanrepublic.core.tests.concurrency import run_at_once
 from fanrepublic.members.tests.factories import operator
 from fanrepublic.stores import services
 from fanrepublic.stores.models import Contact, Order, OrderLine
@@ -15,28 +13,6 @@ from fanrepublic.stores.purchases import orders_import, orders_import_csv
 from .factories import StoreFactory, pos, refund, sale
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(work, n):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results.append(work(i))
-        except Exception as exc:  # collected for the assertion
-            errors.append(exc)
-        finally:
-            connection.close()
-            close_old_connections()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 def test_eight_callers_replaying_one_batch_store_each_order_once():

@@ -114,3 +114,18 @@ def test_an_operator_opens_a_store_through_the_form(client):
     assert store.is_active and store.checkin_key
     taken = client.post(reverse("stores:store_new"), data)
     assert taken.status_code == 422 and "Another store has this short name" in taken.content.decode()
+
+
+def test_the_manager_names_the_staff_who_then_work_in_the_store(client):
+    store = StoreFactory()
+    clerk = MemberFactory()
+    client.force_login(store.manager)
+    bad = client.post(
+        reverse("stores:desk_staff", args=[store.slug]), {"usernames": "nobody-here"}, follow=True
+    )
+    assert "No member is called nobody-here" in bad.content.decode() and not store.staff.exists()
+    client.post(reverse("stores:desk_staff", args=[store.slug]), {"usernames": clerk.username})
+    assert list(store.staff.all()) == [clerk]
+    client.force_login(clerk)
+    assert client.get(reverse("stores:desk_store", args=[store.slug])).status_code == 200
+    assert client.post(reverse("stores:desk_staff", args=[store.slug]), {"usernames": ""}).status_code == 403

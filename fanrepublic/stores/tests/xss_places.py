@@ -23,6 +23,7 @@ NOT_PAGES: dict[str, str] = dict.fromkeys(
         "stores:contact_unlink",
         "stores:desk_add_customer",
         "stores:desk_qr_rotate",
+        "stores:desk_staff",
         "stores:desk_visit",
         "stores:mine_link_code",
         "stores:mine_serial",
