@@ -399,3 +399,6 @@ WECOM_HTTP_RETRIES = env.int("WECOM_HTTP_RETRIES", default=3)
 # Trust thermometer (fanrepublic.trust).
 TRUST_ANSWER_WITHIN_MINUTES = env.int("TRUST_ANSWER_WITHIN_MINUTES", default=120)  # then "left unanswered"
 TRUST_MESSAGES_MAX_BATCH = 1000  # archive records per API request
+TRUST_CASE_CUSTOMER_WRITE_RATE = "30/h"  # messages a customer writes in their cases (each notifies staff)
+# Refused WeCom callbacks stored per client network (docs/security.md); past it only logged.
+TRUST_REFUSED_CALLBACK_LOG_RATE = "60/m"

@@ -138,8 +138,9 @@ class RefuseNulMiddleware:
             return False
         try:
             data = json.loads(body)
-        except ValueError:
-            return False  # not JSON: the API answers that itself
+        except (ValueError, RecursionError):
+            # Not JSON, or nested deeper than the parser goes: the API answers that itself.
+            return False
         return any_invalid_unicode(data)
 
     @staticmethod

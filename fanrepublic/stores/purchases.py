@@ -42,7 +42,13 @@ from fanrepublic.products.models import ProductLine
 from . import permissions
 from .enums import ContactOrigin, OrderKind, SalesChannel
 from .models import Order, OrderLine, Store
-from .services import contact_find_or_create, contact_for_member, normalise_phone, verify_purchase_ownership
+from .services import (
+    contact_find_or_create,
+    contact_for_member,
+    normalise_phone,
+    verify_purchase_ownership,
+    withdraw_refunded_serials,
+)
 
 SALE_VERB = "stores.purchase.recorded"
 REFUND_VERB = "stores.purchase.refunded"
@@ -189,8 +195,14 @@ def _money(errors: _Errors, raw, key: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+def _digits(value: str) -> bool:
+    """ASCII digits only, and few: str.isdigit() also says yes to "²" and "١٢", which int()
+    refuses or reads, and int() refuses thousands of digits."""
+    return 0 < len(value) <= 12 and value.isascii() and value.isdigit()
+
+
 def _positive_int(errors: _Errors, raw, key: str, *, maximum: int = 100000) -> int:
-    if isinstance(raw, str) and raw.strip().isdigit():
+    if isinstance(raw, str) and _digits(raw.strip()):
         raw = int(raw.strip())
     if not _is_id(raw) or raw > maximum:
         errors.add(key, _("A whole number from 1 to %(max)d.") % {"max": maximum})
@@ -454,6 +466,13 @@ def _write(clean: CleanOrder, integration: Integration, actor) -> Order:
         )
         if original is None:
             raise ValidationFailed({"refund_of": [_("No sale from this source has this order number.")]})
+        if (
+            actor is not None
+            and not permissions.can_run_network(actor)
+            and not (original.store is not None and permissions.manages(actor, original.store))
+        ):
+            # A store manager's file refunds only their own stores' sales.
+            raise ValidationFailed({"refund_of": [_("No sale from this source has this order number.")]})
         _check_refund(clean, original)
         store = clean.store or original.store
         contact = original.contact
@@ -520,6 +539,8 @@ def _write(clean: CleanOrder, integration: Integration, actor) -> Order:
         },
     )
     verify_purchase_ownership(original or order)
+    if original is not None:
+        withdraw_refunded_serials(original)
     return order
 
 
@@ -620,6 +641,18 @@ def _decode(content: bytes) -> str:
 def orders_from_csv(content: bytes) -> tuple[list[dict], dict[str, list[int]], list[str]]:
     """Orders as dicts from a CSV file (one row per order line, rows of an order share
     its number), the rows each order came from, and the file's own problems."""
+    try:
+        return _orders_from_csv(content)
+    except csv.Error:
+        # The csv module's own refusals (a cell over its size limit, a quote left open
+        # before a line break in some dialects) are the file's problem, not a crash.
+        raise ValidationFailed(
+            _("The file cannot be read as CSV: a cell is too long or its quotes do not match."),
+            field="file",
+        ) from None
+
+
+def _orders_from_csv(content: bytes) -> tuple[list[dict], dict[str, list[int]], list[str]]:
     if len(content) > settings.STORES_CSV_MAX_BYTES:
         raise ValidationFailed(
             _("The file is larger than %(n)d MB.") % {"n": settings.STORES_CSV_MAX_BYTES // 1_000_000},
@@ -668,7 +701,7 @@ def orders_from_csv(content: bytes) -> tuple[list[dict], dict[str, list[int]], l
         }
         customer = {}
         if row.get("member"):
-            customer["member"] = int(row["member"]) if row["member"].isdigit() else row["member"]
+            customer["member"] = int(row["member"]) if _digits(row["member"]) else row["member"]
         for column, name in (
             ("phone", "phone"),
             ("customer_name", "name"),
@@ -752,6 +785,17 @@ def orders_import_csv(*, actor, integration: Integration, content: bytes, filena
         ):
             problems.append(
                 _("Row %(row)d (order %(id)s): you may import only orders of the stores you run.")
+                % {"row": rows_of[item["order_id"]][0], "id": clean.external_id}
+            )
+            continue
+        if not permissions.can_run_network(actor) and clean.member is not None:
+            # A member id joins the member's record to this store without their code:
+            # only the network may do that; a store gives the phone and links by code.
+            problems.append(
+                _(
+                    "Row %(row)d (order %(id)s): only the network's operators may name a member; "
+                    "give the customer's phone and link them with the member's code."
+                )
                 % {"row": rows_of[item["order_id"]][0], "id": clean.external_id}
             )
             continue

@@ -12,6 +12,7 @@ from django.utils import timezone
 from fanrepublic.activity.models import Event
 from fanrepublic.core import capabilities
 from fanrepublic.core.errors import NotFound
+from fanrepublic.members.enums import StaffRole
 from fanrepublic.members.models import VerifiedOwnership
 
 from . import permissions
@@ -37,7 +38,10 @@ def stores_for_desk(*, viewer) -> QuerySet[Store]:
     elif not permissions.can_use_desk(viewer):
         return Store.objects.none()
     else:
-        qs = Store.objects.filter(Q(manager=viewer) | Q(staff=viewer)).distinct()
+        # Named as a store's manager counts only with the role (permissions.works_in): a
+        # manager whose role was taken away keeps no view of the store's customers.
+        runs = Q(manager=viewer) if viewer.has_role(StaffRole.STORE_MANAGER) else Q(pk__in=[])
+        qs = Store.objects.filter(runs | Q(staff=viewer)).distinct()
     return qs.select_related("manager").order_by("city", "name")
 
 
@@ -100,10 +104,21 @@ class TimelineEntry:
 
 def customer_timeline(*, contact: Contact, limit: int = 200) -> list[TimelineEntry]:
     """Everything the log holds about one customer, newest first, across web, app, store
-    and chat: events about the customer record, and, once linked, what the member did."""
-    condition = Q(object_type=Contact._meta.label_lower, object_id=str(contact.pk))
+    and chat: events about the customer record (staff's, the stores', the chat's), and,
+    once linked, about the member's other customer records and what the brand's own
+    apps, points of sale and chat tools reported the member did.
+
+    Not the member's other activity on the platform (their forum flags, bug and security
+    reports, ballots, rewards orders, or their own staff work): that is not the store
+    desk's to see, whoever opens it."""
+    records = [str(contact.pk)]
     if contact.member_id:
-        condition |= Q(actor_id=contact.member_id)
+        records += [
+            str(pk) for pk in Contact.objects.filter(member_id=contact.member_id).values_list("pk", flat=True)
+        ]
+    condition = Q(object_type=Contact._meta.label_lower, object_id__in=set(records))
+    if contact.member_id:
+        condition |= Q(actor_id=contact.member_id, integration__isnull=False)
     events = Event.objects.filter(condition).order_by("-occurred_at", "-pk")[:limit]
     actors = {e.actor_id for e in events if e.actor_id}
     names = {u.pk: u.public_name for u in get_user_model().objects.filter(pk__in=actors)}

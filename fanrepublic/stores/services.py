@@ -554,10 +554,48 @@ def withdraw_purchase_ownership(order: Order, member) -> None:
         )
 
 
+def withdraw_refunded_serials(order: Order) -> None:
+    """A sale's lines given back in full stop proving ownership through a registered
+    serial number too: the evidence is withdrawn and the registration goes, so whoever
+    buys the unit next can register it. Called inside the refund's transaction."""
+    lines = OrderLine.objects.filter(order=order, product_line__isnull=False).exclude(serial_number="")
+    for line in lines.select_related("product_line").prefetch_related("refunded_by"):
+        if sum(r.quantity for r in line.refunded_by.all()) < line.quantity:
+            continue
+        for registration in SerialRegistration.objects.filter(order_line=line).select_related("member"):
+            ownership_withdraw(
+                member=registration.member,
+                product_line=line.product_line,
+                source=OwnershipSource.SERIAL,
+                reference=f"serial:{registration.serial_number}",
+            )
+            registration.delete()
+
+
+def _serial_line(serial_number: str) -> OrderLine | None:
+    """The sale line that sold this serial number and was not given back, newest sale
+    first (a unit returned and sold again has two). Locks its sale, as a refund does, so
+    a registration and a refund of the same line cannot pass each other."""
+    candidates = (
+        OrderLine.objects.filter(
+            serial_number=serial_number, order__kind=OrderKind.SALE, product_line__isnull=False
+        )
+        .select_related("order", "product_line")
+        .order_by("-order__occurred_at", "-pk")
+    )
+    for line in candidates[:20]:
+        Order.objects.select_for_update().filter(pk=line.order_id).first()
+        returned = sum(OrderLine.objects.filter(refunds_line=line).values_list("quantity", flat=True))
+        if returned < line.quantity:
+            return line
+    return None
+
+
 def serial_register(*, member, serial_number: str) -> SerialRegistration:
     """A member registers the serial number of a product sold by a store or the online
-    shop, and becomes its verified owner. Only serial numbers on imported sales count,
-    once each; the answer for a wrong number and someone else's is the same."""
+    shop, and becomes its verified owner. Only serial numbers on imported sales that were
+    not refunded count, once each; the answer for a wrong number and someone else's is
+    the same."""
     if not permissions.can_check_in(member):
         raise Forbidden()
     ratelimit.hit("stores-serial", str(member.pk), settings.STORES_SERIAL_RATE)
@@ -566,22 +604,14 @@ def serial_register(*, member, serial_number: str) -> SerialRegistration:
         _("No product sold by our stores has this serial number. Check it on the box or the receipt."),
         field="serial_number",
     )
-    line = (
-        OrderLine.objects.filter(
-            serial_number=serial_number, order__kind=OrderKind.SALE, product_line__isnull=False
-        )
-        .select_related("order", "product_line")
-        .first()
-    )
-    if line is None or (line.order.member_id and line.order.member_id != member.pk):
-        raise not_found
-    if sum(r.quantity for r in line.refunded_by.all()) >= line.quantity:
-        raise not_found
     with transaction.atomic():
         existing = SerialRegistration.objects.filter(serial_number=serial_number).first()
         if existing is not None:
             if existing.member_id == member.pk:
                 return existing
+            raise not_found
+        line = _serial_line(serial_number)
+        if line is None or (line.order.member_id and line.order.member_id != member.pk):
             raise not_found
         try:
             with transaction.atomic():

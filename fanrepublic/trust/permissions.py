@@ -34,9 +34,11 @@ def can_work_case(user, case) -> bool:
         return True
     if not (user and user.is_authenticated) or user.is_suspended:
         return False
-    if case.assignee_id == user.pk:
-        return True
-    return case.store is not None and stores.works_in(user, case.store)
+    if case.store is not None:
+        # Whoever works in the case's store, and only while they do: a manager moved to
+        # another store (or staff taken off it) keeps no access through an old assignment.
+        return stores.works_in(user, case.store)
+    return case.assignee_id == user.pk
 
 
 def is_case_customer(user, case) -> bool:

@@ -261,12 +261,13 @@ def dry_run(
     result = DryRun(days=days)
     for contact_id, events in by_contact.items():
         moments = sorted(t for v in triggers for t in events.get(v, ()) if start < t <= until)
+        degrees_at = _temperatures_at(events, moments, table) if needs_temperature else {}
         fired_windows: set[int] = set()
         for moment in moments:
             window = window_of(moment, window_days)
             if window in fired_windows:
                 continue
-            if _holds_in_memory(conditions, events, moment, table):
+            if _holds_in_memory(conditions, events, moment, degrees_at.get(moment)):
                 fired_windows.add(window)
                 result.firings += 1
                 if len(result.examples) < 10:
@@ -275,7 +276,32 @@ def dry_run(
     return result
 
 
-def _holds_in_memory(conditions, events: dict[str, list[datetime]], at: datetime, table) -> bool:
+def _temperatures_at(
+    events: dict[str, list[datetime]], moments: list[datetime], table
+) -> dict[datetime, float]:
+    """The customer's temperature at each of `moments` (sorted), from their events: one
+    pass that adds each interaction once to decayed sums (temperature.add_interaction,
+    as live), not a sum over every earlier event per moment — that was quadratic in a
+    customer's events, and one customer writes as many chat messages as they like."""
+    interactions = sorted((t, verb) for verb, times in events.items() if verb in table for t in times)
+    values: dict[datetime, float] = {}
+    sums: dict[str, float] = {}
+    computed_at = None
+    next_one = 0
+    for moment in moments:
+        while next_one < len(interactions) and interactions[next_one][0] <= moment:
+            when, verb = interactions[next_one]
+            sums, computed_at = temperature.add_interaction(
+                sums, computed_at=computed_at, verb=verb, at=when, table=table
+            )
+            next_one += 1
+        values[moment] = temperature.degrees(sums, at=moment, computed_at=computed_at or moment, table=table)
+    return values
+
+
+def _holds_in_memory(
+    conditions, events: dict[str, list[datetime]], at: datetime, degrees: float | None
+) -> bool:
     for condition in conditions:
         if condition["type"] == "count":
             times = events.get(condition["verb"], [])
@@ -284,9 +310,7 @@ def _holds_in_memory(conditions, events: dict[str, list[datetime]], at: datetime
             if n < condition.get("at_least", 0) or n > condition.get("at_most", math.inf):
                 return False
         else:
-            pairs = [(0, verb, t) for verb, times in events.items() for t in times if t <= at]
-            sums = temperature.reference_sums(pairs, at=at, table=table).get(0, {})
-            value = temperature.degrees(sums, at=at, computed_at=at, table=table)
+            value = temperature.NEUTRAL if degrees is None else degrees
             if "below" in condition and not value < condition["below"]:
                 return False
             if "above" in condition and not value > condition["above"]:

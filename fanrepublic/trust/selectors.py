@@ -105,7 +105,8 @@ def cases_visible(*, viewer) -> QuerySet[ServiceCase]:
         return base
     if not (viewer and viewer.is_authenticated):
         return base.none()
-    return base.filter(Q(assignee=viewer) | Q(store__in=_stores(viewer))).distinct()
+    # As permissions.can_work_case: a case of a store is seen by who works there now.
+    return base.filter(Q(store__in=_stores(viewer)) | Q(store__isnull=True, assignee=viewer)).distinct()
 
 
 def case_get(*, viewer, pk: int) -> ServiceCase:

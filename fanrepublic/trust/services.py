@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from fanrepublic.activity.enums import Channel
 from fanrepublic.activity.services import NewEvent, record_event, record_events
-from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from fanrepublic.core import ratelimit
+from fanrepublic.core.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
 from fanrepublic.core.services import audit_record
 from fanrepublic.core.tasks import enqueue_on_commit
 from fanrepublic.core.text import text_problem
@@ -43,6 +44,7 @@ from .models import (
     CustomerListEntry,
     CustomerTag,
     Question,
+    RefusedCallback,
     Rule,
     RuleFiring,
     ServiceCase,
@@ -92,6 +94,18 @@ def callback_receive(*, callback: Callback) -> str:
     elif callback.kind == "batch":
         messages_store(records=list(callback.records))
     return callback.kind
+
+
+def callback_refused_record(*, reason: str, address: str, network: str, size: int) -> RefusedCallback | None:
+    """Keep a refused callback's reason, address and size — never its content — at most
+    TRUST_REFUSED_CALLBACK_LOG_RATE a minute per client network: anyone can post forged
+    callbacks, and a flood of them must not grow the database without bound (each is
+    still written to the log)."""
+    try:
+        ratelimit.hit("trust-refused-callback", network, settings.TRUST_REFUSED_CALLBACK_LOG_RATE)
+    except RateLimited:
+        return None
+    return RefusedCallback.objects.create(reason=reason[:30], remote_addr=address[:45], size=size)
 
 
 @transaction.atomic
@@ -854,6 +868,10 @@ def case_write(*, actor, case: ServiceCase, text: str, internal: bool = False) -
         raise NotFound()
     if internal and not is_staff:
         raise NotFound()
+    if not is_staff:
+        # Each message of the customer notifies the store: bounded, so a customer cannot
+        # flood the staff's notifications and mailboxes.
+        ratelimit.hit("trust-case-write", str(actor.pk), settings.TRUST_CASE_CUSTOMER_WRITE_RATE)
     now = timezone.now()
     with transaction.atomic():
         case = ServiceCase.objects.select_for_update().get(pk=case.pk)

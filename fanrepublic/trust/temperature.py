@@ -20,6 +20,7 @@ from the log (one GROUP BY on PostgreSQL; the same sums computed in Python elsew
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -205,19 +206,22 @@ def _recompute_in_sql(*, at: datetime, table: dict[str, Factor]) -> int:
     """Every customer's sums and temperature in one statement on PostgreSQL: one pass
     over the log grouped by customer, a filtered sum per kind of interaction (so the hash
     table holds one entry per customer, not one per customer and kind), folded into the
-    stored row. Only placeholders are formatted into the SQL; every value is a parameter."""
+    stored row. Per event: ½^(age/h) = exp((t − at)·ln2/h), with t as float8 seconds
+    (`date_part`: EXTRACT returns numeric, several times slower) and the kind found by a
+    hash join on a small VALUES list (an integer to filter on, not text compared 11 times).
+    Only placeholders are formatted into the SQL; every value is a parameter."""
     factors_ = list(table.values())
-    age = "GREATEST(EXTRACT(EPOCH FROM (%s - e.occurred_at)), 0)"
-    half_life = "CASE e.verb " + " ".join("WHEN %s THEN %s::float8" for _ in factors_) + " END"
-    sums = ", ".join(f"SUM(d.decay) FILTER (WHERE d.verb = %s) AS n{i}" for i, _ in enumerate(factors_))
-    degrees_sql = " + ".join(f"COALESCE(%s::float8 * s.n{i}, 0)" for i, _ in enumerate(factors_))
-    json_sql = ", ".join(f"%s, round(s.n{i}::numeric, 9)" for i, _ in enumerate(factors_))
-    in_list = ", ".join("%s" for _ in factors_)
+    kinds = ", ".join("(%s, %s::int, %s::float8)" for _ in factors_)
+    sums = ", ".join(f"SUM(d.decay) FILTER (WHERE d.kind = {i}) AS n{i}" for i in range(len(factors_)))
+    degrees_sql = " + ".join(f"COALESCE(%s::float8 * s.n{i}, 0)" for i in range(len(factors_)))
+    json_sql = ", ".join(f"%s, round(s.n{i}::numeric, 9)" for i in range(len(factors_)))
     sql = f"""
-        WITH d AS (
-            SELECT e.object_id, e.verb, power(0.5::float8, {age} / ({half_life})) AS decay
-            FROM activity_event e
-            WHERE e.object_type = %s AND e.occurred_at <= %s AND e.verb IN ({in_list})
+        WITH f(verb, kind, rate) AS (VALUES {kinds}),
+        d AS (
+            SELECT e.object_id, f.kind,
+                   exp((date_part('epoch', e.occurred_at) - %s::float8) * f.rate) AS decay
+            FROM activity_event e JOIN f ON f.verb = e.verb
+            WHERE e.object_type = %s AND e.occurred_at <= %s
         ),
         s AS (SELECT d.object_id::bigint AS contact_id, {sums} FROM d GROUP BY d.object_id)
         INSERT INTO trust_temperature (contact_id, value, sums, computed_at)
@@ -229,11 +233,10 @@ def _recompute_in_sql(*, at: datetime, table: dict[str, Factor]) -> int:
         ON CONFLICT (contact_id) DO UPDATE
             SET value = EXCLUDED.value, sums = EXCLUDED.sums, computed_at = EXCLUDED.computed_at
     """  # noqa: S608
-    params: list = [at]
-    for f in factors_:
-        params += [f.verb, f.half_life_days * 86400.0]
-    params += [CONTACT, at, *[f.verb for f in factors_]]
-    params += [f.verb for f in factors_]
+    params: list = []
+    for i, f in enumerate(factors_):
+        params += [f.verb, i, math.log(2) / (f.half_life_days * 86400.0)]
+    params += [at.timestamp(), CONTACT, at]
     params += [HIGHEST, LOWEST, NEUTRAL, *[f.weight for f in factors_]]
     for f in factors_:
         params.append(f.verb)

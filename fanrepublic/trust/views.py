@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fanrepublic.core.clientip import client_ip, client_network
 from fanrepublic.core.forms import submit_form
 from fanrepublic.members.enums import StaffRole
 from fanrepublic.stores import permissions as store_permissions
 
 from . import permissions, rules, selectors, services, temperature, wecom
 from .forms import CloseForm, CustomerEntryForm, EntryForm, FactorForm, HandOverForm, RuleForm
-from .models import RefusedCallback
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +51,22 @@ def wecom_callback(request):
             nonce=query.get("nonce", ""),
         )
     except wecom.CallbackRefused as refused:
-        RefusedCallback.objects.create(
+        services.callback_refused_record(
             reason=refused.reason,
-            remote_addr=request.META.get("REMOTE_ADDR", "")[:45],
+            address=client_ip(request),
+            network=client_network(request),
             size=len(request.body),
         )
         log.warning("WeCom callback refused: %s", refused.reason)
         return HttpResponseBadRequest(refused.reason, content_type="text/plain")
-    services.callback_receive(callback=callback)
+    try:
+        services.callback_receive(callback=callback)
+    except Exception:
+        # Nothing (or not all) of it was stored: WeCom sends the same request again,
+        # which must not be refused as a replay. Storing is idempotent, so a part stored
+        # before the failure is not stored twice.
+        wecom.forget_callback(query.get("msg_signature", ""))
+        raise
     # WeCom wants an empty 200 (or "success") within five seconds, or it retries.
     return HttpResponse("success", content_type="text/plain")
 

@@ -56,6 +56,10 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_BATCH_RECORDS = 1000
 MAX_RECIPIENTS = 2000
 MAX_QUERY_VALUE_LENGTH = 1024
+# The envelope is <xml>, <ToUserName>, <Encrypt> (base64, no "<") and perhaps <AgentID>:
+# a dozen "<". Counted before any parser runs, since anyone may post one: 2 MB of nested
+# elements takes expat and xmltodict over a second.
+MAX_ENVELOPE_MARKUP = 32
 
 CONTACT_CHANGES = {
     "add_external_contact": "add",
@@ -186,6 +190,8 @@ def open_callback(*, body: bytes, msg_signature: str, timestamp: str, nonce: str
         raise _refused("stale_timestamp", f"timestamp {timestamp}")
     if len(body) > MAX_BODY_BYTES:
         raise _refused("malformed", f"body of {len(body)} bytes")
+    if body.count(b"<") > MAX_ENVELOPE_MARKUP:
+        raise _refused("malformed", "more markup than an envelope has")
     try:
         envelope = _parse_xml(body.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -208,6 +214,12 @@ def open_callback(*, body: bytes, msg_signature: str, timestamp: str, nonce: str
     if not cache.add(_seen_key(msg_signature), 1, timeout=window * 2):
         raise _refused("replayed")
     return _read_payload(payload)
+
+
+def forget_callback(msg_signature: str) -> None:
+    """Forget that a callback was received, so WeCom's retry of it (the very same request)
+    is not refused as a replay: for a callback whose contents could not be stored."""
+    cache.delete(_seen_key(msg_signature))
 
 
 def seal_callback(
