@@ -40,7 +40,7 @@ CAPABILITY = Capability(
         ),
     ),
     nav=(
-        NavEntry("main", _("Stores"), "stores:index", order=30),
+        NavEntry("take_part", _("Stores"), "stores:index", order=70),
         NavEntry("staff", _("Store desk"), "stores:desk", permissions.can_use_desk, order=45),
         NavEntry("account", _("My stores and purchases"), "stores:mine", order=25),
     ),
