@@ -257,13 +257,10 @@ def contact(request, pk):
 def contact_link(request, pk):
     found = selectors.contact_get_for_desk(viewer=request.user, pk=pk)
     form = LinkForm(request.POST)
-    try:
-        _result, status = submit_form(
-            form, lambda data: services.contact_link(actor=request.user, contact=found, code=data["code"])
-        )
-    except DomainError as exc:
-        form.add_error(None, exc.text)
-        status = exc.status
+    # submit_form shows the service's refusals (a wrong code, a rate limit) on the form.
+    _result, status = submit_form(
+        form, lambda data: services.contact_link(actor=request.user, contact=found, code=data["code"])
+    )
     if status != 200:
         return _contact(request, found, status=status, link_form=form)
     messages.success(
@@ -278,14 +275,10 @@ def contact_unlink(request, pk):
     found = selectors.contact_get_for_desk(viewer=request.user, pk=pk)
     permissions.access_network(request.user)
     form = UnlinkForm(request.POST)
-    try:
-        _result, status = submit_form(
-            form,
-            lambda data: services.contact_unlink(actor=request.user, contact=found, reason=data["reason"]),
-        )
-    except DomainError as exc:
-        form.add_error(None, exc.text)
-        status = exc.status
+    _result, status = submit_form(
+        form,
+        lambda data: services.contact_unlink(actor=request.user, contact=found, reason=data["reason"]),
+    )
     if status != 200:
         return _contact(request, found, status=status, unlink_form=form)
     messages.success(request, _("Unlinked."))

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from fanrepublic.activity.models import Event
 from fanrepublic.core import capabilities
+from fanrepublic.core.errors import ValidationFailed
 from fanrepublic.core.text import text_problem
 
 from . import temperature
@@ -47,8 +48,6 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 def clean_conditions(raw) -> list[dict]:
     """The conditions in canonical form, or ValidationFailed naming what is wrong."""
-    from fanrepublic.core.errors import ValidationFailed
-
     if not isinstance(raw, list) or not raw:
         raise ValidationFailed(_("Give at least one condition."), field="conditions")
     if len(raw) > MAX_CONDITIONS:
@@ -108,8 +107,6 @@ def clean_conditions(raw) -> list[dict]:
 
 
 def clean_actions(raw) -> list[dict]:
-    from fanrepublic.core.errors import ValidationFailed
-
     if not isinstance(raw, list) or not raw:
         raise ValidationFailed(_("Give at least one action."), field="actions")
     clean, seen = [], set()

@@ -65,9 +65,7 @@ def console_groups(*, viewer, now: datetime | None = None) -> list[GroupRow]:
     )
     waiting = {
         row["group_id"]: (row["n"], row["oldest"])
-        for row in Question.objects.filter(answered_at__isnull=True, group__in=groups_visible(viewer=viewer))
-        .values("group_id")
-        .annotate(n=Count("pk"), oldest=Min("asked_at"))
+        for row in _waiting(viewer).values("group_id").annotate(n=Count("pk"), oldest=Min("asked_at"))
     }
     rows = [
         GroupRow(g, g.today, waiting.get(g.pk, (0, None))[0], waiting.get(g.pk, (0, None))[1]) for g in groups
@@ -76,17 +74,17 @@ def console_groups(*, viewer, now: datetime | None = None) -> list[GroupRow]:
     return rows
 
 
+def _waiting(viewer) -> QuerySet[Question]:
+    return Question.objects.filter(answered_at__isnull=True, group__in=groups_visible(viewer=viewer))
+
+
 def open_questions(*, viewer, limit: int = 50) -> QuerySet[Question]:
     """Questions nobody answered yet, longest waiting first."""
-    return (
-        Question.objects.filter(answered_at__isnull=True, group__in=groups_visible(viewer=viewer))
-        .select_related("group", "contact__member", "message")
-        .order_by("asked_at")[:limit]
-    )
+    return _waiting(viewer).select_related("group", "contact__member", "message").order_by("asked_at")[:limit]
 
 
 def open_question_count(*, viewer) -> int:
-    return Question.objects.filter(answered_at__isnull=True, group__in=groups_visible(viewer=viewer)).count()
+    return _waiting(viewer).count()
 
 
 def customers_by_temperature(*, viewer, coldest: bool = False, limit: int = 20) -> QuerySet[Temperature]:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -317,8 +318,6 @@ def factors(request):
 
 def contact_section(request, contact) -> str:
     """The trust panel on a store customer's page (registered with the stores app)."""
-    from django.template.loader import render_to_string
-
     if not store_permissions.can_use_desk(request.user):
         return ""
     return render_to_string(
