@@ -1,3 +1,4 @@
+import functools
 import json
 import re
 import uuid
@@ -5,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, models, transaction
@@ -310,6 +312,15 @@ def _validate_item(item, actor_ids: set[int], integration: Integration):
             errors[name] = [_("At most %(n)d characters.") % {"n": limit}]
         elif text_problem(str(value), single_line=True):
             errors[name] = [text_problem(str(value), single_line=True)]
+        elif name == "object_type" and str(value).strip().lower() in _platform_object_types():
+            # The platform's own records ("stores.contact") carry only events the platform
+            # records: an integration naming one could write into a customer's timeline.
+            errors[name] = [
+                _(
+                    "This names one of the platform's own records; "
+                    "name yours without a dot, e.g. “pos_receipt”."
+                )
+            ]
     if errors:
         return None, errors
     return (
@@ -374,6 +385,11 @@ def _insert_new(events: list[Event]) -> dict[str, int]:
             )
             stored.update(dict(cursor.fetchall()))
     return stored
+
+
+@functools.cache
+def _platform_object_types() -> frozenset[str]:
+    return frozenset(model._meta.label_lower for model in apps.get_models())
 
 
 def events_ingest(*, items: list, integration: Integration) -> list[IngestResult]:

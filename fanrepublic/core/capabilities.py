@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from importlib import import_module, util
 
 from django.apps import apps
+from django.utils.module_loading import import_string
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 
@@ -155,6 +156,14 @@ class Capability:
     periodic_tasks: tuple[PeriodicTask, ...] = field(default=())
     nav: tuple[NavEntry, ...] = field(default=())
     demo: tuple[DemoStep, ...] = field(default=())
+    # Dotted path to `(member) -> bool`: whether this capability lets the member reach
+    # other people's personal data without a staff role (a store's staff read its
+    # customers), so they too act only after a second factor (members.permissions).
+    second_factor_for: str = ""
+    # Dotted path to `(member, integration) -> bool`: whether the member looks after this
+    # integration here (a store manager and their own till), so may make its tokens
+    # without being an operator (members.services.api_token_create).
+    integration_keepers: str = ""
 
 
 def _declaring_modules():
@@ -260,6 +269,22 @@ def api_routers() -> list[tuple[str, object]]:
         for c in capabilities()
         if c.api is not None
     ]
+
+
+@functools.cache
+def _hooks(name: str) -> tuple[Callable, ...]:
+    return tuple(import_string(getattr(c, name)) for c in capabilities() if getattr(c, name))
+
+
+def needs_second_factor_for_access(member) -> bool:
+    """Whether some capability gives this member access to other people's personal data
+    (see `Capability.second_factor_for`)."""
+    return any(check(member) for check in _hooks("second_factor_for"))
+
+
+def keeps_integration(member, integration) -> bool:
+    """Whether some capability says this member looks after `integration`."""
+    return any(check(member, integration) for check in _hooks("integration_keepers"))
 
 
 def beat_schedule() -> dict[str, dict]:

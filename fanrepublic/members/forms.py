@@ -12,6 +12,7 @@ from fanrepublic.products.selectors import product_lines_active
 from . import login_limits
 from .enums import StaffRole, TokenScope
 from .models import User
+from .permissions import may_make_token_for
 
 
 class ProfileForm(forms.ModelForm):
@@ -56,8 +57,12 @@ class TokenForm(forms.Form):
         help_text=_("Event-ingestion tokens only: the store system or app that will send events with it."),
     )
 
-    def __init__(self, *args, may_ingest: bool = False, **kwargs):
+    def __init__(self, *args, may_ingest: bool = False, member=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if may_ingest and member is not None:
+            choices = self.fields["integration"].queryset
+            mine = [i.pk for i in choices if may_make_token_for(member, i)]
+            self.fields["integration"].queryset = choices.filter(pk__in=mine)
         if not may_ingest:
             # Members create personal tokens; integrations are the staff's business.
             del self.fields["integration"]

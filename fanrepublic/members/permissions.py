@@ -1,3 +1,5 @@
+from fanrepublic.core import capabilities
+
 from .enums import StaffRole
 
 
@@ -36,9 +38,21 @@ def can_create_integration_token(user) -> bool:
     )
 
 
+def may_make_token_for(user, integration) -> bool:
+    """Operators and founders connect any integration; anyone else (a store manager) only
+    one that a capability says they look after — their own store's till, not the online
+    shop or another store's point of sale."""
+    if user.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER):
+        return True
+    return can_create_integration_token(user) and capabilities.keeps_integration(user, integration)
+
+
 def needs_second_factor(user) -> bool:
-    """Staff accounts — any staff role, the admin's staff flag, superusers — may act only
-    after a second factor (docs/security.md, "Second factor for staff")."""
-    return bool(
-        user and user.is_authenticated and (user.is_superuser or user.is_staff or bool(user.staff_roles))
-    )
+    """Staff accounts — any staff role, the admin's staff flag, superusers — and members
+    whom a capability lets see other people's personal data (a store's staff) may act
+    only after a second factor (docs/security.md, "Second factor for staff")."""
+    if not (user and user.is_authenticated):
+        return False
+    if user.is_superuser or user.is_staff or user.staff_roles:
+        return True
+    return capabilities.needs_second_factor_for_access(user)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from fanrepublic.activity.enums import Channel
 from fanrepublic.activity.selectors import count_by_verb, distinct_objects_by_actor
 from fanrepublic.activity.services import record_event
+from fanrepublic.core import capabilities
 from fanrepublic.core.errors import Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.services import audit_record, model_update
 from fanrepublic.core.text import text_problem
@@ -21,7 +22,13 @@ from . import trust
 from .enums import OwnershipSource, StaffRole, TokenScope
 from .errors import SecondFactorRequired
 from .models import ApiToken, MemberStats, ReputationEntry, User, VerifiedOwnership
-from .permissions import can_assign_roles, can_create_integration_token, can_moderate, needs_second_factor
+from .permissions import (
+    can_assign_roles,
+    can_create_integration_token,
+    can_moderate,
+    may_make_token_for,
+    needs_second_factor,
+)
 from .selectors import SECOND_FACTOR_TYPES, has_second_factor, verified_product_line_ids
 
 PROFILE_FIELDS = ["display_name", "bio", "language", "avatar", "country"]
@@ -342,6 +349,14 @@ def api_token_create(*, owner: User, name: str, scopes: list[str], integration=N
                 _("An event-ingestion token belongs to an active integration: choose one."),
                 field="integration",
             )
+        if not may_make_token_for(owner, integration):
+            raise ValidationFailed(
+                _(
+                    "You may make tokens only for your own store's point of sale; "
+                    "ask an operator for this one."
+                ),
+                field="integration",
+            )
         # An integration's token ingests and nothing else: it never acts as its creator.
         scopes = [TokenScope.INGEST]
     elif integration is not None:
@@ -399,8 +414,13 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
     owner = token.owner
     token.second_factor_missing = (
         token.integration_id is None
-        and (owner.is_superuser or owner.is_staff or token.owner_has_staff_role)
         and not token.owner_has_second_factor
+        and (
+            owner.is_superuser
+            or owner.is_staff
+            or token.owner_has_staff_role
+            or capabilities.needs_second_factor_for_access(owner)
+        )
     )
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

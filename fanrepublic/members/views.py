@@ -89,7 +89,7 @@ def set_language(request):
 @login_required
 def tokens(request):
     may_ingest = permissions.can_create_integration_token(request.user)
-    form = TokenForm(request.POST or None, may_ingest=may_ingest)
+    form = TokenForm(request.POST or None, may_ingest=may_ingest, member=request.user)
     secret = None
     status = 200
     if request.method == "POST":
@@ -103,7 +103,7 @@ def tokens(request):
                 form.add_error("scopes", exc.message)
                 status = 403
             else:
-                form = TokenForm(may_ingest=may_ingest)
+                form = TokenForm(may_ingest=may_ingest, member=request.user)
         else:
             status = 422
     return render(

@@ -2,7 +2,17 @@ from django.contrib import admin
 
 from fanrepublic.core.admin import AuditedModelAdmin, ReadOnlyAdmin
 
-from .models import Contact, LinkCode, Order, OrderLine, SerialRegistration, Store, StoreCustomer, Visit
+from .models import (
+    Contact,
+    LinkCode,
+    Order,
+    OrderLine,
+    SalesSource,
+    SerialRegistration,
+    Store,
+    StoreCustomer,
+    Visit,
+)
 
 
 @admin.register(Store)
@@ -12,6 +22,16 @@ class StoreAdmin(AuditedModelAdmin):
     search_fields = ("name", "name_zh", "city", "slug")
     filter_horizontal = ("staff",)
     readonly_fields = ("checkin_key",)
+
+
+@admin.register(SalesSource)
+class SalesSourceAdmin(AuditedModelAdmin):
+    """Which stores a point of sale reports for, and whether it may name members (only
+    a shop where members sign in). Operators connect integrations here."""
+
+    list_display = ("integration", "all_stores", "sells_online", "names_members")
+    list_filter = ("all_stores", "sells_online", "names_members")
+    filter_horizontal = ("stores",)
 
 
 @admin.register(Contact)

@@ -75,7 +75,7 @@ def import_orders(request, payload: OrderBatchIn):
 
 class CheckInIn(Schema):
     store: str = Field(..., max_length=50)
-    key: str = Field(..., max_length=100)
+    code: str = Field(..., max_length=100)
 
 
 class StoreVisitOut(Schema):
@@ -88,9 +88,12 @@ class StoreVisitOut(Schema):
 
 @router.post("/check-in", response={200: StoreVisitOut, 201: StoreVisitOut}, auth=MEMBER)
 def check_in(request, payload: CheckInIn):
-    """Check in at a store with the key from its QR code; once a day per store."""
+    """Check in at a store with the code from its QR code (the last part of the URL it
+    carries): the counter screen's code of this minute, or the printed sign's code of
+    today. Once a day per store. A code whose time is over answers 404 with the error
+    code `checkin_code_expired`; any other refused code answers `not_found`."""
     visit, created = services.visit_check_in(
-        member=require_scope(request), store_slug=payload.store, key=payload.key
+        member=require_scope(request), store_slug=payload.store, code=payload.code
     )
     return Status(201 if created else 200, visit)
 

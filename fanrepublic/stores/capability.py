@@ -45,4 +45,6 @@ CAPABILITY = Capability(
         NavEntry("account", _("My stores and purchases"), "stores:mine", order=25),
     ),
     demo=(DemoStep("stores", "fanrepublic.stores.demo:seed", after=("members.accounts", "products")),),
+    second_factor_for="fanrepublic.stores.permissions.reaches_customers",
+    integration_keepers="fanrepublic.stores.permissions.keeps_integration",
 )

@@ -14,7 +14,8 @@ from django.utils import timezone
 from fanrepublic.activity.models import Integration
 from fanrepublic.members.demo import demo_accounts
 
-from .models import Contact, Order, Store
+from . import checkin_codes
+from .models import Contact, Order, SalesSource, Store
 from .purchases import REFUND_VERB, SALE_VERB, orders_import
 from .services import contact_add, contact_link, link_code_create, store_save, store_staff_set, visit_check_in
 
@@ -145,6 +146,10 @@ def seed(run) -> None:
                 )
             )
     pos, shop = _integrations()
+    SalesSource.objects.update_or_create(integration=pos, defaults={"all_stores": True})
+    SalesSource.objects.update_or_create(
+        integration=shop, defaults={"sells_online": True, "names_members": True}
+    )
     fans = list(demo_accounts().filter(username__startswith="fan").order_by("username")[:120])
     mifan = accounts.get("mifan")
 
@@ -170,7 +175,8 @@ def seed(run) -> None:
         for member in rng.sample(regulars, k=rng.randint(0, 4)):
             store = stores[member.pk % len(stores)]  # each regular has a home store
             with run.at(moment + timedelta(hours=rng.randint(10, 21), minutes=rng.randint(0, 59))):
-                _visit, created = visit_check_in(member=member, store_slug=store.slug, key=store.checkin_key)
+                code = checkin_codes.screen_code(store)  # what the counter screen shows
+                _visit, created = visit_check_in(member=member, store_slug=store.slug, code=code)
             visits += created
 
     # Three months of sales and a few refunds, sent day by day as the POS would.
@@ -209,7 +215,8 @@ def seed(run) -> None:
                     }
                 )
             who = rng.random()
-            if who < 0.45:
+            if who < 0.45 and online:
+                # Members sign in to the online shop; a till knows a phone number at most.
                 customer = {"member": rng.choice(fans).pk}
             elif who < 0.75 and not online:
                 _store, contact = rng.choice([w for w in walk_ins if w[0] == store] or walk_ins)

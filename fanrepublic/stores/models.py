@@ -38,7 +38,8 @@ class Store(BilingualMixin, models.Model):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("staff"), blank=True, related_name="stores_staffed"
     )
-    # The secret in the store's printed QR code. Rotating it voids old prints.
+    # The secret the check-in codes are derived from (checkin_codes: a screen code per
+    # minute, a printed code per day); never shown. Rotating it voids every code.
     checkin_key = models.CharField(_("check-in key"), max_length=40)
     is_active = models.BooleanField(_("open"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -69,6 +70,41 @@ class Store(BilingualMixin, models.Model):
     @property
     def display_hours(self) -> str:
         return self.localized("opening_hours")
+
+
+class SalesSource(models.Model):
+    """What an integration that reports sales may say: the stores whose tills it is,
+    whether it also sells online, and whether it may name members. A store's point of
+    sale knows a phone number at most; only a shop where members sign in (the online
+    shop) knows who they are, so only such a source may attach a sale to a member id."""
+
+    integration = models.OneToOneField(
+        "activity.Integration",
+        verbose_name=_("integration"),
+        on_delete=models.CASCADE,
+        related_name="sales_source",
+    )
+    all_stores = models.BooleanField(
+        _("reports for every store"),
+        default=False,
+        help_text=_("The chain's central point of sale: every store, including stores opened later."),
+    )
+    stores = models.ManyToManyField(
+        Store, verbose_name=_("stores it reports for"), related_name="sales_sources", blank=True
+    )
+    sells_online = models.BooleanField(_("reports online sales"), default=False)
+    names_members = models.BooleanField(
+        _("may name members"),
+        default=False,
+        help_text=_("Only for a shop where members sign in: its orders may carry the member's id."),
+    )
+
+    class Meta:
+        verbose_name = _("sales source")
+        verbose_name_plural = _("sales sources")
+
+    def __str__(self):
+        return str(self.integration)
 
 
 class Contact(models.Model):

@@ -41,7 +41,7 @@ from fanrepublic.products.models import ProductLine
 
 from . import permissions
 from .enums import ContactOrigin, OrderKind, SalesChannel
-from .models import Order, OrderLine, Store
+from .models import Order, OrderLine, SalesSource, Store
 from .services import (
     contact_find_or_create,
     contact_for_member,
@@ -130,9 +130,12 @@ class _Known:
     stores: dict
     products: dict
     members: dict
+    # What the sending integration may report (None: not checked, as when reconciling).
+    source: SalesSource | None = None
+    source_store_ids: frozenset = frozenset()
 
     @classmethod
-    def for_items(cls, items: list) -> "_Known":
+    def for_items(cls, items: list, source: SalesSource | None = None) -> "_Known":
         store_slugs, product_slugs, member_ids = set(), set(), set()
         for item in items:
             if not isinstance(item, dict):
@@ -150,6 +153,8 @@ class _Known:
             stores={s.slug: s for s in Store.objects.filter(slug__in=store_slugs)},
             products={p.slug: p for p in ProductLine.objects.filter(slug__in=product_slugs)},
             members={m.pk: m for m in get_user_model().objects.filter(pk__in=member_ids, is_active=True)},
+            source=source,
+            source_store_ids=frozenset(source.stores.values_list("pk", flat=True)) if source else frozenset(),
         )
 
 
@@ -255,6 +260,11 @@ def clean_order(item, known: _Known) -> tuple[CleanOrder | None, _Errors]:
             errors.add("store", _("No store has this short name."))
     elif channel == SalesChannel.STORE and kind == OrderKind.SALE:
         errors.add("store", _("A sale in a store names the store."))
+    if known.source is not None:
+        if store is not None and not known.source.all_stores and store.pk not in known.source_store_ids:
+            errors.add("store", _("This integration does not report sales for this store."))
+        if channel == SalesChannel.ONLINE and not known.source.sells_online:
+            errors.add("channel", _("This integration does not report online sales."))
     currency = item.get("currency")
     if not isinstance(currency, str) or currency.upper() not in settings.STORES_CURRENCIES:
         errors.add(
@@ -275,7 +285,12 @@ def clean_order(item, known: _Known) -> tuple[CleanOrder | None, _Errors]:
                 errors.add(f"customer.{str(key)[:40]}", _("Unknown field."))
             if customer.get("member") not in (None, ""):
                 member = known.members.get(customer["member"]) if _is_id(customer["member"]) else None
-                if member is None:
+                if known.source is not None and not known.source.names_members:
+                    errors.add(
+                        "customer.member",
+                        _("This integration may not name members: send the customer's phone or WeCom id."),
+                    )
+                elif member is None:
                     errors.add("customer.member", _("No active member has this id."))
             name = _text(errors, customer.get("name"), "customer.name", max_length=100)
             wecom = _text(
@@ -582,7 +597,8 @@ def _check_refund(clean: CleanOrder, original: Order) -> None:
         raise ValidationFailed(dict(errors))
 
 
-def _check_source(integration: Integration) -> None:
+def _check_source(integration: Integration) -> SalesSource:
+    """What the integration may report; refused when it may not send purchases at all."""
     if not integration.is_active:
         raise Forbidden(_("This integration is switched off."), code="integration_inactive")
     if SALE_VERB not in integration.verbs:
@@ -591,20 +607,27 @@ def _check_source(integration: Integration) -> None:
             % {"verb": SALE_VERB},
             code="verb_not_allowed",
         )
+    source = SalesSource.objects.filter(integration=integration).first()
+    if source is None:
+        raise Forbidden(
+            _("This integration is not connected to any store yet: an operator names its stores first."),
+            code="source_not_connected",
+        )
+    return source
 
 
 def orders_import(*, integration: Integration, items: list, actor=None) -> list[OrderResult]:
     """Import a batch of orders sent by an integration (the API). Each order stands on
     its own: a bad one is reported with its errors and the others are stored. A replay
     is stored once and answered `duplicate`, also when it races with itself."""
-    _check_source(integration)
+    source = _check_source(integration)
     if not isinstance(items, list) or not items:
         raise ValidationFailed(_("Send a list of orders."), field="orders")
     if len(items) > settings.STORES_IMPORT_MAX_BATCH:
         raise ValidationFailed(
             _("At most %(n)d orders per request.") % {"n": settings.STORES_IMPORT_MAX_BATCH}, field="orders"
         )
-    known = _Known.for_items(items)
+    known = _Known.for_items(items, source)
     results = []
     for index, item in enumerate(items):
         clean, errors = clean_order(item, known)
@@ -769,11 +792,11 @@ def orders_import_csv(*, actor, integration: Integration, content: bytes, filena
     import for any store; a store manager only rows of the stores they run."""
     if not permissions.can_run_network(actor) and not permissions.can_use_desk(actor):
         raise Forbidden()
-    _check_source(integration)
+    source = _check_source(integration)
     items, rows_of, problems = orders_from_csv(content)
     if not items and not problems:
         raise ValidationFailed(_("The file holds no orders."), field="file")
-    known = _Known.for_items(items)
+    known = _Known.for_items(items, source)
     cleaned = []
     for item in items:
         clean, errors = clean_order(item, known)

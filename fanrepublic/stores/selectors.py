@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from fanrepublic.activity.models import Event
@@ -148,10 +148,10 @@ def store_today(*, store: Store) -> dict:
     """The desk's headline figures for a store, for today in the site's time zone."""
     today = timezone.localdate()
     sales = Order.objects.filter(store=store, occurred_at__date=today)
-    totals = {
-        row["currency"]: row["total"]
-        for row in sales.filter(kind=OrderKind.SALE).values("currency").annotate(total=Sum("total"))
-    }
+    # Takings are what the till took in less what it paid back today (refunds of earlier
+    # sales included), per currency.
+    signed = Case(When(kind=OrderKind.REFUND, then=-F("total")), default=F("total"))
+    totals = {row["currency"]: row["total"] for row in sales.values("currency").annotate(total=Sum(signed))}
     return {
         "visits": Visit.objects.filter(store=store, visit_day=today).count(),
         "orders": sales.filter(kind=OrderKind.SALE).count(),

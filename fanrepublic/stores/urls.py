@@ -18,10 +18,11 @@ urlpatterns = [
     path("desk/<slug:slug>/", views.desk_store, name="desk_store"),
     path("desk/<slug:slug>/edit/", views.store_edit, name="store_edit"),
     path("desk/<slug:slug>/qr/", views.desk_store_qr, name="desk_qr"),
+    path("desk/<slug:slug>/qr/screen/", views.desk_store_qr_screen, name="desk_qr_screen"),
     path("desk/<slug:slug>/qr/rotate/", views.desk_store_rotate, name="desk_qr_rotate"),
     path("desk/<slug:slug>/customers/", views.desk_add_customer, name="desk_add_customer"),
     path("desk/<slug:slug>/staff/", views.desk_staff, name="desk_staff"),
     path("desk/<slug:slug>/customers/<int:pk>/visit/", views.desk_visit, name="desk_visit"),
     path("<slug:slug>/", views.store, name="store"),
-    path("<slug:slug>/check-in/<str:key>/", views.check_in, name="check_in"),
+    path("<slug:slug>/check-in/<str:code>/", views.check_in, name="check_in"),
 ]

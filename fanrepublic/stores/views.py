@@ -4,15 +4,19 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from fanrepublic.core.errors import DomainError, ValidationFailed
 from fanrepublic.core.forms import apply_errors, submit_form
 
-from . import permissions, purchases, selectors, services
+from . import checkin_codes, permissions, purchases, selectors, services
 from .forms import CustomerForm, LinkForm, PurchaseUploadForm, SerialForm, StoreForm, UnlinkForm
 from .sections import render_contact_sections
 
@@ -28,23 +32,25 @@ def store(request, slug):
 
 
 @login_required
-def check_in(request, slug, key):
-    """Where the store's QR code leads: one tap to say "I'm here"."""
+def check_in(request, slug, code):
+    """Where the store's QR code leads: one tap to say "I'm here". A code that no longer
+    checks anyone in says so at once, before the tap."""
     found = selectors.store_get_public(slug=slug)
-    if request.method == "POST":
-        try:
-            _visit, created = services.visit_check_in(member=request.user, store_slug=slug, key=key)
-        except DomainError as exc:
-            messages.error(request, exc.text)
-            return render(request, "stores/check_in.html", {"store": found, "key": key}, status=exc.status)
-        if created:
-            messages.success(
-                request, _("Welcome to %(store)s! Your visit is recorded.") % {"store": found.display_name}
-            )
-        else:
-            messages.info(request, _("You already checked in here today."))
-        return redirect("stores:mine")
-    return render(request, "stores/check_in.html", {"store": found, "key": key})
+    try:
+        if request.method != "POST":
+            services.checkin_code_verify(store=found, code=code)
+            return render(request, "stores/check_in.html", {"store": found})
+        _visit, created = services.visit_check_in(member=request.user, store_slug=slug, code=code)
+    except DomainError as exc:
+        messages.error(request, exc.text)
+        return render(request, "stores/check_in.html", {"store": found, "refused": True}, status=exc.status)
+    if created:
+        messages.success(
+            request, _("Welcome to %(store)s! Your visit is recorded.") % {"store": found.display_name}
+        )
+    else:
+        messages.info(request, _("You already checked in here today."))
+    return redirect("stores:mine")
 
 
 # --- the member's own page ----------------------------------------------------------------
@@ -118,14 +124,28 @@ def desk(request):
     )
 
 
-def _checkin_url(request, found) -> str:
-    return request.build_absolute_uri(reverse("stores:check_in", args=[found.slug, found.checkin_key]))
+def _checkin_url(request, found, code: str) -> str:
+    return request.build_absolute_uri(reverse("stores:check_in", args=[found.slug, code]))
 
 
 def _qr_svg(url: str, scale: int) -> str:
-    # segno writes the SVG itself from a URL of our own (slug and key): nothing typed by
-    # a person reaches the markup.
+    # segno writes the SVG itself from a URL of our own (slug and a code of letters,
+    # digits, "-", "_" and "."): nothing typed by a person reaches the markup.
     return segno.make(url, error="m").svg_inline(scale=scale, dark="#111", light="#fff")
+
+
+def _screen_qr_context(request, found) -> dict:
+    """The counter screen's QR code: this minute's code, fetched again by htmx every
+    third of a window, so the code shown is always one the check-in accepts."""
+    seconds = checkin_codes.screen_seconds()
+    url = _checkin_url(request, found, checkin_codes.screen_code(found))
+    return {
+        "store": found,
+        "qr": _qr_svg(url, 4),
+        "checkin_url": url,
+        "screen_seconds": seconds,
+        "refresh_seconds": max(1, min(20, seconds // 3)),
+    }
 
 
 def _desk_store(request, found, *, status=200, customer_form=None):
@@ -142,9 +162,8 @@ def _desk_store(request, found, *, status=200, customer_form=None):
             "customer_form": customer_form or CustomerForm(),
             "manages": permissions.manages(request.user, found),
             "can_edit": permissions.can_run_network(request.user),
-            "checkin_url": _checkin_url(request, found),
             "staff": found.staff.order_by("username"),
-            "qr": _qr_svg(_checkin_url(request, found), 4),
+            "screen": _screen_qr_context(request, found),
         },
         status=status,
     )
@@ -155,13 +174,30 @@ def desk_store(request, slug):
     return _desk_store(request, selectors.store_get_for_desk(viewer=request.user, slug=slug))
 
 
+@never_cache
+@require_GET
+def desk_store_qr_screen(request, slug):
+    """The desk's QR code alone, polled by htmx: the counter screen's code of now."""
+    if not request.user.is_authenticated:
+        if request.htmx:
+            # A counter tablet whose session ran out: the whole page goes to sign in
+            # (and back), rather than the sign-in form into the QR code's box.
+            return HttpResponseClientRedirect(reverse("stores:desk_store", args=[slug]))
+        return redirect_to_login(request.get_full_path())
+    found = selectors.store_get_for_desk(viewer=request.user, slug=slug)
+    return render(request, "stores/partials/screen_qr.html", _screen_qr_context(request, found))
+
+
 @login_required
 def desk_store_qr(request, slug):
-    """The printable sign for the counter."""
+    """The printable sign for the counter: today's code, with the date on it."""
     found = selectors.store_get_for_desk(viewer=request.user, slug=slug)
-    url = _checkin_url(request, found)
+    day = timezone.localdate()
+    url = _checkin_url(request, found, checkin_codes.daily_code(found, day=day))
     return render(
-        request, "stores/desk_qr.html", {"store": found, "qr": _qr_svg(url, 10), "checkin_url": url}
+        request,
+        "stores/desk_qr.html",
+        {"store": found, "qr": _qr_svg(url, 10), "checkin_url": url, "day": day},
     )
 
 

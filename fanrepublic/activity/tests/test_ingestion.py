@@ -17,7 +17,7 @@ from fanrepublic.activity.tests.factories import IntegrationFactory
 from fanrepublic.core.capabilities import verbs
 from fanrepublic.core.errors import Forbidden
 from fanrepublic.members.services import api_token_create
-from fanrepublic.members.tests.factories import MemberFactory, operator, store_manager
+from fanrepublic.members.tests.factories import MemberFactory, operator
 from fanrepublic.points.models import EarningRule, Transaction
 from fanrepublic.points.rules import rule_save
 from fanrepublic.points.services import wallet_for
@@ -41,7 +41,7 @@ def purchase(key="k1", **over):
 def integration_token(integration=None, owner=None):
     integration = integration or IntegrationFactory()
     _token, secret = api_token_create(
-        owner=owner or store_manager(), name="pos", scopes=["events:ingest"], integration=integration
+        owner=owner or operator(), name="pos", scopes=["events:ingest"], integration=integration
     )
     return integration, {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
@@ -188,10 +188,10 @@ class TestTokens:
         from fanrepublic.core.errors import ValidationFailed
 
         with pytest.raises(ValidationFailed):
-            api_token_create(owner=store_manager(), name="x", scopes=["events:ingest"])
+            api_token_create(owner=operator(), name="x", scopes=["events:ingest"])
         with pytest.raises(ValidationFailed):
             api_token_create(
-                owner=store_manager(),
+                owner=operator(),
                 name="x",
                 scopes=["events:ingest"],
                 integration=IntegrationFactory(is_active=False),

@@ -58,7 +58,7 @@ def headers_for(request, db, test_transaction_survives_requests):
         personal = {"Authorization": f"Bearer {secret}"}
     integration = IntegrationFactory(verbs=[name for name, v in verbs().items() if v.external], channel="app")
     _t, ingest_secret = api_token_create(
-        owner=MemberFactory(role=StaffRole.STORE_MANAGER),
+        owner=MemberFactory(role=StaffRole.OPERATOR),
         name="fuzz-integration",
         scopes=["events:ingest"],
         integration=integration,

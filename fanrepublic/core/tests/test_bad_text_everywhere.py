@@ -12,7 +12,7 @@ from django.db import connection
 
 from fanrepublic.activity.tests.factories import IntegrationFactory
 from fanrepublic.members.services import api_token_create
-from fanrepublic.members.tests.factories import MemberFactory, operator, store_manager
+from fanrepublic.members.tests.factories import MemberFactory, operator
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def auth():
     _t, personal = api_token_create(owner=operator(), name="t", scopes=["read", "write"])
     integration = IntegrationFactory(verbs=["store.visited", "store.purchased"])
     _t, ingest = api_token_create(
-        owner=store_manager(), name="i", scopes=["events:ingest"], integration=integration
+        owner=operator(), name="i", scopes=["events:ingest"], integration=integration
     )
     MemberFactory(username="somebody")
     return lambda path: f"Bearer {ingest if path.endswith('/events') else personal}"

@@ -193,12 +193,11 @@ class TestTokensPage:
         token.refresh_from_db()
         assert token.revoked_at is not None
 
-    def test_a_store_manager_creates_a_token_for_an_integration(self, client):
+    def test_an_operator_creates_a_token_for_an_integration(self, client):
         from fanrepublic.activity.tests.factories import IntegrationFactory
-        from fanrepublic.members.tests.factories import store_manager
 
         pos = IntegrationFactory(name="Beijing POS")
-        client.force_login(store_manager())
+        client.force_login(operator())
         page = client.get(reverse("members:tokens")).content.decode()
         assert "Beijing POS" in page
         refused = client.post(reverse("members:tokens"), {"name": "pos", "scopes": ["events:ingest"]})

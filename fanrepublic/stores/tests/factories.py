@@ -12,6 +12,7 @@ from fanrepublic.stores.models import (
     LinkCode,
     Order,
     OrderLine,
+    SalesSource,
     SerialRegistration,
     Store,
     StoreCustomer,
@@ -45,9 +46,32 @@ class ContactFactory(factory.django.DjangoModelFactory):
     origin = "staff"
 
 
-def pos(**kwargs):
-    """A point of sale allowed to send purchases."""
-    return IntegrationFactory(verbs=[SALE_VERB, REFUND_VERB], **kwargs)
+def pos(*, stores=None, sells_online=True, names_members=True, **kwargs):
+    """A source allowed to send purchases: by default for every store, online too, naming
+    members (the tests of what a narrower source may not do pass `stores=[...]`)."""
+    integration = IntegrationFactory(verbs=[SALE_VERB, REFUND_VERB], **kwargs)
+    SalesSourceFactory(
+        integration=integration,
+        all_stores=stores is None,
+        stores=stores or [],
+        sells_online=sells_online,
+        names_members=names_members,
+    )
+    return integration
+
+
+class SalesSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SalesSource
+        skip_postgeneration_save = True
+
+    integration = factory.SubFactory(IntegrationFactory, verbs=[SALE_VERB, REFUND_VERB])
+    all_stores = True
+
+    @factory.post_generation
+    def stores(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.stores.set(extracted)
 
 
 def sale(order_id="A1001", *, store=None, customer=None, lines=None, at="2026-11-20T15:00:00+08:00", **extra):

@@ -6,6 +6,7 @@ records; purchases arrive only with an integration's token."""
 from fanrepublic.core.tests.access import EVERYONE, MEMBER, SIGNED_IN, access_test, api, page
 from fanrepublic.products.tests.factories import ProductLineFactory
 from fanrepublic.stores import services
+from fanrepublic.stores.checkin_codes import screen_code
 from fanrepublic.stores.purchases import orders_import
 
 from .factories import ContactFactory, StoreFactory, pos, sale
@@ -75,7 +76,7 @@ ACCESS = (
     page(
         "stores:check_in",
         SIGNED_IN,
-        args=lambda w: {"slug": store(w).slug, "key": store(w).checkin_key},
+        args=lambda w: {"slug": store(w).slug, "code": screen_code(store(w))},
         visitor=302,
     ),
     page(
@@ -83,9 +84,9 @@ ACCESS = (
         SIGNED_IN,
         ok=302,
         method="post",
-        args=lambda w: {"slug": store(w).slug, "key": store(w).checkin_key},
+        args=lambda w: {"slug": store(w).slug, "code": screen_code(store(w))},
         visitor=302,
-        note="a wrong key answers 404 to everyone (test_views)",
+        note="a wrong or expired code answers 404 to everyone (test_views, test_checkin_codes)",
     ),
     page("stores:mine", SIGNED_IN, visitor=302),
     page("stores:mine_link_code", SIGNED_IN, method="post", visitor=302),
@@ -112,6 +113,13 @@ ACCESS = (
     page("stores:desk_store", DESK, args=slug, visitor=302),
     page("stores:store_edit", NETWORK, args=slug, visitor=302),
     page("stores:desk_qr", DESK, args=slug, visitor=302),
+    page(
+        "stores:desk_qr_screen",
+        DESK,
+        args=slug,
+        visitor=302,
+        note="the desk's QR code polled by htmx; an htmx visitor is sent to sign in (test_views)",
+    ),
     page("stores:desk_qr_rotate", DESK, ok=302, method="post", args=slug, visitor=302),
     page(
         "stores:desk_add_customer",
@@ -172,7 +180,7 @@ ACCESS = (
         "POST /api/v1/stores/check-in",
         SIGNED_IN,
         ok=201,
-        data=lambda w: {"store": store(w).slug, "key": store(w).checkin_key},
+        data=lambda w: {"store": store(w).slug, "code": screen_code(store(w))},
         visitor=401,
     ),
     api("GET /api/v1/stores/me", SIGNED_IN, visitor=401),

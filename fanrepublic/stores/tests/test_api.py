@@ -7,6 +7,7 @@ import pytest
 
 from fanrepublic.members.services import api_token_create
 from fanrepublic.members.tests.factories import MemberFactory, operator
+from fanrepublic.stores.checkin_codes import screen_code
 from fanrepublic.stores.models import Order
 
 from .factories import StoreFactory, pos, sale
@@ -79,17 +80,17 @@ def test_a_member_checks_in_by_api_and_reads_their_holdings(client):
     client.force_login(member)
     first = client.post(
         "/api/v1/stores/check-in",
-        data=json.dumps({"store": store.slug, "key": store.checkin_key}),
+        data=json.dumps({"store": store.slug, "code": screen_code(store)}),
         content_type="application/json",
     )
     again = client.post(
         "/api/v1/stores/check-in",
-        data=json.dumps({"store": store.slug, "key": store.checkin_key}),
+        data=json.dumps({"store": store.slug, "code": screen_code(store)}),
         content_type="application/json",
     )
     wrong = client.post(
         "/api/v1/stores/check-in",
-        data=json.dumps({"store": store.slug, "key": "x"}),
+        data=json.dumps({"store": store.slug, "code": "x"}),
         content_type="application/json",
     )
     assert (first.status_code, again.status_code, wrong.status_code) == (201, 200, 404)

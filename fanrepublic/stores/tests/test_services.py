@@ -14,6 +14,7 @@ from fanrepublic.members.selectors import is_verified_owner
 from fanrepublic.members.tests.factories import MemberFactory, engineer, founder, operator, store_manager
 from fanrepublic.products.tests.factories import ProductLineFactory
 from fanrepublic.stores import selectors, services
+from fanrepublic.stores.checkin_codes import daily_code, screen_code
 from fanrepublic.stores.models import Contact, Order, Store, Visit
 from fanrepublic.stores.purchases import orders_import
 
@@ -82,12 +83,14 @@ def test_a_taken_short_name_is_refused():
 
 def test_a_new_qr_code_voids_the_old_one():
     store = StoreFactory()
-    old = store.checkin_key
+    old_screen, old_sign = screen_code(store), daily_code(store)
     services.store_checkin_key_rotate(actor=store.manager, store=store)
     member = MemberFactory()
-    with pytest.raises(NotFound):
-        services.visit_check_in(member=member, store_slug=store.slug, key=old)
-    services.visit_check_in(member=member, store_slug=store.slug, key=store.checkin_key)
+    for old in (old_screen, old_sign):
+        with pytest.raises(NotFound) as caught:
+            services.visit_check_in(member=member, store_slug=store.slug, code=old)
+        assert caught.value.code == "not_found"
+    services.visit_check_in(member=member, store_slug=store.slug, code=screen_code(store))
     with pytest.raises(Forbidden):
         services.store_checkin_key_rotate(actor=StoreFactory().manager, store=store)
 
@@ -97,38 +100,40 @@ def test_a_new_qr_code_voids_the_old_one():
 
 def test_a_member_checks_in_once_a_day_per_store_and_becomes_its_customer():
     store, member = StoreFactory(), MemberFactory()
-    visit, created = services.visit_check_in(member=member, store_slug=store.slug, key=store.checkin_key)
+    visit, created = services.visit_check_in(member=member, store_slug=store.slug, code=screen_code(store))
     again, created_again = services.visit_check_in(
-        member=member, store_slug=store.slug, key=store.checkin_key
+        member=member, store_slug=store.slug, code=screen_code(store)
     )
     assert created and not created_again and visit == again
     assert visit.member == member and visit.contact.member == member and visit.source == "qr"
     assert store.customers.filter(contact__member=member).exists()
     assert Event.objects.filter(verb="stores.visit.recorded", actor=member).count() == 1
     with time_machine.travel(timezone.now() + timedelta(days=1)):
-        _, next_day = services.visit_check_in(member=member, store_slug=store.slug, key=store.checkin_key)
+        _, next_day = services.visit_check_in(member=member, store_slug=store.slug, code=screen_code(store))
     assert next_day and Visit.objects.count() == 2
 
 
-@pytest.mark.parametrize("key", ["", "wrong", None])
-def test_a_wrong_or_missing_key_checks_no_one_in(key):
+@pytest.mark.parametrize("code", ["", "wrong", None, "key"])
+def test_a_wrong_or_missing_code_checks_no_one_in(code):
     store = StoreFactory()
+    if code == "key":
+        code = store.checkin_key  # the secret itself is no code
     with pytest.raises(NotFound):
-        services.visit_check_in(member=MemberFactory(), store_slug=store.slug, key=key)
+        services.visit_check_in(member=MemberFactory(), store_slug=store.slug, code=code)
     assert not Visit.objects.exists()
 
 
 def test_a_closed_store_takes_no_check_ins():
     store = StoreFactory(is_active=False)
     with pytest.raises(NotFound):
-        services.visit_check_in(member=MemberFactory(), store_slug=store.slug, key=store.checkin_key)
+        services.visit_check_in(member=MemberFactory(), store_slug=store.slug, code=screen_code(store))
 
 
 def test_a_suspended_member_cannot_check_in():
     store = StoreFactory()
     member = MemberFactory(suspended_until=timezone.now() + timedelta(days=1))
     with pytest.raises(Forbidden):
-        services.visit_check_in(member=member, store_slug=store.slug, key=store.checkin_key)
+        services.visit_check_in(member=member, store_slug=store.slug, code=screen_code(store))
 
 
 def test_staff_record_a_visit_only_in_their_store():

@@ -2,20 +2,25 @@
 the desk's forms with bad input, the CSV upload and the printable sign."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.urls import reverse
 
+from fanrepublic.members.errors import SecondFactorRequired
+from fanrepublic.members.second_factor import totp_activate
+from fanrepublic.members.services import api_token_create
 from fanrepublic.members.tests.factories import MemberFactory, operator
 from fanrepublic.products.tests.factories import ProductLineFactory
+from fanrepublic.stores.checkin_codes import screen_code
 from fanrepublic.stores.models import Contact, Order, Store, Visit
 
-from .factories import ContactFactory, StoreFactory, pos
+from .factories import ContactFactory, StoreFactory, pos, refund, sale
 
 pytestmark = pytest.mark.django_db
 
 
 def test_scanning_the_qr_code_asks_once_and_checks_in(client):
     store, member = StoreFactory(), MemberFactory()
-    url = reverse("stores:check_in", args=[store.slug, store.checkin_key])
+    url = reverse("stores:check_in", args=[store.slug, screen_code(store)])
     assert client.get(url).status_code == 302  # sign in first, then back here
     client.force_login(member)
     assert store.display_name in client.get(url).content.decode()
@@ -60,9 +65,9 @@ def test_the_desk_shows_the_qr_code_as_svg_and_the_sign_prints(client):
     store = StoreFactory()
     client.force_login(store.manager)
     page = client.get(reverse("stores:desk_store", args=[store.slug])).content.decode()
-    assert "<svg" in page and store.checkin_key not in page.split("<svg", 1)[0]
+    assert "<svg" in page and store.checkin_key not in page
     sign = client.get(reverse("stores:desk_qr", args=[store.slug])).content.decode()
-    assert "<svg" in sign and "data-print" in sign
+    assert "<svg" in sign and "data-print" in sign and store.checkin_key not in sign
 
 
 def test_a_wrong_link_code_is_shown_on_the_customer_page(client):
@@ -116,6 +121,25 @@ def test_an_operator_opens_a_store_through_the_form(client):
     assert taken.status_code == 422 and "Another store has this short name" in taken.content.decode()
 
 
+def test_a_clerk_s_personal_token_needs_their_second_factor(client):
+    # given a member's token made before they joined a store's staff
+    store = StoreFactory()
+    clerk = MemberFactory()
+    _token, secret = api_token_create(owner=clerk, name="phone", scopes=["read"])
+    store.staff.add(clerk)
+    with pytest.raises(SecondFactorRequired):  # no new one without the factor either
+        api_token_create(owner=clerk, name="laptop", scopes=["read"])
+    customers = f"/api/v1/stores/desk/{store.slug}/customers"
+    refused = client.get(customers, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "second_factor_required"
+    totp_activate(member=clerk, secret=generate_totp_secret())
+    assert client.get(customers, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    # leaving the store ends the duty: a member without a store needs no factor
+    other = MemberFactory()
+    _token, secret = api_token_create(owner=other, name="phone", scopes=["read"])
+    assert client.get("/api/v1/stores/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+
+
 def test_the_manager_names_the_staff_who_then_work_in_the_store(client):
     store = StoreFactory()
     clerk = MemberFactory()
@@ -127,5 +151,47 @@ def test_the_manager_names_the_staff_who_then_work_in_the_store(client):
     client.post(reverse("stores:desk_staff", args=[store.slug]), {"usernames": clerk.username})
     assert list(store.staff.all()) == [clerk]
     client.force_login(clerk)
+    # a clerk reads customers' phones and purchases: like staff, only after a second factor
+    assert client.get(reverse("stores:desk_store", args=[store.slug]))["Location"] == reverse("mfa_index")
+    totp_activate(member=clerk, secret=generate_totp_secret())
+    client.force_login(clerk)
     assert client.get(reverse("stores:desk_store", args=[store.slug])).status_code == 200
     assert client.post(reverse("stores:desk_staff", args=[store.slug]), {"usernames": ""}).status_code == 403
+
+
+def test_a_customer_name_with_direction_overrides_cannot_turn_the_page_around(client):
+    # a name from a till or WeCom may carry a right-to-left override ("\u202e"): it is
+    # shown isolated in <bdi>, so it cannot reverse the text that follows it
+    store = StoreFactory()
+    contact = ContactFactory(name="\u202emoc.live")
+    contact.stores.add(store)
+    client.force_login(store.manager)
+    page = client.get(reverse("stores:desk_store", args=[store.slug])).content.decode()
+    assert "<bdi>\u202emoc.live</bdi>" in page
+    detail = client.get(contact.get_absolute_url()).content.decode()
+    assert "<h1><bdi>\u202emoc.live</bdi></h1>" in detail
+
+
+def test_the_desk_shows_todays_takings_net_of_refunds(client):
+    from django.utils import timezone
+
+    from fanrepublic.stores.purchases import orders_import
+
+    store = StoreFactory()
+    till = pos()
+    now = timezone.now().isoformat()
+    lines = [{"sku": "CASE", "quantity": 2, "unit_price": "100.00"}]
+    orders_import(integration=till, items=[sale("T1", store=store, lines=lines, at=now)])
+    back = refund(
+        "T1R",
+        "T1",
+        [{"sku": "CASE", "quantity": 1, "unit_price": "100.00", "refunds_line": 1}],
+        at=now,
+        store=store.slug,
+    )
+    results = orders_import(integration=till, items=[back])
+    assert [(r.status, r.errors) for r in results] == [("created", {})]
+    client.force_login(store.manager)
+    page = client.get(reverse("stores:desk_store", args=[store.slug])).content.decode()
+    kpis = page[page.index("kpis") : page.index("customers known")]
+    assert "100.00 CNY" in kpis and "200.00 CNY" not in kpis, kpis

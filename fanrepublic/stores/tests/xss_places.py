@@ -8,7 +8,7 @@ from fanrepublic.core.tests.xss_payloads import packs
 # Text fields no page shows as typed text, each with the reason.
 ALLOWED: dict[str, str] = {
     "stores.Store.slug": "validated as a slug (letters, digits, - and _) by store_save",
-    "stores.Store.checkin_key": "made by the platform (secrets.token_urlsafe); only inside the QR code's URL",
+    "stores.Store.checkin_key": "made by the platform (secrets.token_urlsafe); never shown, only HMAC keys",
     "stores.Contact.phone": "normalised to E.164 by phonenumbers before it is stored: digits and a plus",
     "stores.Contact.wecom_external_userid": "set by the WeCom integration; pages only say it is connected",
     "stores.LinkCode.code_hash": "a SHA-256 digest, never shown",
@@ -49,7 +49,7 @@ def stores_themselves(pages: Pages):
     """Every store text field, in both languages; the store finder, the store's page,
     the desk, the store's desk page, its printable sign and its edit form."""
     from fanrepublic.members.tests.factories import MemberFactory, operator
-    from fanrepublic.stores import services
+    from fanrepublic.stores import checkin_codes, services
 
     op, zh = operator(), MemberFactory(language="zh-hans")
     made = []
@@ -73,9 +73,12 @@ def stores_themselves(pages: Pages):
         pages.check(None, _reverse("stores:store", store.slug), shows=english)
         pages.check(zh, _reverse("stores:store", store.slug), shows=chinese)
         pages.check(
-            zh, _reverse("stores:check_in", store.slug, store.checkin_key), shows=markers(shown[1][1])
+            zh,
+            _reverse("stores:check_in", store.slug, checkin_codes.screen_code(store)),
+            shows=markers(shown[1][1]),
         )
         pages.check(op, _reverse("stores:desk_store", store.slug))
+        pages.check(op, _reverse("stores:desk_qr_screen", store.slug))
         pages.check(op, _reverse("stores:desk_qr", store.slug))
         pages.check(op, _reverse("stores:store_edit", store.slug), shows=english + chinese)
     pages.check(None, _reverse("stores:index"))

@@ -163,7 +163,7 @@ def test_internal_notes_and_hand_overs_stay_hidden_from_the_customer(opened, cli
     # given a linked customer's case with a reply, a note and a hand-over
     case, store, manager, _chat, _customer = opened
     member = linked_member(case.contact, by=manager)
-    colleague = MemberFactory()
+    colleague = MemberFactory(second_factor=True)  # store staff read customers: second factor
     store.staff.add(colleague)
     with on_commit():
         services.case_write(actor=manager, case=case, text="REPLY-您好，有现货")
@@ -230,7 +230,7 @@ def test_a_reply_tells_the_linked_customer(opened, on_commit):
 
 def test_a_case_is_handed_over_only_to_someone_who_works_in_the_store(opened, on_commit):
     case, store, manager, _chat, _customer = opened
-    colleague, stranger = MemberFactory(), StoreFactory().manager
+    colleague, stranger = MemberFactory(second_factor=True), StoreFactory().manager
     store.staff.add(colleague)
 
     # when the manager hands it to another store's manager, it is refused

@@ -1,7 +1,9 @@
 """Given/when/then: the store-chat inquiry detector recognises clear asks in both
-languages, ignores chat and negated words, survives odd input, keeps the quality it was
-measured at on the held-out split (docs/trust-inquiry.md), trains reproducibly, and its
-labelled sample is well-formed.
+languages, ignores chat (greetings, thanks, stickers, links, stories that mention a
+price, everyday words from its lexicons) and negated words, survives odd input, keeps
+the quality it was measured at on the held-out split, chit-chat false positives
+included (docs/trust-inquiry.md), trains reproducibly, and its labelled sample is
+well-formed.
 
 No database: the detector is plain Python."""
 
@@ -13,7 +15,7 @@ import numpy as np
 import pytest
 
 from fanrepublic.trust import inquiry
-from fanrepublic.trust.inquiry import INTENTS, SAMPLE_PATH, apply_rules, classify, normalise
+from fanrepublic.trust.inquiry import INTENTS, SAMPLE_PATH, apply_rules, classify, is_small_talk, normalise
 
 COLUMNS = ["text", "lang", *INTENTS, "sentiment", "is_question", "split"]
 
@@ -131,13 +133,209 @@ def test_greetings_thanks_and_photos_are_nothing(text):
     assert not result.is_question
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known failure (docs/trust-inquiry.md): 店长 mostly appears in buying questions, and naive "
-    "Bayes cannot discount it when the rest of the message is only 谢谢",
-)
 def test_thanking_the_store_manager_is_not_buying():
+    # 店长 mostly appears in buying questions, and naive Bayes alone took "谢谢店长！" for
+    # one; thanks addressed to someone is small talk and never reaches the model.
     assert classify("谢谢店长！").intents == frozenset()
+
+
+# --- Chit-chat is not an inquiry -----------------------------------------------------------
+
+# Lines that must never count as asking or complaining: each one would feed "asked three
+# times in 14 days" or a complaint. Greetings, thanks and acknowledgements, stickers,
+# links and photos, stories that mention a price, stock or a purchase, questions to other
+# members, everyday uses of lexicon words, usage questions, praise and rhetorical
+# questions.
+CHIT_CHAT = [
+    "哈哈哈今天天气不错",
+    "早上好",
+    "thanks all!",
+    "刚到家",
+    "刚下班，累死了",
+    "[强][强]",
+    "[捂脸]",
+    "[图片] 周末车友会合影",
+    "👍",
+    "https://mp.weixin.qq.com/s/xYz",
+    "收到",
+    "+1",
+    "666",
+    "好的",
+    "OK👌",
+    "lol same",
+    "好的好的，谢谢店长",
+    "Good night everyone 🌙",
+    "哈喽，有人吗",
+    "@店长",
+    "我上周买的，价格还行",
+    "券我已经领了，谢谢提醒",
+    "快递到货了，开箱！",
+    "抢到了！手速还可以",
+    "昨天提的车，开心😄",
+    "already got mine",
+    "My neighbour just bought one too",
+    "I got the discount with my student card, nice",
+    "How much fun was that!",
+    "你们周末去哪玩？",
+    "周末谁去露营？",
+    "明天几点集合？",
+    "晚上一起吃火锅吗",
+    "周末爬山算我一个",
+    "帮我留个座，马上到",
+    "我想要个长假",
+    "Put me down for the hike on Sunday",
+    "堵车堵得离谱",
+    "股票又跌了，好失望",
+    "Traffic is terrible today",
+    "手环怎么连接手机",
+    "How do I pair the band with my new phone?",
+    "扫地机太好用了，解放双手",
+    "这颜值谁顶得住啊",
+]
+
+# Lines that must stay inquiries, chit-chat words around them included: the demo's and
+# the browser journey's questions (fanrepublic/trust/demo.py, test_browser.py), and asks
+# that arrive with a link, a photo, thanks or an acknowledgement.
+INQUIRIES = [
+    ("店长，15 Pro 的 512G 绿色还有货吗？", "stock"),
+    ("那个价格能便宜点吗", "price"),
+    ("我想下单，周末能到店提吗？", "stock"),
+    ("这款 15 Pro 多少钱？", "price"),
+    ("店里有现货吗？", "stock"),
+    ("我想买一台，怎么下单？", "purchase_intent"),
+    ("这款多少钱？有现货吗？", "price"),
+    ("这款多钱", "price"),
+    ("https://item.jd.com/100012.html 这个链接能买吗？", "purchase_intent"),
+    ("[图片] 这个颜色还有货吗", "stock"),
+    ("收到，那我要一台黑色的", "purchase_intent"),
+    ("谢谢店长，帮我留一台", "purchase_intent"),
+    ("好的，什么时候到货？", "stock"),
+    ("Thanks! How much is the 512GB?", "price"),
+    ("Is the green one in stock?", "stock"),
+    ("Where can I buy the Band 9?", "purchase_intent"),
+    ("Can you hold a silver one for me?", "purchase_intent"),
+    ("收到的手环屏幕有划痕，差评", "complaint"),
+    ("扫地机坏了，能换新吗", "complaint"),
+    ("My purifier arrived broken, I want a refund", "complaint"),
+]
+
+
+@pytest.mark.parametrize("text", CHIT_CHAT)
+def test_chit_chat_is_not_an_inquiry(text):
+    # Given a line of chat that asks the store nothing
+    result = classify(text)
+    # Then it has no intent and nothing for staff to answer, so it is not counted as asking
+    assert result.intents == frozenset(), result
+    assert not result.is_question
+
+
+@pytest.mark.parametrize("text, intent", INQUIRIES)
+def test_an_inquiry_stays_an_inquiry(text, intent):
+    # Given a real ask or complaint, with or without chat around it
+    result = classify(text)
+    # Then it keeps its intent and wants an answer
+    assert intent in result.intents, result
+    assert result.is_question
+
+
+def test_the_demo_customer_asks_three_times():
+    # The demo's member writes these three lines in one evening (fanrepublic/trust/demo.py)
+    # so that the rule "asked three times in 14 days without buying" opens their case.
+    lines = ["店长，15 Pro 的 512G 绿色还有货吗？", "那个价格能便宜点吗", "我想下单，周末能到店提吗？"]
+    results = [classify(line) for line in lines]
+    # Each is a question with an intent and none is a complaint: each counts as asking
+    assert all(r.is_question and r.intents and "complaint" not in r.intents for r in results)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "收到",
+        "好的好的",
+        "嗯嗯",
+        "谢谢店长！",
+        "Thanks!",
+        "good morning all ☀️",
+        "+1",
+        "111",
+        "[强][强]",
+        "https://youtu.be/xYz123",
+        "[Sticker]",
+        "@店长",
+        "哈哈哈哈",
+        "",
+        "🙏",
+    ],
+)
+def test_small_talk_is_recognised(text):
+    assert is_small_talk(normalise(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "好的，多少钱？",
+        "谢谢，有货吗",
+        "收到，我要一台",
+        "thanks, is it in stock?",
+        "在吗？扫地机坏了",
+        "[512G] 还有吗",
+        "https://item.jd.com/1.html 能买吗",
+    ],
+)
+def test_small_talk_around_an_ask_is_not_small_talk(text):
+    assert not is_small_talk(normalise(text))
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("我想要个长假", "purchase_intent"),
+        ("周末爬山算我一个", "purchase_intent"),
+        ("Put me down for the hike", "purchase_intent"),
+        ("堵车堵得离谱", "complaint"),
+        ("Traffic is terrible today", "complaint"),
+        ("Can't wait for summer to come back", "stock"),
+    ],
+)
+def test_an_everyday_word_needs_the_store_around_it(text, intent):
+    # Given a weak phrase with nothing about the products or the store
+    # Then its rule stays silent
+    assert intent not in rule_intents(text)
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("我想要一台黑色的", "purchase_intent"),
+        ("算我一个，要两台", "purchase_intent"),
+        ("Put me down for the purifier please", "purchase_intent"),
+        ("售后太离谱了", "complaint"),
+        ("The delivery was terrible", "complaint"),
+    ],
+)
+def test_an_everyday_word_about_the_store_fires(text, intent):
+    assert intent in rule_intents(text)
+
+
+@pytest.mark.parametrize(
+    "text, intent, fires",
+    [
+        ("我上周买的，价格还行", "price", False),
+        ("优惠券我用掉了，省了50", "price", False),
+        ("快递到货了，开箱！", "stock", False),
+        ("还有人没到吗，我们快出发了", "stock", False),
+        ("价格多少", "price", True),
+        ("太贵了吧", "price", True),
+        ("有现货的话我直接过来拿", "stock", True),
+        ("坐等补货", "stock", True),
+        ("到货了吗", "stock", True),
+    ],
+)
+def test_a_price_or_stock_word_in_a_story_is_not_an_ask(text, intent, fires):
+    # A price or stock phrase needs a question or request, unless it is an objection, a
+    # wait or a condition; stories and hearsay are blanked.
+    assert (intent in rule_intents(text)) is fires
 
 
 @pytest.mark.parametrize("text", ["👍👍👍", "😂", "🙏🙏", "❤️🎉", "", "   ", "？？", "..."])
@@ -186,12 +384,15 @@ def test_the_result_only_uses_known_values():
 # Floors a little below what `manage.py inquiry_eval` measured (docs/trust-inquiry.md):
 # a change that loses more than that fails here. Quality, not timing.
 COMBINED_FLOORS = {
-    "purchase_intent": {"recall": 0.75, "f1": 0.65},
-    "price": {"precision": 0.74, "recall": 0.84},
-    "stock": {"recall": 0.90, "f1": 0.86},
-    "complaint": {"precision": 0.69, "recall": 0.76},
-    "is_question": {"precision": 0.77, "recall": 0.87},
+    "purchase_intent": {"recall": 0.72, "f1": 0.72},
+    "price": {"precision": 0.80, "recall": 0.83},
+    "stock": {"recall": 0.88, "f1": 0.80},
+    "complaint": {"precision": 0.82, "recall": 0.62},
+    "is_question": {"precision": 0.88, "recall": 0.81},
 }
+# The share of chit-chat rows (labelled with no intent) given an intent anyway: the
+# target is under 10 %, overall and in each language.
+CHIT_CHAT_CEILING = 0.10
 
 
 @pytest.mark.parametrize("label", list(COMBINED_FLOORS))
@@ -206,14 +407,25 @@ def test_combined_detector_keeps_its_measured_quality(report, label):
 
 @pytest.mark.parametrize("lang", inquiry.LANGUAGES)
 def test_questions_are_found_in_both_languages(report, lang):
-    assert report["combined"][lang]["is_question"]["recall"] >= 0.87
-    assert report["combined"][lang]["is_question"]["precision"] >= 0.76
+    assert report["combined"][lang]["is_question"]["recall"] >= 0.78
+    assert report["combined"][lang]["is_question"]["precision"] >= 0.85
+
+
+@pytest.mark.parametrize("scope", ["all", *inquiry.LANGUAGES])
+def test_chit_chat_is_rarely_taken_for_an_inquiry(report, scope):
+    # Given the held-out chit-chat rows (greetings, thanks, stickers, links, stories,
+    # questions to other members)
+    chat = report["combined"][scope]["chit_chat"]
+    # Then fewer than one in ten gets an intent, which would count as asking or complaining
+    assert chat["rows"] >= 40
+    assert chat["false_positive_rate"] < CHIT_CHAT_CEILING, chat
 
 
 @pytest.mark.parametrize("label", [*INTENTS, "is_question"])
 def test_rules_alone_are_precise(report, label):
-    # The rules' job is precision; their recall is what the classifier is for.
-    assert report["rules"]["all"][label]["precision"] >= 0.90
+    # The rules' job is precision; their recall is what the classifier is for. (The
+    # sample's hard negatives are written to contain lexicon words, hence 0.85, not more.)
+    assert report["rules"]["all"][label]["precision"] >= 0.85
 
 
 def test_combining_finds_more_than_either_part_alone(report):

@@ -2,12 +2,13 @@
 
     python manage.py inquiry_eval
     python manage.py inquiry_eval --model lr        # the logistic regression alternative
-    python manage.py inquiry_eval --from-row 584    # only test rows added since the lexicons last changed
+    python manage.py inquiry_eval --from-row 681    # only the test rows added with the chit-chat retune
     python manage.py inquiry_eval --errors          # and list what the combined detector gets wrong
 
 Trains on the sample's "train" rows and prints precision, recall and F1 per intent and
-for "wants an answer", for the rules alone, the classifier alone and both combined, over
-all test rows and per language (docs/trust-inquiry.md)."""
+for "wants an answer", and the share of chit-chat rows (labelled with no intent) given
+an intent anyway, for the rules alone, the classifier alone and both combined, over all
+test rows and per language (docs/trust-inquiry.md)."""
 
 from django.core.management.base import BaseCommand
 
