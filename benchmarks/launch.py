@@ -62,7 +62,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from ledger import django_setup  # noqa: E402
-from run_all import ENV, PORT, PY, ensure_database, machine, start_server  # noqa: E402
+from run_all import ENV, PORT, PY, ensure_database, machine, member_fill, start_server  # noqa: E402
 
 PATTERN = r"lv\_%"  # LIKE pattern of the loaded members (the underscore escaped)
 PROCESSES = 2
@@ -85,33 +85,6 @@ def log(message: str) -> None:
 # ------------------------------------------------------------------------ members
 
 
-def _fill(column: str, data_type: str) -> str:
-    """The SQL expression (over the series value n) for one NOT NULL column of members_user."""
-    special = {
-        "username": "'lv_' || n",
-        "email": "'lv' || n || '@bench.local'",
-        "password": "'!'",  # unusable: these members never sign in
-        "is_active": "true",
-        "trust_level": "1",
-        "daily_reply_target": "100",
-    }
-    if column in special:
-        return special[column]
-    if data_type == "boolean":
-        return "false"
-    if data_type in ("smallint", "integer", "bigint", "numeric", "real", "double precision"):
-        return "0"
-    if data_type.startswith("timestamp"):
-        return "now()"
-    if data_type == "date":
-        return "current_date"
-    if data_type in ("character varying", "character", "text"):
-        return "''"
-    if data_type in ("json", "jsonb"):
-        return "'{}'"
-    raise SystemExit(f"members_user.{column} ({data_type}) is NOT NULL without a default: teach _fill")
-
-
 def load_members(members: int) -> dict:
     """N members lv_0 .. lv_<N-1> with one INSERT ... SELECT; only the missing ones."""
     from django.db import connection
@@ -129,7 +102,7 @@ def load_members(members: int) -> dict:
             )
             columns = cursor.fetchall()
             names = ", ".join(f'"{name}"' for name, _type in columns)
-            values = ", ".join(_fill(name, data_type) for name, data_type in columns)
+            values = ", ".join(member_fill(name, data_type, "lv") for name, data_type in columns)
             started = time.perf_counter()
             cursor.execute(
                 f"INSERT INTO members_user ({names}) SELECT {values} "  # names from the catalogue

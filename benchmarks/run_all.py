@@ -48,6 +48,36 @@ ENV = {
 }
 
 
+def member_fill(column: str, data_type: str, prefix: str) -> str:
+    """The SQL expression (over the series value n) for one NOT NULL column of
+    members_user, for benchmark members `<prefix>_<n>` loaded with INSERT ... SELECT FROM
+    generate_series (launch.py, chains.py). Their password is unusable: they never sign
+    in with one."""
+    special = {
+        "username": f"'{prefix}_' || n",
+        "email": f"'{prefix}' || n || '@bench.local'",
+        "password": "'!'",
+        "is_active": "true",
+        "trust_level": "1",
+        "daily_reply_target": "100",
+    }
+    if column in special:
+        return special[column]
+    if data_type == "boolean":
+        return "false"
+    if data_type in ("smallint", "integer", "bigint", "numeric", "real", "double precision"):
+        return "0"
+    if data_type.startswith("timestamp"):
+        return "now()"
+    if data_type == "date":
+        return "current_date"
+    if data_type in ("character varying", "character", "text"):
+        return "''"
+    if data_type in ("json", "jsonb"):
+        return "'{}'"
+    raise SystemExit(f"members_user.{column} ({data_type}) is NOT NULL without a default: teach member_fill")
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, env=ENV, cwd=ROOT, **kw)
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "fanrepublic.launches",
     "fanrepublic.stores",
     "fanrepublic.trust",
+    "fanrepublic.chains",
     "fanrepublic.demo",
 ]
 
@@ -381,6 +382,8 @@ STORES_LINK_CODE_RATE = "10/h"  # codes a member may ask for
 STORES_LINK_TRY_RATE = "20/h"  # codes a staff member may try (guessing is the attack)
 STORES_SERIAL_RATE = "20/h"  # serial numbers a member may try
 STORES_CHECKIN_SCREEN_SECONDS = 60  # a counter screen's check-in code lasts this window and the next
+CHAINS_START_RATE = "10/d"  # chains a member may start a day
+CHAINS_SIGN_RATE = "30/m"  # lines a member may add or change a minute
 
 # WeCom (fanrepublic.trust): the callback that delivers contact, group and archived-chat
 # events, and the API the app asks about contacts and groups. The defaults are only for

@@ -1,6 +1,5 @@
 """Thin: parse input, authorise, call one service or selector, render."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from fanrepublic.core.errors import DomainError, ValidationFailed
 from fanrepublic.core.forms import apply_errors, submit_form
+from fanrepublic.core.qr import qr_svg
 
 from . import checkin_codes, permissions, purchases, selectors, services
 from .forms import CustomerForm, LinkForm, PurchaseUploadForm, SerialForm, StoreForm, UnlinkForm
@@ -128,12 +128,6 @@ def _checkin_url(request, found, code: str) -> str:
     return request.build_absolute_uri(reverse("stores:check_in", args=[found.slug, code]))
 
 
-def _qr_svg(url: str, scale: int) -> str:
-    # segno writes the SVG itself from a URL of our own (slug and a code of letters,
-    # digits, "-", "_" and "."): nothing typed by a person reaches the markup.
-    return segno.make(url, error="m").svg_inline(scale=scale, dark="#111", light="#fff")
-
-
 def _screen_qr_context(request, found) -> dict:
     """The counter screen's QR code: this minute's code, fetched again by htmx every
     third of a window, so the code shown is always one the check-in accepts."""
@@ -141,7 +135,7 @@ def _screen_qr_context(request, found) -> dict:
     url = _checkin_url(request, found, checkin_codes.screen_code(found))
     return {
         "store": found,
-        "qr": _qr_svg(url, 4),
+        "qr": qr_svg(url, 4),
         "checkin_url": url,
         "screen_seconds": seconds,
         "refresh_seconds": max(1, min(20, seconds // 3)),
@@ -197,7 +191,7 @@ def desk_store_qr(request, slug):
     return render(
         request,
         "stores/desk_qr.html",
-        {"store": found, "qr": _qr_svg(url, 10), "checkin_url": url, "day": day},
+        {"store": found, "qr": qr_svg(url, 10), "checkin_url": url, "day": day},
     )
 
 

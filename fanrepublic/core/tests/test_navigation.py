@@ -58,7 +58,16 @@ def test_visitors_see_the_public_menus_and_no_account_or_staff_links(client):
 
 def test_the_take_part_menu_lists_every_participation_capability():
     labels = {str(e.label) for e in nav_entries("take_part")}
-    assert labels == {"Changelog", "Bug bounty", "Betas", "Votes", "Committees", "Launch events", "Stores"}
+    assert labels == {
+        "Changelog",
+        "Bug bounty",
+        "Betas",
+        "Votes",
+        "Committees",
+        "Launch events",
+        "Stores",
+        "Chains",
+    }
 
 
 def test_a_members_account_menu(client):
