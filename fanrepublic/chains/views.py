@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fanrepublic.core.csvexport import csv_response
-from fanrepublic.core.errors import DomainError, NotFound, RateLimited
+from fanrepublic.core.errors import DomainError, NotFound
 from fanrepublic.core.forms import submit_form
 from fanrepublic.core.qr import qr_svg
 
@@ -19,26 +19,10 @@ PER_PAGE = 100
 PAGE_MAX = 999_999
 
 
-def _submit(form, action):
-    """core.forms.submit_form, keeping a rate limit's wait: the form is shown again with
-    429 and the real Retry-After (a day's limit is not over in the middleware's default
-    minute). Returns (result, status, retry_after or None)."""
-    waits = []
-
-    def run(data):
-        try:
-            return action(data)
-        except RateLimited as exc:
-            waits.append(exc.retry_after)
-            raise
-
-    result, status = submit_form(form, run)
-    return result, status, (waits[0] if waits else None)
-
-
-def _with_wait(response, retry_after):
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
+def _with_wait(response, form):
+    """The real wait of a rate-limited form (core.forms.submit_form keeps it)."""
+    if getattr(form, "retry_after", None) is not None:
+        response["Retry-After"] = str(form.retry_after)
     return response
 
 
@@ -73,13 +57,12 @@ def start(request):
         raise NotFound()
     form = ChainForm(request.POST or None, member=request.user)
     status = 200
-    wait = None
     if request.method == "POST":
-        chain, status, wait = _submit(form, lambda data: services.chain_start(actor=request.user, **data))
+        chain, status = submit_form(form, lambda data: services.chain_start(actor=request.user, **data))
         if chain is not None:
             messages.success(request, _("Your chain is open: share its link or QR code."))
             return redirect(chain)
-    return _with_wait(render(request, "chains/start.html", {"form": form}, status=status), wait)
+    return _with_wait(render(request, "chains/start.html", {"form": form}, status=status), form)
 
 
 def _chain_page(request, chain, *, form=None, status=200):
@@ -139,14 +122,14 @@ def live(request, slug):
 def sign(request, slug):
     found = selectors.chain_get(viewer=request.user, slug=slug)
     form = EntryForm(request.POST, chain=found)
-    result, status, wait = _submit(
+    result, status = submit_form(
         form,
         lambda data: services.entry_sign(
             actor=request.user, chain=found, message=data["message"], pledge=data.get("pledge") or 0
         ),
     )
     if result is None:
-        return _with_wait(_chain_page(request, found, form=form, status=status), wait)
+        return _with_wait(_chain_page(request, found, form=form, status=status), form)
     entry, created = result
     if created:
         messages.success(request, _("You are number %(n)d in the chain.") % {"n": entry.number})

@@ -29,7 +29,10 @@ def apply_errors(form: forms.Form, exc: ValidationFailed) -> None:
 def submit_form(form: forms.Form, action):
     """Validate a posted form and hand its data to a service: `action(cleaned_data)`.
     Returns (result, status): (None, 422) for invalid input, with the service's own
-    refusals shown on the form (field errors, or a non-field error with its status)."""
+    refusals shown on the form (field errors, or a non-field error with its status). A
+    rate limit's wait is kept as `form.retry_after` (None otherwise), so the view can
+    answer 429 with the real Retry-After rather than the middleware's default minute."""
+    form.retry_after = None
     if not form.is_valid():
         return None, 422
     try:
@@ -39,6 +42,7 @@ def submit_form(form: forms.Form, action):
         return None, 422
     except DomainError as exc:
         form.add_error(None, exc.message)
+        form.retry_after = getattr(exc, "retry_after", None)
         return None, exc.status
 
 
