@@ -1,5 +1,7 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+from pathlib import Path
+
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "fanrepublic.stores",
     "fanrepublic.trust",
     "fanrepublic.chains",
+    "fanrepublic.payments",
     "fanrepublic.demo",
 ]
 
@@ -399,6 +402,55 @@ WECOM_API_BASE = env("WECOM_API_BASE", default="https://qyapi.weixin.qq.com/cgi-
 WECOM_CALLBACK_WINDOW_SECONDS = env.int("WECOM_CALLBACK_WINDOW_SECONDS", default=300)
 WECOM_HTTP_TIMEOUT = env.float("WECOM_HTTP_TIMEOUT", default=5)
 WECOM_HTTP_RETRIES = env.int("WECOM_HTTP_RETRIES", default=3)
+
+
+# Payments in yuan (fanrepublic.payments). PAYMENTS_PROVIDERS lists the providers members
+# may pay with: "wechat" (WeChat Pay v3, Native QR payments), "alipay" (the computer-site
+# cashier) and "offline" — the embedded demo's provider, which moves no money and which
+# production settings refuse. Keys are PEM text, or read from the file named by the
+# same setting with "_FILE" appended (WECHATPAY_PRIVATE_KEY_FILE=/run/secrets/apiclient_key.pem).
+def env_secret(name: str, default: str = "") -> str:
+    path = env(f"{name}_FILE", default="")
+    if path:
+        return Path(path).read_text()
+    return env(name, default=default).replace("\\n", "\n")
+
+
+PAYMENTS_PROVIDERS = env.list("PAYMENTS_PROVIDERS", default=["offline"])
+PAYMENTS_EXPIRE_MINUTES = env.int("PAYMENTS_EXPIRE_MINUTES", default=15)  # then the trade is closed
+# A payment not reported by then is asked about, and again every so often until settled.
+PAYMENTS_QUERY_AFTER_SECONDS = env.int("PAYMENTS_QUERY_AFTER_SECONDS", default=60)
+PAYMENTS_NOTICE_WINDOW_SECONDS = 300  # a WeChat Pay notification's timestamp must be this close
+PAYMENTS_ALIPAY_NOTICE_MAX_AGE = 26 * 3600  # Alipay retries for about 25 hours
+PAYMENTS_HTTP_TIMEOUT = env.float("PAYMENTS_HTTP_TIMEOUT", default=10)
+PAYMENTS_REFUSED_NOTICE_LOG_RATE = "60/m"  # refused notifications stored per client network
+PAYMENTS_BILL_CHECK_PROVIDERS = env.list(
+    "PAYMENTS_BILL_CHECK_PROVIDERS", default=["wechat", "alipay", "offline"]
+)
+WECHATPAY_MCHID = env("WECHATPAY_MCHID", default="")
+WECHATPAY_APPID = env("WECHATPAY_APPID", default="")
+WECHATPAY_APIV3_KEY = env_secret("WECHATPAY_APIV3_KEY")
+WECHATPAY_CERT_SERIAL_NO = env("WECHATPAY_CERT_SERIAL_NO", default="")
+WECHATPAY_PRIVATE_KEY = env_secret("WECHATPAY_PRIVATE_KEY")
+WECHATPAY_PUBLIC_KEY = env_secret("WECHATPAY_PUBLIC_KEY")
+WECHATPAY_PUBLIC_KEY_ID = env("WECHATPAY_PUBLIC_KEY_ID", default="")
+WECHATPAY_API_BASE = env("WECHATPAY_API_BASE", default="https://api.mch.weixin.qq.com")
+ALIPAY_APPID = env("ALIPAY_APPID", default="")
+ALIPAY_APP_PRIVATE_KEY = env_secret("ALIPAY_APP_PRIVATE_KEY")
+ALIPAY_PUBLIC_KEY = env_secret("ALIPAY_PUBLIC_KEY")
+ALIPAY_GATEWAY = env("ALIPAY_GATEWAY", default="https://openapi.alipay.com/gateway.do")
+PAYMENTS_REQUIRED_SETTINGS = {
+    "wechat": (
+        "WECHATPAY_MCHID",
+        "WECHATPAY_APPID",
+        "WECHATPAY_APIV3_KEY",
+        "WECHATPAY_CERT_SERIAL_NO",
+        "WECHATPAY_PRIVATE_KEY",
+        "WECHATPAY_PUBLIC_KEY",
+        "WECHATPAY_PUBLIC_KEY_ID",
+    ),
+    "alipay": ("ALIPAY_APPID", "ALIPAY_APP_PRIVATE_KEY", "ALIPAY_PUBLIC_KEY"),
+}
 
 # Trust thermometer (fanrepublic.trust).
 TRUST_ANSWER_WITHIN_MINUTES = env.int("TRUST_ANSWER_WITHIN_MINUTES", default=120)  # then "left unanswered"

@@ -1,9 +1,23 @@
 """Production settings: everything from the environment, HTTPS only, Redis, Celery workers."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+
+# Payments: none until the deployment names its providers, and never the demo's offline
+# provider (it completes payments without money); a provider without its keys is refused.
+PAYMENTS_PROVIDERS = env.list("PAYMENTS_PROVIDERS", default=[])
+if "offline" in PAYMENTS_PROVIDERS:
+    raise ImproperlyConfigured(
+        "PAYMENTS_PROVIDERS names 'offline', the demo provider that moves no money: not in production"
+    )
+for _provider in PAYMENTS_PROVIDERS:
+    _missing = [name for name in PAYMENTS_REQUIRED_SETTINGS.get(_provider, ()) if not globals()[name]]  # noqa: F405
+    if _missing:
+        raise ImproperlyConfigured(f"payment provider {_provider!r} needs {', '.join(_missing)}")
 SECRET_KEY = env("SECRET_KEY")  # no default: refusing to start beats a guessable key
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 

@@ -35,7 +35,19 @@ class AccountKind(models.TextChoices):
     EXPIRY = "expiry", _("Expired points")
     ADJUSTMENT = "adjustment", _("Manual adjustments")
     SETTLEMENT = "settlement", _("Settlement")
+    # Yuan (fanrepublic.payments): what a payment provider holds for the platform (paid
+    # in, less refunds), money held for buyers until it is captured or refunded (a
+    # campaign's deposits), and money captured as sales.
+    PROVIDER = "provider", _("Payment provider")
+    ESCROW = "escrow", _("Held for buyers")
+    REVENUE = "revenue", _("Sales revenue")
 
 
 # System accounts may run negative: issuance is where points come from.
-NEGATIVE_ALLOWED = {AccountKind.ISSUANCE, AccountKind.ADJUSTMENT, AccountKind.SETTLEMENT}
+NEGATIVE_ALLOWED = {
+    AccountKind.ISSUANCE,
+    AccountKind.ADJUSTMENT,
+    AccountKind.SETTLEMENT,
+    AccountKind.ESCROW,
+    AccountKind.REVENUE,
+}

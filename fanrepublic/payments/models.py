@@ -1,0 +1,219 @@
+"""Payments in yuan through a provider (WeChat Pay, Alipay, or the demo's offline one).
+
+Money is counted in integer fen everywhere; a payment that the provider confirms posts
+once to the ledger's CNY accounts (points.services.ledger_post, keyed by the payment's
+reference), and so does each refund. The provider's word arrives by a signed notification
+or by asking it (the periodic check): both go through the same service, so whichever
+comes first settles the payment and the other finds it done."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .enums import NoticeOutcome, PaymentStatus, ProviderCode, RefundStatus
+
+
+class Payment(models.Model):
+    reference = models.CharField(_("reference"), max_length=32, unique=True)  # out_trade_no
+    provider = models.CharField(_("provider"), max_length=10, choices=ProviderCode.choices)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        on_delete=models.SET_NULL,  # money records outlive an erased account
+        related_name="payments",
+    )
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+    description = models.CharField(_("description"), max_length=120)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    # What the payment is for (e.g. "campaigns.backing", 42): the app that started it is
+    # told when it is paid, closed or refunded (payments.signals).
+    purpose_type = models.CharField(_("paid for"), max_length=60, blank=True)
+    purpose_id = models.CharField(max_length=64, blank=True)
+    # The ledger account that the money is held for (its code and kind): paid money
+    # moves from the provider's account to it, a refund moves it back.
+    ledger_account = models.CharField(_("ledger account"), max_length=80)
+    ledger_account_kind = models.CharField(max_length=20)
+    # Where the member pays: WeChat's code_url (shown as a QR code), Alipay's cashier
+    # page, or the demo provider's page.
+    checkout_url = models.TextField(_("checkout address"), blank=True)
+    provider_trade_no = models.CharField(_("provider's trade number"), max_length=64, blank=True)
+    refunded_fen = models.BigIntegerField(_("refunded (fen)"), default=0)
+    problem = models.CharField(_("problem"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField(_("pay before"))
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("last asked the provider"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_fen__gte=0) & Q(refunded_fen__lte=models.F("amount_fen")),
+                name="payment_refunds_within_amount",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="payment_status_created"),
+            models.Index(fields=["purpose_type", "purpose_id"], name="payment_purpose"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("payments:payment", args=[self.reference])
+
+    @property
+    def amount_yuan(self):
+        from .money import fen_to_yuan
+
+        return fen_to_yuan(self.amount_fen)
+
+    @property
+    def refunded_yuan(self):
+        from .money import fen_to_yuan
+
+        return fen_to_yuan(self.refunded_fen)
+
+
+class Refund(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    reference = models.CharField(_("refund number"), max_length=40, unique=True)  # out_refund_no
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+    reason = models.CharField(_("reason"), max_length=80)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RefundStatus.choices, default=RefundStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    provider_refund_no = models.CharField(max_length=64, blank=True)
+    problem = models.CharField(_("problem"), max_length=200, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0), name="refund_amount_positive")]
+        indexes = [models.Index(fields=["status", "created_at"], name="refund_status_created")]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def amount_yuan(self):
+        from .money import fen_to_yuan
+
+        return fen_to_yuan(self.amount_fen)
+
+
+class ProviderNotice(models.Model):
+    """One asynchronous notification a provider (or someone claiming to be one) sent:
+    what it was and what became of it. Never its content: a forged one may carry
+    anything, and a real one carries the buyer's details."""
+
+    provider = models.CharField(_("provider"), max_length=10, choices=ProviderCode.choices)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=NoticeOutcome.choices)
+    notice_id = models.CharField(_("notification id"), max_length=64, blank=True)
+    kind = models.CharField(_("kind"), max_length=40, blank=True)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices"
+    )
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    remote_addr = models.CharField(_("from"), max_length=45, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("provider notification")
+        verbose_name_plural = _("provider notifications")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            # A notification takes effect once, also when the provider's retries race.
+            models.UniqueConstraint(
+                fields=["provider", "notice_id"],
+                condition=Q(outcome="accepted"),
+                name="notice_accepted_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.outcome} {self.notice_id}"
+
+
+class OfflineTrade(models.Model):
+    """The demo provider's own books: what it believes was paid and refunded, kept apart
+    from Payment so that asking it, its daily bill and reconciliation work exactly as
+    they do against WeChat Pay and Alipay."""
+
+    reference = models.CharField(max_length=32, unique=True)
+    trade_no = models.CharField(max_length=64, unique=True)
+    amount_fen = models.BigIntegerField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    closed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demo provider trade")
+        verbose_name_plural = _("demo provider trades")
+
+    def __str__(self):
+        return self.trade_no
+
+
+class OfflineRefund(models.Model):
+    trade = models.ForeignKey(OfflineTrade, on_delete=models.CASCADE, related_name="refunds")
+    reference = models.CharField(max_length=40, unique=True)
+    refund_no = models.CharField(max_length=64, unique=True)
+    amount_fen = models.BigIntegerField()
+    refunded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("demo provider refund")
+        verbose_name_plural = _("demo provider refunds")
+
+    def __str__(self):
+        return self.refund_no
+
+
+class BillCheck(models.Model):
+    """One run of reconcile_payments: a provider's daily bill against our records and the
+    ledger, with every difference found."""
+
+    provider = models.CharField(_("provider"), max_length=10, choices=ProviderCode.choices)
+    bill_date = models.DateField(_("bill date"))
+    lines = models.PositiveIntegerField(_("bill lines"), default=0)
+    differences = models.JSONField(_("differences"), default=list)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+    checked_at = models.DateTimeField(_("checked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bill check")
+        verbose_name_plural = _("bill checks")
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self):
+        return f"{self.provider} {self.bill_date}"
+
+    @property
+    def clean(self) -> bool:
+        return not self.differences and not self.error

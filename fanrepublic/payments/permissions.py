@@ -1,0 +1,21 @@
+"""Who handles money: operators and founders see every payment, the notification log and
+the bill checks, ask a provider about a payment, and refund. A member sees their own
+payments; anyone else's answer 404."""
+
+from fanrepublic.core.errors import NotFound
+from fanrepublic.members.enums import StaffRole
+
+
+def can_manage_payments(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER))
+
+
+def may_see_payment(user, payment) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    return payment.member_id == user.pk or can_manage_payments(user)
+
+
+def access_console(user) -> None:
+    if not can_manage_payments(user):
+        raise NotFound()

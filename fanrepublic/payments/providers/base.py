@@ -1,0 +1,116 @@
+"""The one interface every payment provider speaks (WeChat Pay v3, Alipay, the demo's).
+
+A provider turns our Payment into the provider's trade and back: create it, read a
+notification (checking its signature and age), ask about it, close it, refund it, and
+download a day's bill. It never writes our tables: payments.services does, with what a
+provider reports, whichever way the report arrived."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+
+class ProviderError(Exception):
+    """The provider could not be reached or refused the call; nothing changed here."""
+
+
+class NoticeRefused(Exception):
+    """A notification that must have no effect. `outcome` is a NoticeOutcome value."""
+
+    def __init__(self, outcome: str, detail: str = ""):
+        self.outcome = outcome
+        self.detail = detail
+        super().__init__(f"{outcome}: {detail}")
+
+
+# What a provider says of a trade.
+TRADE_PAID = "paid"
+TRADE_WAITING = "waiting"  # created, not (yet) paid
+TRADE_CLOSED = "closed"  # closed or cancelled unpaid
+TRADE_UNKNOWN = "unknown"  # the provider has no such trade
+
+REFUND_DONE = "done"
+REFUND_PROCESSING = "processing"
+REFUND_FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class TradeState:
+    reference: str
+    state: str
+    trade_no: str = ""
+    amount_fen: int | None = None
+    paid_at: datetime.datetime | None = None
+
+
+@dataclass(frozen=True)
+class RefundState:
+    reference: str  # our refund number
+    state: str
+    refund_no: str = ""
+    amount_fen: int | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification that passed the provider's checks: its id and what it reports
+    (exactly one of `trade` and `refund`)."""
+
+    notice_id: str
+    kind: str
+    trade: TradeState | None = None
+    refund: RefundState | None = None
+
+
+@dataclass(frozen=True)
+class BillLine:
+    """One line of a provider's daily bill: a payment (positive) or a refund."""
+
+    reference: str  # our payment reference (out_trade_no)
+    trade_no: str
+    kind: str  # "payment" or "refund"
+    amount_fen: int
+    refund_reference: str = ""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """Where the member pays: `url` (shown as a QR code when `scan` is true)."""
+
+    url: str
+    scan: bool = False
+    trade_no: str = ""
+
+
+class Provider:
+    code: str = ""
+    # Whether its money is real: the demo provider's is not, and every page that shows a
+    # payment through it says so.
+    real_money: bool = True
+
+    def create(self, payment, *, description: str) -> Checkout:
+        raise NotImplementedError
+
+    def read_notice(self, *, headers, body: bytes, params: dict) -> Notice:
+        """Check and read one notification; raise NoticeRefused when it must do nothing."""
+        raise NotImplementedError
+
+    def acknowledge(self, ok: bool):
+        """The HTTP answer the provider expects (it retries until it reads success)."""
+        raise NotImplementedError
+
+    def query(self, payment) -> TradeState:
+        raise NotImplementedError
+
+    def close(self, payment) -> None:
+        raise NotImplementedError
+
+    def refund(self, refund) -> RefundState:
+        raise NotImplementedError
+
+    def query_refund(self, refund) -> RefundState:
+        raise NotImplementedError
+
+    def daily_bill(self, day: datetime.date) -> list[BillLine]:
+        raise NotImplementedError

@@ -1,0 +1,132 @@
+"""The embedded demo's provider: no money moves. A member "pays" on the demo provider's
+own page (payments:offline_pay, labelled as a demo), which records the trade in the
+provider's own books (OfflineTrade) and reports it to payments.services exactly as a real
+provider's notification would. Production settings refuse to start with it."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ..enums import NoticeOutcome
+from ..models import OfflineRefund, OfflineTrade
+from . import base
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+class OfflineProvider(base.Provider):
+    code = "offline"
+    real_money = False
+
+    def create(self, payment, *, description: str) -> base.Checkout:
+        trade, _ = OfflineTrade.objects.get_or_create(
+            reference=payment.reference,
+            defaults={"trade_no": "DEMO" + secrets.token_hex(10).upper(), "amount_fen": payment.amount_fen},
+        )
+        return base.Checkout(
+            url=reverse("payments:offline_pay", args=[payment.reference]), trade_no=trade.trade_no
+        )
+
+    def pay(self, reference: str) -> base.Notice:
+        """The buyer pays on the demo page: the provider's books first, then its report."""
+        with transaction.atomic():
+            trade = OfflineTrade.objects.select_for_update().get(reference=reference)
+            if trade.closed:
+                raise base.ProviderError("the demo trade is closed")
+            if trade.paid_at is None:
+                trade.paid_at = timezone.now()
+                trade.save(update_fields=["paid_at"])
+        return base.Notice(notice_id=f"demo-{trade.trade_no}-paid", kind="paid", trade=self._state(trade))
+
+    def read_notice(self, *, headers, body: bytes, params: dict) -> base.Notice:
+        raise base.NoticeRefused(NoticeOutcome.FORGED, "the demo provider sends nothing over HTTP")
+
+    def acknowledge(self, ok: bool):
+        from django.http import HttpResponse
+
+        return HttpResponse("ok" if ok else "refused", status=200 if ok else 400, content_type="text/plain")
+
+    def _state(self, trade: OfflineTrade) -> base.TradeState:
+        if trade.paid_at is not None:
+            state = base.TRADE_PAID
+        elif trade.closed:
+            state = base.TRADE_CLOSED
+        else:
+            state = base.TRADE_WAITING
+        return base.TradeState(
+            reference=trade.reference,
+            state=state,
+            trade_no=trade.trade_no,
+            amount_fen=trade.amount_fen,
+            paid_at=trade.paid_at,
+        )
+
+    def query(self, payment) -> base.TradeState:
+        trade = OfflineTrade.objects.filter(reference=payment.reference).first()
+        if trade is None:
+            return base.TradeState(reference=payment.reference, state=base.TRADE_UNKNOWN)
+        return self._state(trade)
+
+    def close(self, payment) -> None:
+        OfflineTrade.objects.filter(reference=payment.reference, paid_at__isnull=True).update(closed=True)
+
+    def refund(self, refund) -> base.RefundState:
+        with transaction.atomic():
+            trade = (
+                OfflineTrade.objects.select_for_update().filter(reference=refund.payment.reference).first()
+            )
+            if trade is None or trade.paid_at is None:
+                return base.RefundState(reference=refund.reference, state=base.REFUND_FAILED)
+            done, _ = OfflineRefund.objects.get_or_create(
+                reference=refund.reference,
+                defaults={
+                    "trade": trade,
+                    "refund_no": "DEMOR" + secrets.token_hex(10).upper(),
+                    "amount_fen": refund.amount_fen,
+                    "refunded_at": timezone.now(),
+                },
+            )
+        return base.RefundState(
+            reference=refund.reference,
+            state=base.REFUND_DONE,
+            refund_no=done.refund_no,
+            amount_fen=done.amount_fen,
+        )
+
+    def query_refund(self, refund) -> base.RefundState:
+        done = OfflineRefund.objects.filter(reference=refund.reference).first()
+        if done is None:
+            return base.RefundState(reference=refund.reference, state=base.REFUND_FAILED)
+        return base.RefundState(
+            reference=refund.reference,
+            state=base.REFUND_DONE,
+            refund_no=done.refund_no,
+            amount_fen=done.amount_fen,
+        )
+
+    def daily_bill(self, day: datetime.date) -> list[base.BillLine]:
+        start = datetime.datetime.combine(day, datetime.time(), tzinfo=CHINA)
+        end = start + datetime.timedelta(days=1)
+        lines = [
+            base.BillLine(reference=t.reference, trade_no=t.trade_no, kind="payment", amount_fen=t.amount_fen)
+            for t in OfflineTrade.objects.filter(paid_at__gte=start, paid_at__lt=end).order_by("paid_at")
+        ]
+        lines += [
+            base.BillLine(
+                reference=r.trade.reference,
+                trade_no=r.trade.trade_no,
+                kind="refund",
+                amount_fen=r.amount_fen,
+                refund_reference=r.reference,
+            )
+            for r in OfflineRefund.objects.filter(refunded_at__gte=start, refunded_at__lt=end)
+            .select_related("trade")
+            .order_by("refunded_at")
+        ]
+        return lines

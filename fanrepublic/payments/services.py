@@ -1,0 +1,517 @@
+"""Payments: start one, apply what the provider reports, refund, and check on the ones
+the provider has not reported.
+
+Whatever way the provider's word arrives — a notification, the periodic query, the demo
+page — it goes through `_apply_trade` / `_apply_refund` under the payment's row lock, so a
+payment is settled once and posts to the ledger once (its ledger key is its reference),
+and a refund completes once. Calls to a provider are never made while a row is locked:
+a slow provider must not hold up the payments of others."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import unicodedata
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fanrepublic.activity.services import record_event
+from fanrepublic.core import ratelimit
+from fanrepublic.core.errors import DomainError, NotFound, RateLimited, ValidationFailed
+from fanrepublic.core.services import audit_record
+from fanrepublic.core.text import text_problem
+from fanrepublic.points.enums import AccountKind, Currency
+from fanrepublic.points.services import AccountRef, ledger_post
+
+from . import signals
+from .enums import NoticeOutcome, PaymentStatus, RefundStatus
+from .models import Payment, ProviderNotice, Refund
+from .providers import base, registry
+
+log = logging.getLogger(__name__)
+
+MAX_PAYMENT_FEN = 100_000_000_00  # a hundred million yuan: beyond any single order here
+
+
+class ProviderUnavailable(DomainError):
+    code = "provider_unavailable"
+    status = 503
+
+
+def provider_account(code: str) -> AccountRef:
+    """What the provider holds for the platform: paid in, less refunds."""
+    return AccountRef(code=f"system:provider-{code}:CNY", kind=AccountKind.PROVIDER, currency=Currency.CNY)
+
+
+def held_account() -> AccountRef:
+    """Where paid money waits when the payer named no account of its own."""
+    return AccountRef(code="system:payments-held:CNY", kind=AccountKind.ESCROW, currency=Currency.CNY)
+
+
+def _counter(payment: Payment) -> AccountRef:
+    return AccountRef(code=payment.ledger_account, kind=payment.ledger_account_kind, currency=Currency.CNY)
+
+
+def _line_problem(text: str, limit: int) -> str | None:
+    """A payment's description or a refund's reason goes to the provider and onto the
+    payer's statement: one plain line, no invisible formatting (bidi overrides, zero
+    widths) that would make it read differently from what was stored."""
+    problem = text_problem(text, single_line=True)
+    if problem:
+        return problem
+    if not text.strip() or len(text) > limit:
+        return _("Write one line of at most %(n)d characters.") % {"n": limit}
+    if any(unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs") for ch in text):
+        return _("Remove the invisible formatting characters.")
+    return None
+
+
+def _new_reference() -> str:
+    # WeChat Pay allows 6-32 of [0-9A-Za-z_-|*]; Alipay 64 of letters, digits, "_".
+    return f"FR{timezone.localdate():%Y%m%d}{secrets.token_hex(8).upper()}"
+
+
+def refund_reference(key: str) -> str:
+    """The refund number for an idempotency key: the same key, the same refund, which
+    providers also treat as one refund however often it is sent."""
+    return "RF" + hashlib.sha256(key.encode()).hexdigest()[:30].upper()
+
+
+# Starting ---------------------------------------------------------------------------
+
+
+def payment_start(
+    *,
+    member,
+    provider_code: str,
+    amount_fen: int,
+    description: str,
+    purpose=None,
+    ledger_account: AccountRef | None = None,
+) -> Payment:
+    """Open a payment and the provider's trade for it; the member then pays at
+    `payment.checkout_url` (a QR code for WeChat Pay). Raises ProviderUnavailable when
+    the provider cannot be reached (the payment is kept, marked failed)."""
+    if provider_code not in registry.enabled_codes():
+        raise ValidationFailed(_("Choose one of the payment methods offered."), field="provider")
+    if (
+        not isinstance(amount_fen, int)
+        or isinstance(amount_fen, bool)
+        or not 0 < amount_fen <= MAX_PAYMENT_FEN
+    ):
+        raise ValidationFailed(_("The amount must be more than zero."), field="amount")
+    problem = _line_problem(description, 120)
+    if problem:
+        raise ValidationFailed(problem, field="description")
+    account = ledger_account or held_account()
+    if account.currency != Currency.CNY:
+        raise ValidationFailed(_("Payments are in yuan."), field="amount")
+    payment = Payment.objects.create(
+        reference=_new_reference(),
+        provider=provider_code,
+        member=member,
+        amount_fen=amount_fen,
+        description=description.strip(),
+        purpose_type=purpose._meta.label_lower if purpose is not None else "",
+        purpose_id=str(purpose.pk) if purpose is not None else "",
+        ledger_account=account.code,
+        ledger_account_kind=account.kind,
+        expires_at=timezone.now() + timedelta(minutes=settings.PAYMENTS_EXPIRE_MINUTES),
+    )
+    try:
+        checkout = registry.provider(provider_code).create(payment, description=payment.description)
+    except base.ProviderError as exc:
+        log.warning("payment %s could not be started: %s", payment.reference, exc)
+        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.FAILED, problem=str(exc)[:200])
+        raise ProviderUnavailable(
+            _("The payment service could not be reached. Nothing was charged; please try again.")
+        ) from exc
+    payment.checkout_url = checkout.url
+    payment.provider_trade_no = checkout.trade_no
+    payment.save(update_fields=["checkout_url", "provider_trade_no"])
+    return payment
+
+
+# Applying what the provider reports ---------------------------------------------------
+
+
+def _apply_trade(payment: Payment, trade: base.TradeState) -> str:
+    """The provider's state of a trade, applied to the locked payment. Returns the
+    notification outcome: accepted, or mismatch when the amount is not ours."""
+    if trade.state == base.TRADE_PAID:
+        if payment.status == PaymentStatus.PAID:
+            return NoticeOutcome.ACCEPTED
+        if trade.amount_fen is not None and trade.amount_fen != payment.amount_fen:
+            payment.problem = f"provider reports {trade.amount_fen} fen paid, not {payment.amount_fen}"[:200]
+            payment.save(update_fields=["problem"])
+            log.error("payment %s: %s", payment.reference, payment.problem)
+            return NoticeOutcome.MISMATCH
+        was_closed = payment.status == PaymentStatus.CLOSED
+        payment.status = PaymentStatus.PAID
+        payment.paid_at = trade.paid_at or timezone.now()
+        payment.provider_trade_no = trade.trade_no or payment.provider_trade_no
+        if was_closed:
+            # Paid at the last moment: the money arrived, so it is recorded; the app it
+            # was for decides what to do (refund it, usually).
+            payment.problem = "paid after it was closed"
+        payment.save(update_fields=["status", "paid_at", "provider_trade_no", "problem"])
+        ledger_post(
+            key=f"payments:{payment.reference}:paid",
+            kind="payment",
+            memo=f"Payment {payment.reference} ({payment.provider})",
+            entries=[
+                (provider_account(payment.provider), payment.amount_fen),
+                (_counter(payment), -payment.amount_fen),
+            ],
+            obj=payment,
+        )
+        record_event(
+            verb="payments.payment.paid",
+            owner=payment.member,
+            obj=payment,
+            properties={"amount_fen": payment.amount_fen, "provider": payment.provider},
+            idempotency_key=f"payments:{payment.reference}:paid",
+        )
+        signals.payment_paid.send(sender=Payment, payment=payment, late=was_closed)
+    elif trade.state == base.TRADE_CLOSED and payment.status == PaymentStatus.PENDING:
+        payment.status = PaymentStatus.CLOSED
+        payment.closed_at = timezone.now()
+        payment.save(update_fields=["status", "closed_at"])
+        signals.payment_closed.send(sender=Payment, payment=payment)
+    return NoticeOutcome.ACCEPTED
+
+
+def _apply_refund(refund: Refund, state: base.RefundState) -> None:
+    """The provider's state of a refund, applied with the payment and refund locked."""
+    if refund.status in (RefundStatus.SUCCEEDED, RefundStatus.FAILED):
+        return
+    if state.refund_no:
+        refund.provider_refund_no = state.refund_no
+    if state.state == base.REFUND_DONE:
+        payment = refund.payment
+        Payment.objects.filter(pk=payment.pk).update(refunded_fen=F("refunded_fen") + refund.amount_fen)
+        payment.refresh_from_db(fields=["refunded_fen"])
+        refund.status = RefundStatus.SUCCEEDED
+        refund.completed_at = timezone.now()
+        refund.problem = ""
+        refund.save(update_fields=["status", "completed_at", "provider_refund_no", "problem"])
+        ledger_post(
+            key=f"payments:refund:{refund.reference}",
+            kind="refund",
+            memo=f"Refund {refund.reference} of payment {payment.reference}",
+            entries=[
+                (provider_account(payment.provider), -refund.amount_fen),
+                (_counter(payment), refund.amount_fen),
+            ],
+            obj=refund,
+        )
+        record_event(
+            verb="payments.payment.refunded",
+            owner=payment.member,
+            obj=payment,
+            properties={"amount_fen": refund.amount_fen, "refund": refund.reference},
+            idempotency_key=f"payments:refund:{refund.reference}",
+        )
+        signals.payment_refunded.send(sender=Payment, payment=payment, refund=refund)
+    elif state.state == base.REFUND_FAILED:
+        refund.status = RefundStatus.FAILED
+        refund.problem = "the provider refused or closed the refund"
+        refund.save(update_fields=["status", "provider_refund_no", "problem"])
+        log.error("refund %s failed at the provider", refund.reference)
+    else:
+        refund.status = RefundStatus.PROCESSING
+        refund.save(update_fields=["status", "provider_refund_no"])
+
+
+def _locked_refund(reference: str) -> Refund | None:
+    """The refund and its payment, locked payment first (the order every writer takes)."""
+    payment_id = Refund.objects.filter(reference=reference).values_list("payment_id", flat=True).first()
+    if payment_id is None:
+        return None
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    refund = Refund.objects.select_for_update().get(reference=reference)
+    refund.payment = payment
+    return refund
+
+
+def notice_apply(*, provider_code: str, notice: base.Notice, remote_addr: str = "", size: int = 0) -> str:
+    """Apply a notification that passed its provider's checks, once. Returns its outcome."""
+    reference = notice.trade.reference if notice.trade else notice.refund.reference
+    fields = {
+        "provider": provider_code,
+        "notice_id": notice.notice_id,
+        "kind": notice.kind[:40],
+        "reference": reference[:40],
+        "remote_addr": remote_addr[:45],
+        "size": size,
+    }
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = ProviderNotice.objects.create(outcome=NoticeOutcome.ACCEPTED, **fields)
+        except IntegrityError:
+            ProviderNotice.objects.create(outcome=NoticeOutcome.DUPLICATE, **fields)
+            return NoticeOutcome.DUPLICATE
+        if notice.trade is not None:
+            payment = (
+                Payment.objects.select_for_update()
+                .filter(reference=reference, provider=provider_code)
+                .first()
+            )
+            outcome = NoticeOutcome.UNKNOWN if payment is None else _apply_trade(payment, notice.trade)
+        else:
+            refund = _locked_refund(reference)
+            if refund is not None and refund.payment.provider != provider_code:
+                refund = None
+            payment = refund.payment if refund else None
+            outcome = NoticeOutcome.UNKNOWN if refund is None else NoticeOutcome.ACCEPTED
+            if refund is not None:
+                _apply_refund(refund, notice.refund)
+        if outcome != NoticeOutcome.ACCEPTED or payment is not None:
+            ProviderNotice.objects.filter(pk=record.pk).update(outcome=outcome, payment=payment)
+    if outcome != NoticeOutcome.ACCEPTED:
+        log.warning("%s notification %s: %s", provider_code, notice.notice_id, outcome)
+    return outcome
+
+
+def notice_refused_record(
+    *, provider_code: str, refusal: base.NoticeRefused, remote_addr: str, network: str, size: int
+):
+    """Keep a refused notification's reason — never its content — at most
+    PAYMENTS_REFUSED_NOTICE_LOG_RATE a minute per client network: anyone can post forged
+    notifications, and a flood must not grow the table without bound (each is logged)."""
+    log.warning("%s notification refused (%s): %s", provider_code, refusal.outcome, refusal.detail)
+    try:
+        ratelimit.hit("payments-refused-notice", network, settings.PAYMENTS_REFUSED_NOTICE_LOG_RATE)
+    except RateLimited:
+        return None
+    return ProviderNotice.objects.create(
+        provider=provider_code,
+        outcome=refusal.outcome,
+        detail=refusal.detail[:200],
+        remote_addr=remote_addr[:45],
+        size=size,
+    )
+
+
+def notice_receive(*, provider_code: str, headers, body: bytes, remote_addr: str, network: str):
+    """A notification as it arrived over HTTP: check it, apply it, and give the answer
+    the provider expects (success also for a duplicate, so its retries stop)."""
+    if provider_code not in registry.enabled_codes():
+        raise NotFound()
+    provider = registry.provider(provider_code)
+    try:
+        notice = provider.read_notice(headers=headers, body=body, params={})
+    except base.NoticeRefused as refusal:
+        notice_refused_record(
+            provider_code=provider_code,
+            refusal=refusal,
+            remote_addr=remote_addr,
+            network=network,
+            size=len(body),
+        )
+        return provider.acknowledge(False)
+    notice_apply(provider_code=provider_code, notice=notice, remote_addr=remote_addr, size=len(body))
+    return provider.acknowledge(True)
+
+
+def offline_pay(*, actor, reference: str) -> Payment:
+    """The demo provider's page: the member "pays" their own pending demo payment."""
+    payment = Payment.objects.filter(reference=reference, provider="offline", member=actor).first()
+    if payment is None or not actor.is_authenticated:
+        raise NotFound()
+    if payment.status != PaymentStatus.PENDING:
+        raise ValidationFailed(_("This payment is no longer waiting to be paid."))
+    if payment.expires_at <= timezone.now():
+        raise ValidationFailed(_("This payment has expired; start again."))
+    provider = registry.provider("offline")
+    try:
+        notice = provider.pay(reference)
+    except base.ProviderError as exc:
+        raise ValidationFailed(_("This payment is no longer waiting to be paid.")) from exc
+    notice_apply(provider_code="offline", notice=notice)
+    payment.refresh_from_db()
+    return payment
+
+
+# Asking the provider -----------------------------------------------------------------
+
+
+def payment_check(*, payment: Payment, now=None) -> Payment:
+    """Ask the provider about a payment it has not reported (its notification may never
+    come), apply the answer, and close a payment past its time that was not paid."""
+    now = now or timezone.now()
+    provider = registry.provider(payment.provider)
+    trade = provider.query(payment)
+    if trade.state in (base.TRADE_WAITING, base.TRADE_UNKNOWN) and payment.expires_at <= now:
+        provider.close(payment)
+        # Asked again after closing: a payment made while we closed it must not be lost.
+        trade = provider.query(payment)
+        if trade.state in (base.TRADE_WAITING, base.TRADE_UNKNOWN):
+            trade = base.TradeState(reference=payment.reference, state=base.TRADE_CLOSED)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        _apply_trade(locked, trade)
+        Payment.objects.filter(pk=locked.pk).update(checked_at=now)
+    locked.refresh_from_db()
+    return locked
+
+
+def payment_check_by_staff(*, actor, payment: Payment) -> Payment:
+    from .permissions import can_manage_payments
+
+    if not can_manage_payments(actor):
+        raise NotFound()
+    try:
+        checked = payment_check(payment=payment)
+    except base.ProviderError as exc:
+        raise ProviderUnavailable(_("The payment service could not be reached; try again later.")) from exc
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action="payments.payment.checked", target=checked, data={"status": checked.status}
+        )
+    return checked
+
+
+# Refunds ------------------------------------------------------------------------------
+
+
+def refund_request(
+    *, payment: Payment, amount_fen: int, reason: str, key: str, actor=None, send_now: bool = True
+) -> Refund:
+    """Refund part or all of a paid payment, once per key. The refund is recorded first
+    and then sent to the provider (at once, or — `send_now=False`, for a caller inside a
+    larger transaction — by the periodic check); if the provider cannot be reached it
+    stays requested and the periodic check sends it again under the same refund number."""
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
+        raise ValidationFailed(_("The amount must be more than zero."), field="amount")
+    problem = _line_problem(reason, 80)
+    if problem:
+        raise ValidationFailed(problem, field="reason")
+    reference = refund_reference(key)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        existing = Refund.objects.filter(reference=reference).first()
+        if existing is not None:
+            return existing
+        if locked.status != PaymentStatus.PAID:
+            raise ValidationFailed(_("Only a paid payment can be refunded."), field="amount")
+        open_refunds = (
+            locked.refunds.filter(status__in=(RefundStatus.REQUESTED, RefundStatus.PROCESSING)).aggregate(
+                total=Sum("amount_fen")
+            )["total"]
+            or 0
+        )
+        refundable = locked.amount_fen - locked.refunded_fen - open_refunds
+        if amount_fen > refundable:
+            raise ValidationFailed(
+                _("At most %(yuan)s yuan of this payment can still be refunded.")
+                % {"yuan": f"{refundable / 100:.2f}"},
+                field="amount",
+            )
+        refund = Refund.objects.create(
+            payment=locked,
+            reference=reference,
+            amount_fen=amount_fen,
+            reason=reason.strip(),
+            requested_by=actor,
+        )
+        if actor is not None and actor.staff_roles:
+            audit_record(
+                actor=actor,
+                action="payments.refund.requested",
+                target=locked,
+                reason=reason.strip(),
+                data={"refund": reference, "amount_fen": amount_fen},
+            )
+    if send_now:
+        refund_submit(refund_id=refund.pk)
+        refund.refresh_from_db()
+    return refund
+
+
+def refund_by_staff(*, actor, payment: Payment, amount_fen: int, reason: str) -> Refund:
+    from .permissions import can_manage_payments
+
+    if not can_manage_payments(actor):
+        raise NotFound()
+    # One refund per staff request: a double click within the same second is one refund.
+    key = f"staff:{actor.pk}:{payment.reference}:{amount_fen}:{int(timezone.now().timestamp())}"
+    return refund_request(payment=payment, amount_fen=amount_fen, reason=reason, key=key, actor=actor)
+
+
+def refund_submit(*, refund_id: int) -> None:
+    """Send a requested refund to the provider (again: its number makes it one refund)."""
+    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    if refund.status != RefundStatus.REQUESTED:
+        return
+    Refund.objects.filter(pk=refund.pk).update(attempts=F("attempts") + 1, checked_at=timezone.now())
+    try:
+        state = registry.provider(refund.payment.provider).refund(refund)
+    except base.ProviderError as exc:
+        log.warning("refund %s not sent yet: %s", refund.reference, exc)
+        Refund.objects.filter(pk=refund.pk).update(problem=str(exc)[:200])
+        return
+    with transaction.atomic():
+        locked = _locked_refund(refund.reference)
+        _apply_refund(locked, state)
+
+
+def refund_check(*, refund: Refund) -> None:
+    state = registry.provider(refund.payment.provider).query_refund(refund)
+    if state.state == base.REFUND_FAILED and refund.status == RefundStatus.PROCESSING:
+        # "No such refund" while it is processing means it is not known yet: ask later.
+        state = base.RefundState(reference=refund.reference, state=base.REFUND_PROCESSING)
+    with transaction.atomic():
+        locked = _locked_refund(refund.reference)
+        _apply_refund(locked, state)
+        Refund.objects.filter(pk=locked.pk).update(checked_at=timezone.now())
+
+
+# The periodic check -------------------------------------------------------------------
+
+
+def payments_check_due(*, now=None, limit: int = 200) -> dict:
+    """Payments and refunds the providers have not reported: ask about each (payments a
+    minute after they started, then every minute; refunds still to be sent, every
+    minute). Run by the periodic task; a provider that is down is asked next time."""
+    now = now or timezone.now()
+    wait = timedelta(seconds=settings.PAYMENTS_QUERY_AFTER_SECONDS)
+    counts = {"payments": 0, "refunds": 0, "unreachable": 0}
+    due = (
+        Payment.objects.filter(status=PaymentStatus.PENDING, created_at__lte=now - wait)
+        .filter(Q(checked_at__isnull=True) | Q(checked_at__lte=now - wait))
+        .order_by(F("checked_at").asc(nulls_first=True), "created_at")[:limit]
+    )
+    for payment in due:
+        try:
+            payment_check(payment=payment, now=now)
+            counts["payments"] += 1
+        except base.ProviderError as exc:
+            counts["unreachable"] += 1
+            log.warning("payment %s: provider not reachable: %s", payment.reference, exc)
+            Payment.objects.filter(pk=payment.pk).update(checked_at=now)
+    refunds = (
+        Refund.objects.filter(status__in=(RefundStatus.REQUESTED, RefundStatus.PROCESSING))
+        .filter(Q(checked_at__isnull=True) | Q(checked_at__lte=now - wait))
+        .select_related("payment")
+        .order_by(F("checked_at").asc(nulls_first=True), "created_at")[:limit]
+    )
+    for refund in refunds:
+        try:
+            if refund.status == RefundStatus.REQUESTED:
+                refund_submit(refund_id=refund.pk)
+            else:
+                refund_check(refund=refund)
+            counts["refunds"] += 1
+        except base.ProviderError as exc:
+            counts["unreachable"] += 1
+            log.warning("refund %s: provider not reachable: %s", refund.reference, exc)
+            Refund.objects.filter(pk=refund.pk).update(checked_at=now)
+    return counts

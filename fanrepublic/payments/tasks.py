@@ -1,0 +1,33 @@
+import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from .reconcile import bill_check
+from .services import payments_check_due
+
+
+@shared_task
+def check_payments() -> dict:
+    """Ask the providers about payments and refunds they have not reported."""
+    return payments_check_due()
+
+
+@shared_task
+def check_yesterdays_bills() -> int:
+    """Yesterday's bill of every provider against the ledger (providers publish the
+    day's bill in the morning, China time); differences are kept for the console."""
+    from .models import BillCheck
+    from .providers.registry import enabled_codes
+
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    done = 0
+    for code in enabled_codes():
+        if (
+            code in settings.PAYMENTS_BILL_CHECK_PROVIDERS
+            and not BillCheck.objects.filter(provider=code, bill_date=day, error="").exists()
+        ):
+            bill_check(provider_code=code, day=day)
+            done += 1
+    return done
