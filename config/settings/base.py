@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "fanrepublic.trust",
     "fanrepublic.chains",
     "fanrepublic.payments",
+    "fanrepublic.campaigns",
     "fanrepublic.demo",
 ]
 
@@ -451,6 +452,12 @@ PAYMENTS_REQUIRED_SETTINGS = {
     ),
     "alipay": ("ALIPAY_APPID", "ALIPAY_APP_PRIVATE_KEY", "ALIPAY_PUBLIC_KEY"),
 }
+
+# Pre-order campaigns (fanrepublic.campaigns).
+CAMPAIGNS_BACK_RATE = "10/h"  # backings a member may start an hour (each opens a payment)
+# A campaign is settled this long after its deadline plus PAYMENTS_EXPIRE_MINUTES, so a
+# deposit started just before the deadline has been paid or closed by then.
+CAMPAIGNS_SETTLE_GRACE_MINUTES = 5
 
 # Trust thermometer (fanrepublic.trust).
 TRUST_ANSWER_WITHIN_MINUTES = env.int("TRUST_ANSWER_WITHIN_MINUTES", default=120)  # then "left unanswered"

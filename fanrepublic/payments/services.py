@@ -387,7 +387,7 @@ def refund_request(
 ) -> Refund:
     """Refund part or all of a paid payment, once per key. The refund is recorded first
     and then sent to the provider (at once, or — `send_now=False`, for a caller inside a
-    larger transaction — by the periodic check); if the provider cannot be reached it
+    larger transaction — once that transaction commits); if the provider cannot be reached it
     stays requested and the periodic check sends it again under the same refund number."""
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
         raise ValidationFailed(_("The amount must be more than zero."), field="amount")
@@ -433,6 +433,10 @@ def refund_request(
     if send_now:
         refund_submit(refund_id=refund.pk)
         refund.refresh_from_db()
+    else:
+        # After the caller's transaction commits (immediately when there is none); if
+        # that send fails, or never runs, the periodic check sends it.
+        transaction.on_commit(lambda: refund_submit(refund_id=refund.pk))
     return refund
 
 
@@ -515,3 +519,20 @@ def payments_check_due(*, now=None, limit: int = 200) -> dict:
             log.warning("refund %s: provider not reachable: %s", refund.reference, exc)
             Refund.objects.filter(pk=refund.pk).update(checked_at=now)
     return counts
+
+
+def payment_close(*, payment: Payment) -> Payment:
+    """Close a payment nobody will pay (its purpose ended): at the provider first, then
+    here — unless the provider says it was paid meanwhile, which is then recorded."""
+    provider = registry.provider(payment.provider)
+    try:
+        provider.close(payment)
+        trade = provider.query(payment)
+    except base.ProviderError as exc:
+        raise ProviderUnavailable(_("The payment service could not be reached; try again later.")) from exc
+    if trade.state in (base.TRADE_WAITING, base.TRADE_UNKNOWN):
+        trade = base.TradeState(reference=payment.reference, state=base.TRADE_CLOSED)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        _apply_trade(locked, trade)
+    return locked

@@ -67,6 +67,7 @@ def test_the_take_part_menu_lists_every_participation_capability():
         "Launch events",
         "Stores",
         "Chains",
+        "Pre-orders",
     }
 
 

@@ -168,6 +168,7 @@ class TestDeclaredKinds:
             "bounty",
             "beta",
             "trust",
+            "campaign",
         }
         assert declared["quote"].email_default is False and declared["bounty"].email_default is True
         member = MemberFactory()

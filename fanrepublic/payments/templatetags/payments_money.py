@@ -1,13 +1,13 @@
 from django import template
 
-from ..money import yuan_text
+from ..money import fen_to_yuan
 
 register = template.Library()
 
 
 @register.filter
 def yuan(fen) -> str:
-    """1230 -> "¥12.30" (amounts are kept in fen)."""
+    """123456 -> "¥1,234.56" (amounts are kept in fen)."""
     if fen is None or fen == "":
         return "—"
-    return f"¥{yuan_text(int(fen))}"
+    return f"¥{fen_to_yuan(int(fen)):,.2f}"
