@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "fanrepublic.chains",
     "fanrepublic.payments",
     "fanrepublic.campaigns",
+    "fanrepublic.flashsales",
     "fanrepublic.demo",
 ]
 
@@ -458,6 +459,13 @@ CAMPAIGNS_BACK_RATE = "10/h"  # backings a member may start an hour (each opens 
 # A campaign is settled this long after its deadline plus PAYMENTS_EXPIRE_MINUTES, so a
 # deposit started just before the deadline has been paid or closed by then.
 CAMPAIGNS_SETTLE_GRACE_MINUTES = 5
+
+# Flash sales (fanrepublic.flashsales): attempts a member may make (beyond them, 429).
+FLASHSALES_JOIN_RATE = "10/m"
+FLASHSALES_RESERVE_RATE = "20/m"
+# A unit whose hold ran out waits this long before it goes to someone else, for the
+# notification of a payment made in the hold's last seconds.
+FLASHSALES_PAYMENT_GRACE_SECONDS = 60
 
 # Trust thermometer (fanrepublic.trust).
 TRUST_ANSWER_WITHIN_MINUTES = env.int("TRUST_ANSWER_WITHIN_MINUTES", default=120)  # then "left unanswered"

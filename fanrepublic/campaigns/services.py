@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -37,10 +37,29 @@ from fanrepublic.points.services import AccountRef, ledger_post
 from .enums import BackingStatus, CampaignStatus
 from .models import Backing, Campaign, CampaignUpdate
 from .permissions import can_run_campaigns, eligibility_problems
+from .refunding import send_refunds
 
 log = logging.getLogger(__name__)
 NOTICE = "campaign"
-MONEY_FIELDS = ("unit_price_fen", "deposit_fen", "goal_fen", "goal_units", "per_member_limit")
+FIXED_ONCE_OPEN = (
+    "unit_price_fen",
+    "deposit_fen",
+    "goal_fen",
+    "goal_units",
+    "per_member_limit",
+    "opens_at",
+    "closes_at",
+    "min_trust_level",
+    "owners_only",
+    "min_member_days",
+    "product_line",
+)
+LIMITS = {  # upper bounds of the staff's numbers (the forms leave them to the service)
+    "goal_units": 10_000_000,
+    "per_member_limit": 1000,
+    "min_trust_level": 4,
+    "min_member_days": 3650,
+}
 MAX_FEN = 10**12
 
 
@@ -93,6 +112,10 @@ def _check_fields(data: dict) -> dict[str, list[str]]:
         errors.setdefault("goal_fen", []).append(_("Set a goal in yuan, in units, or both."))
     if not data.get("per_member_limit"):
         errors.setdefault("per_member_limit", []).append(_("Allow each member at least one unit."))
+    for name, most in LIMITS.items():
+        value = data.get(name)
+        if value is not None and not 0 <= value <= most:
+            errors.setdefault(name, []).append(_("At most %(n)d.") % {"n": most})
     opens, closes = data.get("opens_at"), data.get("closes_at")
     if opens and closes and closes <= opens:
         errors.setdefault("closes_at", []).append(_("The deadline must come after the opening."))
@@ -131,39 +154,33 @@ def campaign_create(*, actor, **fields) -> Campaign:
 
 def campaign_edit(*, actor, campaign: Campaign, **fields) -> Campaign:
     """Change a campaign. Once open, its money and its rules stay as backers saw them:
-    only the texts and images change."""
+    only the texts and images change. Only the fields edited are written, on the locked
+    row, so deposits counted meanwhile and a status changed meanwhile are kept."""
     _require_runner(actor)
-    if campaign.status != CampaignStatus.DRAFT:
-        changed = [
-            name
-            for name in (
-                *MONEY_FIELDS,
-                "opens_at",
-                "closes_at",
-                "min_trust_level",
-                "owners_only",
-                "min_member_days",
-                "product_line",
-            )
-            if name in fields and fields[name] != getattr(campaign, name)
-        ]
-        if changed:
-            raise ValidationFailed(
-                {name: [_("This cannot change once the campaign is open.")] for name in changed}
-            )
     _check_uploads(fields)
-    merged = {**{f.name: getattr(campaign, f.name) for f in Campaign._meta.fields}, **fields}
-    errors = _check_fields(merged)
-    if errors:
-        raise ValidationFailed(errors)
     with transaction.atomic():
-        for name, value in fields.items():
-            setattr(campaign, name, value)
-        campaign.save()
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.status not in (CampaignStatus.DRAFT, CampaignStatus.OPEN):
+            raise Conflict(_("This campaign is already settled."))
+        changed = {name: value for name, value in fields.items() if value != getattr(locked, name)}
+        if locked.status != CampaignStatus.DRAFT:
+            fixed = [name for name in FIXED_ONCE_OPEN if name in changed]
+            if fixed:
+                raise ValidationFailed(
+                    {name: [_("This cannot change once the campaign is open.")] for name in fixed}
+                )
+        merged = {**{f.name: getattr(locked, f.name) for f in Campaign._meta.fields}, **fields}
+        errors = _check_fields(merged)
+        if errors:
+            raise ValidationFailed(errors)
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        if changed:
+            locked.save(update_fields=sorted(changed))
         audit_record(
-            actor=actor, action="campaigns.campaign.edited", target=campaign, data={"fields": sorted(fields)}
+            actor=actor, action="campaigns.campaign.edited", target=locked, data={"fields": sorted(changed)}
         )
-    return campaign
+    return locked
 
 
 def campaign_open(*, actor, campaign: Campaign) -> Campaign:
@@ -213,7 +230,15 @@ def backing_start(*, actor, campaign: Campaign, units: int, provider_code: str) 
             raise Conflict(
                 _("You already back this campaign: cancel that backing to change it."), code="already_backing"
             )
-        backing = Backing.objects.create(campaign=campaign, member=actor, units=units, deposit_fen=deposit)
+        try:
+            with transaction.atomic():
+                backing = Backing.objects.create(
+                    campaign=campaign, member=actor, units=units, deposit_fen=deposit
+                )
+        except IntegrityError:  # the same member's other request won the race
+            raise Conflict(
+                _("You already back this campaign: cancel that backing to change it."), code="already_backing"
+            ) from None
     description = _("Deposit: %(product)s × %(units)d") % {
         "product": campaign.localized("product"),
         "units": units,
@@ -223,7 +248,7 @@ def backing_start(*, actor, campaign: Campaign, units: int, provider_code: str) 
             member=actor,
             provider_code=provider_code,
             amount_fen=deposit,
-            description=description[:120],
+            description=payments.payment_description(description),
             purpose=backing,
             ledger_account=escrow_account(campaign),
         )
@@ -243,15 +268,26 @@ def _count(campaign_id: int, backing: Backing, sign: int) -> None:
     )
 
 
+def _backing_of(payment) -> Backing | None:
+    """The backing a payment is for, by the payment's purpose (set when it was started,
+    before the backing's link to it is written)."""
+    if not payment.purpose_id.isdecimal():
+        return None
+    return Backing.objects.filter(pk=int(payment.purpose_id)).first()
+
+
 def deposit_paid(*, payment) -> None:
     """A backing's deposit arrived (called inside payments' transaction, the payment
     locked). It counts if the campaign is still open and it was paid before the deadline;
     otherwise — a cancelled or lapsed backing, a settled campaign — it is refunded."""
-    campaign_id = Backing.objects.filter(payment=payment).values_list("campaign_id", flat=True).first()
-    if campaign_id is None:
+    found = _backing_of(payment)
+    if found is None:
         return
-    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
-    backing = Backing.objects.select_for_update().get(payment=payment)
+    campaign = Campaign.objects.select_for_update().get(pk=found.campaign_id)
+    backing = Backing.objects.select_for_update().get(pk=found.pk)
+    if backing.payment_id is None:  # paid before the link was written: link it now
+        backing.payment = payment
+        backing.save(update_fields=["payment"])
     paid_at = payment.paid_at or timezone.now()
     if (
         backing.status == BackingStatus.PENDING
@@ -284,13 +320,15 @@ def deposit_paid(*, payment) -> None:
 
 
 def deposit_not_paid(*, payment) -> None:
-    Backing.objects.filter(payment=payment, status=BackingStatus.PENDING).update(
-        status=BackingStatus.LAPSED, ended_at=timezone.now()
-    )
+    backing = _backing_of(payment)
+    if backing is not None:
+        Backing.objects.filter(pk=backing.pk, status=BackingStatus.PENDING).update(
+            status=BackingStatus.LAPSED, ended_at=timezone.now()
+        )
 
 
 def deposit_refunded(*, payment, refund) -> None:
-    backing = Backing.objects.filter(payment=payment).first()
+    backing = _backing_of(payment)
     if backing is None:
         return
     now = timezone.now()
@@ -502,9 +540,11 @@ def campaign_cancel(*, actor, campaign: Campaign, reason: str) -> Campaign:
 
 
 def refunds_request(*, campaign: Campaign, batch: int = 500) -> int:
-    """Request the refund of every deposit a failed or cancelled campaign holds (each
-    once: its key), in batches; the refunds go to the provider as each batch commits,
-    and the periodic check sends any that could not go. Safe to run again."""
+    """Record the refund of every deposit a failed or called-off campaign holds — each
+    once: its key — in batches, and leave the sending to a task (campaigns.refunding.send_refunds,
+    queued here) and to the periodic check, so deciding a campaign of 100,000 backers never
+    waits for a provider. A backing whose refund cannot be recorded is logged and left in
+    "refunding"; the periodic sweep (settle_due) asks again. Safe to run again."""
     requested = 0
     last = 0
     while True:
@@ -514,24 +554,44 @@ def refunds_request(*, campaign: Campaign, batch: int = 500) -> int:
             .order_by("pk")[:batch]
         )
         if not rows:
-            return requested
-        with transaction.atomic():
-            for backing in rows:
-                payments.refund_request(
-                    payment=backing.payment,
-                    amount_fen=backing.deposit_fen,
-                    reason="Campaign did not go ahead",
-                    key=refund_key(backing),
-                    send_now=False,
-                )
+            break
+        for backing in rows:
+            try:
+                with transaction.atomic():
+                    payments.refund_request(
+                        payment=backing.payment,
+                        amount_fen=backing.deposit_fen,
+                        reason="Campaign did not go ahead",
+                        key=refund_key(backing),
+                        send_now=None,
+                    )
                 requested += 1
+            except Exception:
+                log.exception(
+                    "campaign %s: the refund of backing %s could not be recorded", campaign.pk, backing.pk
+                )
         last = rows[-1].pk
+    send_refunds.delay(campaign.pk)
+    return requested
 
 
 def settle_due(*, now=None) -> int:
+    """Settle every campaign that is due, and record the refunds any failed or called-off
+    campaign still owes (a settlement cut short). One campaign's failure is logged and
+    does not hold up the others."""
     now = now or timezone.now()
     settled = 0
     for campaign in Campaign.objects.filter(status=CampaignStatus.OPEN, closes_at__lte=now):
-        if campaign_settle(campaign=campaign, now=now).status != CampaignStatus.OPEN:
-            settled += 1
+        try:
+            if campaign_settle(campaign=campaign, now=now).status != CampaignStatus.OPEN:
+                settled += 1
+        except Exception:
+            log.exception("campaign %s could not be settled", campaign.pk)
+    owing = (
+        Backing.objects.filter(status=BackingStatus.REFUNDING, payment__refunds__isnull=True)
+        .values_list("campaign_id", flat=True)
+        .distinct()
+    )
+    for campaign in Campaign.objects.filter(pk__in=list(owing)):
+        refunds_request(campaign=campaign)
     return settled

@@ -2,13 +2,13 @@
 fanrepublic/core/capabilities.py): payments in yuan through WeChat Pay, Alipay or the
 demo's offline provider — signed notifications, queries, refunds and daily-bill
 reconciliation against the ledger's CNY accounts. Other apps start payments for what
-they sell (payments.services.payment_start) and hear back through payments.signals.
-No header links of its own: members reach their payments from what they paid for (My
-pre-orders), staff the payments console from the campaign console."""
+they sell (payments.services.payment_start) and hear back through payments.signals."""
 
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Api, Capability, Pages, PeriodicTask, Verb
+from fanrepublic.core.capabilities import Api, Capability, NavEntry, Pages, PeriodicTask, Verb
+
+from .permissions import can_manage_payments
 
 CAPABILITY = Capability(
     label="payments",
@@ -21,5 +21,11 @@ CAPABILITY = Capability(
     periodic_tasks=(
         PeriodicTask("check-payments", "fanrepublic.payments.tasks.check_payments", 60),
         PeriodicTask("check-payment-bills", "fanrepublic.payments.tasks.check_yesterdays_bills", 3600),
+    ),
+    nav=(
+        NavEntry(
+            "account", _("My payments"), "payments:mine", rule=lambda user: user.is_authenticated, order=62
+        ),
+        NavEntry("staff", _("Payments"), "payments:console", rule=can_manage_payments, order=65),
     ),
 )

@@ -72,6 +72,13 @@ def _line_problem(text: str, limit: int) -> str | None:
     return None
 
 
+def payment_description(text: str) -> str:
+    """What another app describes a payment as, made fit for the provider and the payer's
+    statement: one line, no invisible formatting characters, at most 120 characters."""
+    kept = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc", "Co", "Cs"))
+    return " ".join(kept.split())[:120] or "Fan Republic"
+
+
 def _new_reference() -> str:
     # WeChat Pay allows 6-32 of [0-9A-Za-z_-|*]; Alipay 64 of letters, digits, "_".
     return f"FR{timezone.localdate():%Y%m%d}{secrets.token_hex(8).upper()}"
@@ -94,6 +101,7 @@ def payment_start(
     description: str,
     purpose=None,
     ledger_account: AccountRef | None = None,
+    expires_at=None,
 ) -> Payment:
     """Open a payment and the provider's trade for it; the member then pays at
     `payment.checkout_url` (a QR code for WeChat Pay). Raises ProviderUnavailable when
@@ -122,7 +130,9 @@ def payment_start(
         purpose_id=str(purpose.pk) if purpose is not None else "",
         ledger_account=account.code,
         ledger_account_kind=account.kind,
-        expires_at=timezone.now() + timedelta(minutes=settings.PAYMENTS_EXPIRE_MINUTES),
+        # A purpose that holds something for the payer (a flash-sale unit) gives its own
+        # deadline, which the provider is told too; otherwise PAYMENTS_EXPIRE_MINUTES.
+        expires_at=expires_at or timezone.now() + timedelta(minutes=settings.PAYMENTS_EXPIRE_MINUTES),
     )
     try:
         checkout = registry.provider(provider_code).create(payment, description=payment.description)
@@ -383,11 +393,12 @@ def payment_check_by_staff(*, actor, payment: Payment) -> Payment:
 
 
 def refund_request(
-    *, payment: Payment, amount_fen: int, reason: str, key: str, actor=None, send_now: bool = True
+    *, payment: Payment, amount_fen: int, reason: str, key: str, actor=None, send_now: bool | None = True
 ) -> Refund:
     """Refund part or all of a paid payment, once per key. The refund is recorded first
-    and then sent to the provider (at once, or — `send_now=False`, for a caller inside a
-    larger transaction — once that transaction commits); if the provider cannot be reached it
+    and then sent to the provider: at once (`send_now=True`), once the caller's
+    transaction commits (`False`), or by the caller's own task and the periodic check
+    (`None`, for many refunds at once); if the provider cannot be reached it
     stays requested and the periodic check sends it again under the same refund number."""
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
         raise ValidationFailed(_("The amount must be more than zero."), field="amount")
@@ -433,21 +444,36 @@ def refund_request(
     if send_now:
         refund_submit(refund_id=refund.pk)
         refund.refresh_from_db()
-    else:
+    elif send_now is False:
         # After the caller's transaction commits (immediately when there is none); if
         # that send fails, or never runs, the periodic check sends it.
         transaction.on_commit(lambda: refund_submit(refund_id=refund.pk))
     return refund
 
 
-def refund_by_staff(*, actor, payment: Payment, amount_fen: int, reason: str) -> Refund:
+def refund_by_staff(*, actor, payment: Payment, amount_fen: int, reason: str, token: str) -> Refund:
     from .permissions import can_manage_payments
 
     if not can_manage_payments(actor):
         raise NotFound()
-    # One refund per staff request: a double click within the same second is one refund.
-    key = f"staff:{actor.pk}:{payment.reference}:{amount_fen}:{int(timezone.now().timestamp())}"
-    return refund_request(payment=payment, amount_fen=amount_fen, reason=reason, key=key, actor=actor)
+    if payment.purpose_type:
+        # A deposit or a purchase is refunded where it was made (cancelling the backing,
+        # the campaign or the sale), so that record and the money stay in step.
+        raise ValidationFailed(
+            _("This payment belongs to a campaign or a sale: refund it there, so both records stay true."),
+            field="amount",
+        )
+    if not (isinstance(token, str) and 16 <= len(token) <= 64 and token.isalnum()):
+        raise ValidationFailed(_("Reload the page and try again."), field="amount")
+    # The form's one-time token: the same form sent twice (a double click, a retry after a
+    # slow provider) is one refund.
+    return refund_request(
+        payment=payment,
+        amount_fen=amount_fen,
+        reason=reason,
+        key=f"staff:{payment.reference}:{token}",
+        actor=actor,
+    )
 
 
 def refund_submit(*, refund_id: int) -> None:
@@ -469,8 +495,8 @@ def refund_submit(*, refund_id: int) -> None:
 
 def refund_check(*, refund: Refund) -> None:
     state = registry.provider(refund.payment.provider).query_refund(refund)
-    if state.state == base.REFUND_FAILED and refund.status == RefundStatus.PROCESSING:
-        # "No such refund" while it is processing means it is not known yet: ask later.
+    if state.state == base.REFUND_UNKNOWN:
+        # Accepted, but the provider cannot find it yet: ask again later.
         state = base.RefundState(reference=refund.reference, state=base.REFUND_PROCESSING)
     with transaction.atomic():
         locked = _locked_refund(refund.reference)
@@ -494,13 +520,18 @@ def payments_check_due(*, now=None, limit: int = 200) -> dict:
         .order_by(F("checked_at").asc(nulls_first=True), "created_at")[:limit]
     )
     for payment in due:
+        # Marked first: a payment whose check fails in any way goes to the back of the
+        # queue instead of blocking every later one.
+        Payment.objects.filter(pk=payment.pk).update(checked_at=now)
         try:
             payment_check(payment=payment, now=now)
             counts["payments"] += 1
         except base.ProviderError as exc:
             counts["unreachable"] += 1
             log.warning("payment %s: provider not reachable: %s", payment.reference, exc)
-            Payment.objects.filter(pk=payment.pk).update(checked_at=now)
+        except Exception:
+            counts["unreachable"] += 1
+            log.exception("payment %s could not be checked", payment.reference)
     refunds = (
         Refund.objects.filter(status__in=(RefundStatus.REQUESTED, RefundStatus.PROCESSING))
         .filter(Q(checked_at__isnull=True) | Q(checked_at__lte=now - wait))
@@ -508,6 +539,7 @@ def payments_check_due(*, now=None, limit: int = 200) -> dict:
         .order_by(F("checked_at").asc(nulls_first=True), "created_at")[:limit]
     )
     for refund in refunds:
+        Refund.objects.filter(pk=refund.pk).update(checked_at=now)
         try:
             if refund.status == RefundStatus.REQUESTED:
                 refund_submit(refund_id=refund.pk)
@@ -517,7 +549,9 @@ def payments_check_due(*, now=None, limit: int = 200) -> dict:
         except base.ProviderError as exc:
             counts["unreachable"] += 1
             log.warning("refund %s: provider not reachable: %s", refund.reference, exc)
-            Refund.objects.filter(pk=refund.pk).update(checked_at=now)
+        except Exception:
+            counts["unreachable"] += 1
+            log.exception("refund %s could not be sent or checked", refund.reference)
     return counts
 
 
@@ -526,8 +560,10 @@ def payment_close(*, payment: Payment) -> Payment:
     here — unless the provider says it was paid meanwhile, which is then recorded."""
     provider = registry.provider(payment.provider)
     try:
-        provider.close(payment)
-        trade = provider.query(payment)
+        trade = provider.query(payment)  # paid meanwhile? then it is recorded, not closed
+        if trade.state in (base.TRADE_WAITING, base.TRADE_UNKNOWN):
+            provider.close(payment)
+            trade = provider.query(payment)
     except base.ProviderError as exc:
         raise ProviderUnavailable(_("The payment service could not be reached; try again later.")) from exc
     if trade.state in (base.TRADE_WAITING, base.TRADE_UNKNOWN):

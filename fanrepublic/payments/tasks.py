@@ -2,6 +2,7 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from .reconcile import bill_check
@@ -10,8 +11,14 @@ from .services import payments_check_due
 
 @shared_task
 def check_payments() -> dict:
-    """Ask the providers about payments and refunds they have not reported."""
-    return payments_check_due()
+    """Ask the providers about payments and refunds they have not reported. One run at a
+    time: with a slow provider, overlapping runs would only multiply the calls to it."""
+    if not cache.add("payments:check-running", 1, timeout=600):
+        return {"skipped": True}
+    try:
+        return payments_check_due()
+    finally:
+        cache.delete("payments:check-running")
 
 
 @shared_task

@@ -39,10 +39,9 @@ def notify(request, provider):
 
 
 def _payment_context(request, payment):
-    provider = registry.provider(payment.provider)
     return {
         "payment": payment,
-        "demo": not provider.real_money,
+        "demo": not registry.real_money(payment.provider),
         "qr": qr_svg(payment.checkout_url, 6)
         if payment.status == PaymentStatus.PENDING and payment.provider == "wechat" and payment.checkout_url
         else "",

@@ -68,6 +68,7 @@ def test_the_take_part_menu_lists_every_participation_capability():
         "Stores",
         "Chains",
         "Pre-orders",
+        "Flash sales",
     }
 
 

@@ -169,6 +169,7 @@ class TestDeclaredKinds:
             "beta",
             "trust",
             "campaign",
+            "flash",
         }
         assert declared["quote"].email_default is False and declared["bounty"].email_default is True
         member = MemberFactory()

@@ -200,9 +200,11 @@ class AlipayProvider(base.Provider):
             out_request_no=refund.reference,
             refund_reason=refund.reason[:80],
         )
+        if data.get("code") == OK and data.get("fund_change") != "Y":
+            # 10000 without money moving: a repeat of a refund made before, or one Alipay
+            # has not completed — its refund query says which.
+            return self.query_refund(refund)
         if data.get("code") == OK:
-            # Synchronous: 10000 is a refund made (fund_change "N" on a repeat of the same
-            # out_request_no: made the first time).
             return base.RefundState(
                 reference=refund.reference,
                 state=base.REFUND_DONE,
@@ -224,7 +226,9 @@ class AlipayProvider(base.Provider):
             "refund_status" not in data and data.get("refund_amount")
         ):
             return base.RefundState(reference=refund.reference, state=base.REFUND_DONE)
-        return base.RefundState(reference=refund.reference, state=base.REFUND_FAILED)
+        if not data.get("refund_amount"):
+            return base.RefundState(reference=refund.reference, state=base.REFUND_UNKNOWN)
+        return base.RefundState(reference=refund.reference, state=base.REFUND_PROCESSING)
 
     def daily_bill(self, day: datetime.date) -> list[base.BillLine]:
         data = self._call(

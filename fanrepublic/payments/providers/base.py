@@ -33,6 +33,7 @@ TRADE_UNKNOWN = "unknown"  # the provider has no such trade
 REFUND_DONE = "done"
 REFUND_PROCESSING = "processing"
 REFUND_FAILED = "failed"
+REFUND_UNKNOWN = "unknown"  # the provider has no such refund (not received, or not yet)
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ class OfflineProvider(base.Provider):
     def query_refund(self, refund) -> base.RefundState:
         done = OfflineRefund.objects.filter(reference=refund.reference).first()
         if done is None:
-            return base.RefundState(reference=refund.reference, state=base.REFUND_FAILED)
+            return base.RefundState(reference=refund.reference, state=base.REFUND_UNKNOWN)
         return base.RefundState(
             reference=refund.reference,
             state=base.REFUND_DONE,

@@ -20,6 +20,12 @@ def enabled_codes() -> list[str]:
     return [code for code in settings.PAYMENTS_PROVIDERS if code in known]
 
 
+def real_money(code: str) -> bool:
+    """Whether payments through this provider move real money (without building it)."""
+    cls = _classes().get(code)
+    return True if cls is None else cls.real_money
+
+
 def provider(code: str) -> Provider:
     """The provider for `code`: the enabled ones for new payments, and any known one for
     payments it already holds (a provider switched off still answers for its money)."""

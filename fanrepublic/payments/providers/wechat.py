@@ -149,7 +149,10 @@ class WeChatPayProvider(base.Provider):
         except (UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise base.NoticeRefused(NoticeOutcome.MALFORMED, exc.__class__.__name__) from exc
         except Exception as exc:  # the SDK's bare Exception: an algorithm it does not know
-            raise base.NoticeRefused(NoticeOutcome.MALFORMED, str(exc)[:100]) from exc
+            # A fixed text: the SDK's message repeats what the sender wrote in a header.
+            raise base.NoticeRefused(
+                NoticeOutcome.MALFORMED, "signature type or algorithm not supported"
+            ) from exc
         if not data:
             raise base.NoticeRefused(NoticeOutcome.FORGED, "signature or ciphertext does not verify")
         resource = data.get("resource")
@@ -235,7 +238,7 @@ class WeChatPayProvider(base.Provider):
     def query_refund(self, refund) -> base.RefundState:
         code, data = self._call(self.client.query_refund, out_refund_no=refund.reference)
         if code == 404 or data.get("code") == "RESOURCE_NOT_EXISTS":
-            return base.RefundState(reference=refund.reference, state=base.REFUND_FAILED)
+            return base.RefundState(reference=refund.reference, state=base.REFUND_UNKNOWN)
         if code != 200:
             raise base.ProviderError(f"WeChat Pay refund query: {code} {data.get('code', '')}")
         return self._refund(data)

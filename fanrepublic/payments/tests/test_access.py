@@ -64,7 +64,7 @@ ACCESS = (
         ok=302,
         method="post",
         args=lambda w: {"reference": paid(w)},
-        data=lambda w: {"amount": "1.00", "reason": "Goodwill"},
+        data=lambda w: {"amount": "1.00", "reason": "Goodwill", "token": "0123456789abcdef0123456789abcdef"},
         visitor=302,
     ),
     page(

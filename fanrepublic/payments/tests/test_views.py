@@ -13,6 +13,7 @@ from fanrepublic.payments.models import Payment, Refund
 from fanrepublic.points.models import Posting
 
 pytestmark = pytest.mark.django_db
+TOKEN = "0123456789abcdef0123456789abcdef"
 
 
 def demo_payment(member, amount=8800):
@@ -86,7 +87,7 @@ def test_staff_refund_from_the_console_and_it_is_audited(staff_client):
     payment = paid_payment()
     answer = client.post(
         reverse("payments:console_refund", args=[payment.reference]),
-        {"amount": "30.00", "reason": "Goodwill"},
+        {"amount": "30.00", "reason": "Goodwill", "token": TOKEN},
     )
     assert answer.status_code == 302
     payment.refresh_from_db()
@@ -112,7 +113,9 @@ def test_staff_refund_from_the_console_and_it_is_audited(staff_client):
 def test_bad_refunds_are_refused_with_a_message_and_change_nothing(staff_client, data):
     client, _staff = staff_client
     payment = paid_payment()
-    answer = client.post(reverse("payments:console_refund", args=[payment.reference]), data)
+    answer = client.post(
+        reverse("payments:console_refund", args=[payment.reference]), {**data, "token": TOKEN}
+    )
     assert answer.status_code == 422
     assert 'class="errorlist' in answer.content.decode() or "error" in answer.content.decode()
     assert not Refund.objects.exists()
@@ -120,11 +123,34 @@ def test_bad_refunds_are_refused_with_a_message_and_change_nothing(staff_client,
     assert payment.refunded_fen == 0
 
 
+def test_the_same_refund_form_sent_twice_is_one_refund(staff_client):
+    client, _staff = staff_client
+    payment = paid_payment()
+    url = reverse("payments:console_refund", args=[payment.reference])
+    for _ in range(2):
+        client.post(url, {"amount": "10.00", "reason": "Goodwill", "token": TOKEN})
+    assert Refund.objects.count() == 1
+    payment.refresh_from_db()
+    assert payment.refunded_fen == 1000
+
+
+def test_a_payment_for_a_campaign_or_sale_is_refunded_there_not_on_the_console(staff_client):
+    client, _staff = staff_client
+    payment = paid_payment()
+    Payment.objects.filter(pk=payment.pk).update(purpose_type="campaigns.backing", purpose_id="1")
+    answer = client.post(
+        reverse("payments:console_refund", args=[payment.reference]),
+        {"amount": "1.00", "reason": "x", "token": TOKEN},
+    )
+    assert answer.status_code == 422 and not Refund.objects.exists()
+
+
 def test_a_pending_payment_cannot_be_refunded(staff_client):
     client, _staff = staff_client
     payment = demo_payment(MemberFactory())
     answer = client.post(
-        reverse("payments:console_refund", args=[payment.reference]), {"amount": "1.00", "reason": "x"}
+        reverse("payments:console_refund", args=[payment.reference]),
+        {"amount": "1.00", "reason": "x", "token": TOKEN},
     )
     assert answer.status_code == 422
     assert not Refund.objects.exists()

@@ -61,6 +61,12 @@ document.addEventListener("submit", (event) => {
       if (other !== details && !other.contains(details)) other.open = false;
     });
     keepInside(details);
+    // In the phone panel, opening a menu folds the others above it, which moves it up,
+    // possibly out of sight under the header: bring its title to the top of the panel.
+    if (panel && panel.contains(details) && !isDropdown(details)) {
+      const offset = summaryOf(details).getBoundingClientRect().top - panel.getBoundingClientRect().top;
+      if (offset < 0 || offset > panel.clientHeight / 2) panel.scrollTop += offset - 8;
+    }
   }, true);
 
   document.addEventListener("keydown", (event) => {

@@ -1,0 +1,496 @@
+"""Flash-sale services: scheduling a sale, the waiting room and its draw, reserving a
+unit, paying for it, and holds that expire.
+
+Why nothing is sold twice: a unit changes state only under its own row lock, and a hold
+becomes a sale only if the unit still names that hold. Reserving takes the first unit that
+is free, or held by a hold that has run out, skipping rows another buyer has locked this
+instant (`SKIP LOCKED` on PostgreSQL; the embedded database has one writer at a time), so
+buyers do not wait on each other. A member's own requests queue on their waiting-room row,
+which keeps the per-member limit exact. A payment that arrives for a hold that is no
+longer its unit's (it ran out and the unit went to someone else) is refunded.
+
+Lock order: a payment (payments holds it when it signals), then the entrant, then units."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from fanrepublic.activity.services import record_event
+from fanrepublic.core import ratelimit
+from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from fanrepublic.core.services import audit_record
+from fanrepublic.core.text import text_problem
+from fanrepublic.notifications.services import notify
+from fanrepublic.payments import services as payments
+from fanrepublic.payments.enums import PaymentStatus
+from fanrepublic.payments.providers import registry
+from fanrepublic.points.enums import AccountKind, Currency
+from fanrepublic.points.services import AccountRef
+
+from .enums import HoldStatus, SaleStatus, UnitState
+from .models import Entrant, FlashSale, Hold, Unit
+from .permissions import can_run_sales, eligibility_problems
+
+log = logging.getLogger(__name__)
+NOTICE = "flash"
+MAX_UNITS = 100_000
+
+
+def sales_account() -> AccountRef:
+    return AccountRef(code="system:flash-sales:CNY", kind=AccountKind.REVENUE, currency=Currency.CNY)
+
+
+def refund_key(hold: Hold) -> str:
+    return f"flashsales:hold:{hold.pk}:refund"
+
+
+# Scheduling ---------------------------------------------------------------------------
+
+
+def sale_create(*, actor, **fields) -> FlashSale:
+    """Schedule a sale (operators, the founder): its units are made at once, and the seed
+    of the waiting room's draw is fixed now and its hash published."""
+    if not can_run_sales(actor):
+        raise NotFound()
+    errors: dict[str, list[str]] = {}
+    for name in ("title", "title_zh", "product", "product_zh"):
+        value = fields.get(name) or ""
+        problem = text_problem(value, single_line=True) if value else None
+        if problem:
+            errors[name] = [problem]
+    for name in ("title", "product", "description"):
+        if not (fields.get(name) or "").strip():
+            errors.setdefault(name, []).append(_("This is needed."))
+    for name in ("description", "description_zh"):
+        problem = text_problem(fields.get(name) or "")
+        if problem:
+            errors[name] = [problem]
+    units, price = fields.get("units"), fields.get("price_fen")
+    if not isinstance(units, int) or not 0 < units <= MAX_UNITS:
+        errors.setdefault("units", []).append(_("Between 1 and %(n)d units.") % {"n": MAX_UNITS})
+    if not isinstance(price, int) or price <= 0:
+        errors.setdefault("price_fen", []).append(_("Give an amount above zero."))
+    if not fields.get("per_member_limit"):
+        errors.setdefault("per_member_limit", []).append(_("Allow each member at least one unit."))
+    hold_seconds = fields.get("hold_seconds", 300)
+    if not isinstance(hold_seconds, int) or not 30 <= hold_seconds <= 3600:
+        errors.setdefault("hold_seconds", []).append(_("Hold a unit for 30 seconds to an hour."))
+    admit = fields.get("admit_per_second", 200)
+    if not isinstance(admit, int) or not 1 <= admit <= 1_000_000:
+        errors.setdefault("admit_per_second", []).append(_("Let in between 1 and 1,000,000 places a second."))
+    for name, most in (("per_member_limit", 100), ("min_trust_level", 4), ("min_member_days", 3650)):
+        value = fields.get(name)
+        if value is not None and not 0 <= value <= most:
+            errors.setdefault(name, []).append(_("At most %(n)d.") % {"n": most})
+    opens, closes = fields.get("opens_at"), fields.get("closes_at")
+    if opens and closes and closes <= opens:
+        errors.setdefault("closes_at", []).append(_("The end must come after the opening."))
+    if errors:
+        raise ValidationFailed(errors)
+    base = slugify(fields["title"])[:40] or "sale"
+    slug, n = base, 1
+    while FlashSale.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    seed = secrets.token_hex(32)
+    with transaction.atomic():
+        sale = FlashSale.objects.create(
+            slug=slug,
+            created_by=actor,
+            status=SaleStatus.SCHEDULED,
+            seed=seed,
+            seed_sha256=hashlib.sha256(seed.encode()).hexdigest(),
+            **fields,
+        )
+        Unit.objects.bulk_create(
+            [Unit(sale=sale, number=number) for number in range(1, sale.units + 1)], batch_size=2000
+        )
+        audit_record(actor=actor, action="flashsales.sale.scheduled", target=sale, data={"units": sale.units})
+    return sale
+
+
+def sale_close(*, actor, sale: FlashSale, reason: str) -> FlashSale:
+    if not can_run_sales(actor):
+        raise NotFound()
+    problem = text_problem(reason, single_line=True)
+    if problem or not reason.strip():
+        raise ValidationFailed(problem or _("Give a reason."), field="reason")
+    with transaction.atomic():
+        FlashSale.objects.filter(pk=sale.pk).update(status=SaleStatus.CLOSED)
+        audit_record(actor=actor, action="flashsales.sale.closed", target=sale, reason=reason)
+    sale.refresh_from_db()
+    return sale
+
+
+def is_open(sale: FlashSale, now=None) -> bool:
+    now = now or timezone.now()
+    return sale.status == SaleStatus.SCHEDULED and sale.opens_at <= now < sale.closes_at
+
+
+# The waiting room ---------------------------------------------------------------------
+
+
+def draw_key(sale: FlashSale, member_id: int) -> str:
+    """An early entrant's place in the draw: HMAC-SHA256 of their member id under the
+    sale's seed (published after the draw, so anyone can recompute the order)."""
+    return hmac.new(sale.seed.encode(), str(member_id).encode(), hashlib.sha256).hexdigest()
+
+
+def waiting_room_join(*, actor, sale: FlashSale) -> Entrant:
+    """Join the waiting room. Before the opening everyone who joins is in the draw; after
+    it, newcomers queue behind everyone already there, in the order they came."""
+    if sale.status != SaleStatus.SCHEDULED or timezone.now() >= sale.closes_at:
+        raise Conflict(_("This sale is not open for queueing."), code="sale_closed")
+    problems = eligibility_problems(actor, sale)
+    if problems:
+        raise Forbidden(" ".join(problems), code="not_eligible")
+    ratelimit.hit("flash-join", str(actor.pk), settings.FLASHSALES_JOIN_RATE)
+    entrant, created = Entrant.objects.get_or_create(sale=sale, member=actor)
+    if created and timezone.now() >= sale.opens_at:
+        # After the opening: behind the draw, in arrival order.
+        draw(sale=sale)
+        entrant.refresh_from_db()
+    elif created:
+        record_event(
+            verb="flashsales.queue.joined",
+            actor=actor,
+            obj=sale,
+            idempotency_key=f"flash:{sale.pk}:{actor.pk}",
+        )
+    return entrant
+
+
+def draw(*, sale: FlashSale, now=None) -> FlashSale:
+    """At the opening, once: order those who joined before it by their draw keys and give
+    them places 1..n; everyone who joined since queues behind, in arrival order. Whoever
+    finds the sale's row taken (another request drawing) does not wait for it: their
+    page says "drawing" and asks again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = FlashSale.objects.filter(pk=sale.pk)
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        else:
+            rows = rows.select_for_update()
+        locked = rows.first()
+        if locked is None:
+            return sale
+        if now < locked.opens_at:
+            return locked
+        if locked.drawn_at is None:
+            early = list(
+                Entrant.objects.filter(
+                    sale=locked, position__isnull=True, joined_at__lt=locked.opens_at
+                ).only("pk", "member_id")
+            )
+            early.sort(key=lambda entrant: draw_key(locked, entrant.member_id))
+            for place, entrant in enumerate(early, start=1):
+                entrant.position = place
+            Entrant.objects.bulk_update(early, ["position"], batch_size=2000)
+            locked.drawn_at = now
+            locked.drawn_count = len(early)
+            locked.save(update_fields=["drawn_at", "drawn_count"])
+        # Those who came after the opening: behind the last place given, in arrival order.
+        late = list(Entrant.objects.filter(sale=locked, position__isnull=True).order_by("joined_at", "pk"))
+        if late:
+            last = Entrant.objects.filter(sale=locked).aggregate(last=Max("position"))["last"] or 0
+            for offset, entrant in enumerate(late, start=1):
+                entrant.position = last + offset
+            Entrant.objects.bulk_update(late, ["position"], batch_size=2000)
+    return locked
+
+
+def draws_due(*, now=None) -> int:
+    """Draw every sale that has opened and is not drawn yet (the periodic task), so the
+    draw rarely falls to a member's request."""
+    now = now or timezone.now()
+    done = 0
+    for sale in FlashSale.objects.filter(
+        status=SaleStatus.SCHEDULED, drawn_at__isnull=True, opens_at__lte=now
+    ):
+        draw(sale=sale, now=now)
+        done += 1
+    return done
+
+
+def admitted_up_to(sale: FlashSale, now=None) -> int:
+    """The last place let in by now: a batch at the opening and one more each second.
+    Computed, not stored, so letting people in touches no row."""
+    now = now or timezone.now()
+    if now < sale.opens_at:
+        return 0
+    seconds = int((now - sale.opens_at).total_seconds())
+    return sale.admit_per_second * (1 + seconds)
+
+
+def place_of(*, sale: FlashSale, member) -> dict:
+    """What the waiting room tells a member: their place, how many are let in, whether it
+    is their turn."""
+    entrant = Entrant.objects.filter(sale=sale, member=member).first() if member.is_authenticated else None
+    if entrant is None:
+        return {"entrant": None}
+    if entrant.position is None and timezone.now() >= sale.opens_at:
+        sale = draw(sale=sale)
+        entrant.refresh_from_db()
+    admitted = admitted_up_to(sale)
+    return {
+        "entrant": entrant,
+        "position": entrant.position,
+        "admitted": admitted,
+        "ahead": max(0, (entrant.position or 0) - admitted - 1) if entrant.position else None,
+        "turn": entrant.position is not None and entrant.position <= admitted,
+    }
+
+
+# Reserving ----------------------------------------------------------------------------
+
+
+def payment_grace() -> timedelta:
+    """How long after a hold runs out its unit still waits: a payment made in the hold's
+    last seconds reaches us a little later (the provider stops taking it at the hold's
+    end), and it must find its unit still there."""
+    return timedelta(seconds=settings.FLASHSALES_PAYMENT_GRACE_SECONDS)
+
+
+def _claim_unit(sale: FlashSale, now) -> Unit | None:
+    """Lock the first unit that is free or held by a hold that has run out, skipping the
+    rows other buyers hold locked this instant."""
+    candidates = Unit.objects.filter(sale=sale).filter(
+        Q(state=UnitState.FREE) | Q(state=UnitState.HELD, held_until__lt=now - payment_grace())
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        candidates = candidates.select_for_update(skip_locked=True)
+    return candidates.order_by("number").first()
+
+
+def reserve(*, actor, sale: FlashSale, provider_code: str) -> Hold:
+    """Hold one unit for the member while they pay (sale.hold_seconds), and start the
+    payment for it. Refused before the member's turn, past their limit, and when every
+    unit is sold (409 `sold_out`) or held by others (409 `all_held`: units come back
+    when holds run out)."""
+    now = timezone.now()
+    if provider_code not in registry.enabled_codes():
+        raise ValidationFailed(_("Choose one of the payment methods offered."), field="provider")
+    if not is_open(sale, now):
+        raise Conflict(_("The sale is not open."), code="sale_closed")
+    ratelimit.hit("flash-reserve", str(actor.pk), settings.FLASHSALES_RESERVE_RATE)
+    place = place_of(sale=sale, member=actor)
+    if place["entrant"] is None:
+        raise Forbidden(_("Join the waiting room first."), code="not_in_queue")
+    if not place["turn"]:
+        raise Conflict(
+            _("It is not your turn yet: your place is %(n)d.") % {"n": place["position"] or 0},
+            code="not_your_turn",
+        )
+    with transaction.atomic():
+        entrant = Entrant.objects.select_for_update().get(pk=place["entrant"].pk)
+        Entrant.objects.filter(pk=entrant.pk).update(attempts=F("attempts") + 1)
+        # A hold counts until its unit can go to someone else (its end plus the grace).
+        mine = Hold.objects.filter(sale=sale, member=actor).filter(
+            Q(status=HoldStatus.PAID) | Q(status=HoldStatus.HELD, expires_at__gt=now - payment_grace())
+        )
+        if mine.count() >= sale.per_member_limit:
+            raise Conflict(
+                _("You already hold or bought %(n)d, the most one member may.")
+                % {"n": sale.per_member_limit},
+                code="over_limit",
+            )
+        unit = _claim_unit(sale, now)
+        if unit is None:
+            if Unit.objects.filter(sale=sale).exclude(state=UnitState.SOLD).exists():
+                raise Conflict(
+                    _(
+                        "Every unit is held by someone paying. Units whose holders do not pay come "
+                        "back: try again in a minute."
+                    ),
+                    code="all_held",
+                )
+            raise Conflict(_("Sold out."), code="sold_out")
+        displaced = None
+        if unit.hold_id is not None:
+            displaced = Hold.objects.filter(pk=unit.hold_id).select_related("payment").first()
+            Hold.objects.filter(pk=unit.hold_id, status=HoldStatus.HELD).update(
+                status=HoldStatus.EXPIRED, ended_at=now
+            )
+        hold = Hold.objects.create(
+            sale=sale,
+            member=actor,
+            unit_number=unit.number,
+            expires_at=now + timedelta(seconds=sale.hold_seconds),
+        )
+        Unit.objects.filter(pk=unit.pk).update(state=UnitState.HELD, hold=hold, held_until=hold.expires_at)
+    try:
+        payment = payments.payment_start(
+            member=actor,
+            provider_code=provider_code,
+            amount_fen=sale.price_fen,
+            description=payments.payment_description(
+                _("%(product)s, unit %(n)d") % {"product": sale.localized("product"), "n": unit.number}
+            ),
+            purpose=hold,
+            ledger_account=sales_account(),
+            expires_at=hold.expires_at,
+        )
+    except Exception:
+        hold_release(actor=actor, hold=hold)
+        raise
+    Hold.objects.filter(pk=hold.pk).update(payment=payment)
+    hold.payment = payment
+    if displaced is not None and displaced.payment_id and displaced.payment.status == PaymentStatus.PENDING:
+        _close_quietly(displaced.payment)
+    return hold
+
+
+def _close_quietly(payment) -> None:
+    """Close the payment of a hold that ran out; if the provider cannot be reached now,
+    the periodic check closes it (and a payment that arrives anyway is refunded)."""
+    try:
+        payments.payment_close(payment=payment)
+    except payments.ProviderUnavailable:
+        log.warning("payment %s left for the periodic check to close", payment.reference)
+
+
+def _free_unit_of(hold: Hold, now) -> None:
+    """Give the hold's unit back to the pool, if it is still this hold's."""
+    Unit.objects.filter(
+        sale_id=hold.sale_id, number=hold.unit_number, hold=hold, state=UnitState.HELD
+    ).update(state=UnitState.FREE, hold=None, held_until=None)
+
+
+def hold_release(*, actor, hold: Hold) -> Hold:
+    """The member gives the unit back before paying."""
+    now = timezone.now()
+    if hold.member_id != actor.pk:
+        raise NotFound()
+    with transaction.atomic():
+        # The unit before the hold: the order every writer takes.
+        Unit.objects.select_for_update().filter(sale_id=hold.sale_id, number=hold.unit_number).first()
+        locked = Hold.objects.select_for_update().get(pk=hold.pk)
+        if locked.status != HoldStatus.HELD:
+            return locked
+        locked.status = HoldStatus.RELEASED
+        locked.ended_at = now
+        locked.save(update_fields=["status", "ended_at"])
+        _free_unit_of(locked, now)
+    if locked.payment_id and locked.payment.status == PaymentStatus.PENDING:
+        _close_quietly(locked.payment)
+    return locked
+
+
+def _hold_of(payment) -> Hold | None:
+    """The hold a payment is for, by the payment's purpose (set when it was started,
+    before the hold's link to it is written)."""
+    if not payment.purpose_id.isdecimal():
+        return None
+    return Hold.objects.filter(pk=int(payment.purpose_id)).first()
+
+
+def hold_paid(*, payment) -> None:
+    """A hold's payment arrived (inside payments' transaction, the payment locked). It is
+    a sale if the unit is still this hold's; otherwise the money goes back."""
+    hold = _hold_of(payment)
+    if hold is None:
+        return
+    now = timezone.now()
+    unit = Unit.objects.select_for_update().get(sale_id=hold.sale_id, number=hold.unit_number)
+    hold = Hold.objects.select_for_update().get(pk=hold.pk)
+    if hold.payment_id is None:  # paid before the link was written: link it now
+        hold.payment = payment
+        hold.save(update_fields=["payment"])
+    if unit.hold_id == hold.pk and unit.state == UnitState.HELD and hold.status == HoldStatus.HELD:
+        unit.state = UnitState.SOLD
+        unit.held_until = None
+        unit.save(update_fields=["state", "held_until"])
+        hold.status = HoldStatus.PAID
+        hold.paid_at = payment.paid_at or now
+        hold.ended_at = now
+        hold.save(update_fields=["status", "paid_at", "ended_at"])
+        record_event(
+            verb="flashsales.unit.sold",
+            actor=hold.member,
+            obj=hold,
+            properties={"unit": hold.unit_number},
+            idempotency_key=f"flash:hold:{hold.pk}:sold",
+        )
+        if not Unit.objects.filter(sale_id=hold.sale_id).exclude(state=UnitState.SOLD).exists():
+            FlashSale.objects.filter(pk=hold.sale_id, sold_out_at__isnull=True).update(sold_out_at=now)
+        return
+    if hold.status == HoldStatus.HELD:
+        hold.status = HoldStatus.EXPIRED
+        hold.ended_at = now
+        hold.save(update_fields=["status", "ended_at"])
+    payments.refund_request(
+        payment=payment,
+        amount_fen=payment.amount_fen,
+        reason="Paid after the hold ran out",
+        key=refund_key(hold),
+        send_now=False,
+    )
+
+
+def hold_not_paid(*, payment) -> None:
+    hold = _hold_of(payment)
+    if hold is None or hold.status != HoldStatus.HELD:
+        return
+    now = timezone.now()
+    Unit.objects.select_for_update().filter(sale_id=hold.sale_id, number=hold.unit_number).first()
+    if Hold.objects.filter(pk=hold.pk, status=HoldStatus.HELD).update(
+        status=HoldStatus.EXPIRED, ended_at=now
+    ):
+        _free_unit_of(hold, now)
+
+
+def holds_expire_due(*, now=None, limit: int = 500) -> int:
+    """Holds that ran out: the unit back to the pool (unless it was taken again already)
+    and the payment closed at the provider (if it was paid meanwhile, the payment's
+    arrival decides: a sale if the unit is still the hold's, a refund if not)."""
+    now = now or timezone.now()
+    expired = 0
+    due = Hold.objects.filter(status=HoldStatus.HELD, expires_at__lte=now - payment_grace()).select_related(
+        "payment"
+    )
+    for hold in due[:limit]:
+        if hold.payment_id and hold.payment.status == PaymentStatus.PENDING:
+            try:
+                payments.payment_close(payment=hold.payment)
+            except payments.ProviderUnavailable:
+                continue
+        with transaction.atomic():
+            Unit.objects.select_for_update().filter(sale_id=hold.sale_id, number=hold.unit_number).first()
+            if Hold.objects.filter(pk=hold.pk, status=HoldStatus.HELD).update(
+                status=HoldStatus.EXPIRED, ended_at=now
+            ):
+                _free_unit_of(hold, now)
+        # Closing the payment may have expired it already (payments' closed signal).
+        expired += Hold.objects.filter(pk=hold.pk, status=HoldStatus.EXPIRED).count()
+    return expired
+
+
+def holds_warn_due(*, now=None) -> int:
+    """Tell members whose hold runs out within a minute (once per hold)."""
+    now = now or timezone.now()
+    warned = 0
+    for hold in Hold.objects.filter(
+        status=HoldStatus.HELD, expires_at__gt=now, expires_at__lte=now + timedelta(seconds=60)
+    ).select_related("sale"):
+        notify(
+            recipient_ids=[hold.member_id],
+            kind=NOTICE,
+            actor=None,
+            url=hold.sale.get_absolute_url(),
+            params={"sale": hold.sale.title, "sale_zh": hold.sale.title_zh, "unit": hold.unit_number},
+            dedupe_key=f"flash:hold:{hold.pk}:expiring",
+        )
+        warned += 1
+    return warned

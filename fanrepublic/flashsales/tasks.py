@@ -1,0 +1,12 @@
+from celery import shared_task
+
+from .services import draws_due, holds_expire_due, holds_warn_due
+
+
+@shared_task
+def expire_holds() -> int:
+    """Draw the sales that opened; warn members whose hold runs out within a minute; give
+    run-out holds' units back."""
+    draws_due()
+    holds_warn_due()
+    return holds_expire_due()
