@@ -264,14 +264,25 @@ def payment_grace() -> timedelta:
 
 
 def _claim_unit(sale: FlashSale, now) -> Unit | None:
-    """Lock the first unit that is free or held by a hold that has run out, skipping the
-    rows other buyers hold locked this instant."""
-    candidates = Unit.objects.filter(sale=sale).filter(
-        Q(state=UnitState.FREE) | Q(state=UnitState.HELD, held_until__lt=now - payment_grace())
-    )
-    if connection.features.has_select_for_update_skip_locked:
-        candidates = candidates.select_for_update(skip_locked=True)
-    return candidates.order_by("number").first()
+    """Lock the first free unit — or, failing that, the first held by a hold that ran out
+    (and its grace) — skipping the rows other buyers hold locked this instant.
+
+    Two queries, each a walk of the (sale, state, number) index in number order, rather
+    than one with "free OR run out": that one is planned as a sort bounded to one row, and
+    when that row is taken between the snapshot and the lock PostgreSQL has no second one
+    to try — the buyer would hear "all held" with units free (benchmarks/flash.py showed
+    it under load)."""
+    skip = connection.features.has_select_for_update_skip_locked
+    for candidates in (
+        Unit.objects.filter(sale=sale, state=UnitState.FREE),
+        Unit.objects.filter(sale=sale, state=UnitState.HELD, held_until__lt=now - payment_grace()),
+    ):
+        if skip:
+            candidates = candidates.select_for_update(skip_locked=True)
+        unit = candidates.order_by("number").first()
+        if unit is not None:
+            return unit
+    return None
 
 
 def reserve(*, actor, sale: FlashSale, provider_code: str) -> Hold:
