@@ -375,17 +375,8 @@ def backing_cancel(*, actor, campaign: Campaign) -> Backing:
             key=refund_key(backing),
         )
     elif backing.payment is not None and backing.payment.status == PaymentStatus.PENDING:
-        _close_quietly(backing.payment)
+        payments.payment_close_quietly(payment=backing.payment)
     return backing
-
-
-def _close_quietly(payment) -> None:
-    """Close an unpaid payment at the provider; if the provider cannot be reached now, the
-    periodic check closes it when it expires (and refunds it if it is paid after all)."""
-    try:
-        payments.payment_close(payment=payment)
-    except payments.ProviderUnavailable:
-        log.warning("payment %s left for the periodic check to close", payment.reference)
 
 
 # The team's updates -------------------------------------------------------------------

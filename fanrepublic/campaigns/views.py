@@ -9,19 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fanrepublic.core.errors import DomainError, NotFound
-from fanrepublic.core.forms import submit_form
+from fanrepublic.core.forms import submit_form, with_retry_after
 from fanrepublic.core.markdown import render_markdown
 from fanrepublic.payments.providers import registry
 
 from . import permissions, selectors, services
 from .enums import CampaignStatus
 from .forms import BackForm, CampaignForm, CancelForm, UpdateForm
-
-
-def _with_wait(response, form):
-    if getattr(form, "retry_after", None) is not None:
-        response["Retry-After"] = str(form.retry_after)
-    return response
 
 
 def index(request):
@@ -86,7 +80,7 @@ def back(request, slug):
         ),
     )
     if backing is None:
-        return _with_wait(_campaign_page(request, found, form=form, status=status), form)
+        return with_retry_after(_campaign_page(request, found, form=form, status=status), form)
     return redirect(backing.payment)
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fanrepublic.core.csvexport import csv_response
 from fanrepublic.core.errors import DomainError, NotFound
-from fanrepublic.core.forms import submit_form
+from fanrepublic.core.forms import submit_form, with_retry_after
 from fanrepublic.core.qr import qr_svg
 
 from . import permissions, selectors, services
@@ -17,13 +17,6 @@ from .forms import ChainForm, EntryForm, ReasonForm
 
 PER_PAGE = 100
 PAGE_MAX = 999_999
-
-
-def _with_wait(response, form):
-    """The real wait of a rate-limited form (core.forms.submit_form keeps it)."""
-    if getattr(form, "retry_after", None) is not None:
-        response["Retry-After"] = str(form.retry_after)
-    return response
 
 
 def _form_problem(form) -> str:
@@ -62,7 +55,7 @@ def start(request):
         if chain is not None:
             messages.success(request, _("Your chain is open: share its link or QR code."))
             return redirect(chain)
-    return _with_wait(render(request, "chains/start.html", {"form": form}, status=status), form)
+    return with_retry_after(render(request, "chains/start.html", {"form": form}, status=status), form)
 
 
 def _chain_page(request, chain, *, form=None, status=200):
@@ -129,7 +122,7 @@ def sign(request, slug):
         ),
     )
     if result is None:
-        return _with_wait(_chain_page(request, found, form=form, status=status), form)
+        return with_retry_after(_chain_page(request, found, form=form, status=status), form)
     entry, created = result
     if created:
         messages.success(request, _("You are number %(n)d in the chain.") % {"n": entry.number})

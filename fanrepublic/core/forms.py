@@ -46,6 +46,14 @@ def submit_form(form: forms.Form, action):
         return None, exc.status
 
 
+def with_retry_after(response, form):
+    """The response, carrying the real wait of a rate-limited form (`submit_form` keeps
+    it as `form.retry_after`) as its Retry-After header."""
+    if getattr(form, "retry_after", None) is not None:
+        response["Retry-After"] = str(form.retry_after)
+    return response
+
+
 class MultipleImageInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

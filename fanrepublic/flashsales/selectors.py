@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
 from fanrepublic.core.errors import NotFound
@@ -21,9 +22,24 @@ def sale_get(*, viewer, slug: str) -> FlashSale:
     return sale
 
 
+def unit_counts_of(sales) -> dict[int, dict]:
+    """{sale id: {state: units}} for several sales, in one query."""
+    found = {sale.pk: dict.fromkeys(UnitState.values, 0) for sale in sales}
+    rows = Unit.objects.filter(sale__in=list(found)).values_list("sale_id", "state").annotate(n=Count("id"))
+    for sale_id, state, n in rows:
+        found[sale_id][state] = n
+    return found
+
+
 def unit_counts(sale) -> dict:
-    counts = dict(Unit.objects.filter(sale=sale).values_list("state").annotate(n=Count("id")))
-    return {state: counts.get(state, 0) for state in UnitState.values}
+    """The sale's units by state, as every waiting member's page polls them: counted at
+    most once a second per sale (core.cache), not once per member per poll."""
+    key = f"flash:{sale.pk}:unit-counts"
+    counts = cache.get(key)
+    if counts is None:
+        counts = unit_counts_of([sale])[sale.pk]
+        cache.set(key, counts, timeout=1)
+    return counts
 
 
 def holds_of(*, member, sale):

@@ -359,17 +359,8 @@ def reserve(*, actor, sale: FlashSale, provider_code: str) -> Hold:
     Hold.objects.filter(pk=hold.pk).update(payment=payment)
     hold.payment = payment
     if displaced is not None and displaced.payment_id and displaced.payment.status == PaymentStatus.PENDING:
-        _close_quietly(displaced.payment)
+        payments.payment_close_quietly(payment=displaced.payment)
     return hold
-
-
-def _close_quietly(payment) -> None:
-    """Close the payment of a hold that ran out; if the provider cannot be reached now,
-    the periodic check closes it (and a payment that arrives anyway is refunded)."""
-    try:
-        payments.payment_close(payment=payment)
-    except payments.ProviderUnavailable:
-        log.warning("payment %s left for the periodic check to close", payment.reference)
 
 
 def _free_unit_of(hold: Hold, now) -> None:
@@ -395,7 +386,7 @@ def hold_release(*, actor, hold: Hold) -> Hold:
         locked.save(update_fields=["status", "ended_at"])
         _free_unit_of(locked, now)
     if locked.payment_id and locked.payment.status == PaymentStatus.PENDING:
-        _close_quietly(locked.payment)
+        payments.payment_close_quietly(payment=locked.payment)
     return locked
 
 

@@ -173,7 +173,9 @@ def console(request):
         if made is not None:
             messages.success(request, _("The sale is scheduled."))
             return redirect(made)
-    sales = [(s, selectors.unit_counts(s)) for s in selectors.sales_listed(viewer=request.user)[:50]]
+    listed = list(selectors.sales_listed(viewer=request.user)[:50])
+    counts = selectors.unit_counts_of(listed)
+    sales = [(s, counts[s.pk]) for s in listed]
     return render(
         request,
         "flashsales/console.html",

@@ -572,3 +572,13 @@ def payment_close(*, payment: Payment) -> Payment:
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         _apply_trade(locked, trade)
     return locked
+
+
+def payment_close_quietly(*, payment: Payment) -> None:
+    """Close a payment nobody will pay (a backing cancelled, a hold that ran out); if the
+    provider cannot be reached now, the periodic check closes it when it expires — and a
+    payment that arrives anyway reaches its purpose, which refunds it."""
+    try:
+        payment_close(payment=payment)
+    except ProviderUnavailable:
+        log.warning("payment %s left for the periodic check to close", payment.reference)
