@@ -22,7 +22,7 @@
    configured: one request per member never reaches them;
 4. wrk -t2 -c64 on the bare view /bench/bare/ (--seconds), then every member PUTs their
    line, `{"message": "永不离开", "pledge": n % 4}`, to /api/v1/chains/<slug>/entry with
-   `Authorization: Bearer fr_chbench_<n>` (benchmarks/chain_sign.lua: one member per
+   `Authorization: Bearer fr_chbench_<n>` (benchmarks/member_wave.lua: one member per
    request, no token used twice), until all N have signed or --budget seconds have
    passed (then a timed sample: at least --min-sample lines, for which the run goes on up
    to 240 s more), then the bare view again; entries/s = lines stored / wall time;
@@ -38,6 +38,7 @@ Writes benchmarks/results/chains.md and prints it. Each run leaves its chains be
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -83,26 +84,35 @@ def load_average() -> tuple[float, float, float]:
 # ------------------------------------------------------------------------ members
 
 
-def _n(column: str) -> str:
-    """SQL: the member number n of a loaded member's username, NULL for anyone else (the
-    CASE keeps PostgreSQL from casting other usernames)."""
-    return f"(CASE WHEN {column} ~ '{USERNAME_RE}' THEN substr({column}, 4)::bigint END)"
+def _n(column: str, prefix: str = "ch") -> str:
+    """SQL: the member number n of a loaded member's username (<prefix>_<n>), NULL for
+    anyone else (the CASE keeps PostgreSQL from casting other usernames)."""
+    return f"(CASE WHEN {column} ~ '^{prefix}_[0-9]+$' THEN substr({column}, {len(prefix) + 2})::bigint END)"
 
 
-def load_members(members: int) -> dict:
-    """Members ch_0 .. ch_<N-1> and their tokens, each with one INSERT ... SELECT; only
-    the missing ones (ON CONFLICT DO NOTHING on the username and on the token's hash)."""
+def load_members(
+    members: int, prefix: str = "ch", token_name: str = TOKEN_NAME, secret_prefix: str = SECRET_PREFIX
+) -> dict:
+    """Members <prefix>_0 .. <prefix>_<N-1> (ch_ for this benchmark) and their tokens
+    (secret <secret_prefix><n>), each with one INSERT ... SELECT; only the missing ones
+    (ON CONFLICT DO NOTHING on the username and on the token's hash). Other benchmarks
+    load their own members with their own prefix."""
     from django.db import connection
+
+    def _n_(column):
+        return _n(column, prefix)
+
+    start = len(prefix) + 2  # where n begins in <prefix>_<n>
 
     ready_sql = f"""
         SELECT count(*) FROM members_user u JOIN members_apitoken t ON t.owner_id = u.id
-        WHERE {_n("u.username")} < %s AND u.is_active AND u.trust_level = 1
+        WHERE {_n_("u.username")} < %s AND u.is_active AND u.trust_level = 1
           AND t.name = %s AND t.revoked_at IS NULL AND t.integration_id IS NULL
-          AND t.key_hash = encode(sha256(convert_to(%s || substr(u.username, 4), 'UTF8')), 'hex')
+          AND t.key_hash = encode(sha256(convert_to(%s || substr(u.username, {start}), 'UTF8')), 'hex')
     """
-    ready_params = [members, TOKEN_NAME, SECRET_PREFIX]
+    ready_params = [members, token_name, secret_prefix]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM members_user WHERE {_n('username')} < %s", [members])
+        cursor.execute(f"SELECT count(*) FROM members_user WHERE {_n_('username')} < %s", [members])
         had = cursor.fetchone()[0]
         cursor.execute(ready_sql, ready_params)
         ready = cursor.fetchone()[0]
@@ -117,7 +127,7 @@ def load_members(members: int) -> dict:
             )
             columns = cursor.fetchall()
             names = ", ".join(f'"{name}"' for name, _type in columns)
-            values = ", ".join(member_fill(name, data_type, "ch") for name, data_type in columns)
+            values = ", ".join(member_fill(name, data_type, prefix) for name, data_type in columns)
             cursor.execute(
                 f"INSERT INTO members_user ({names}) SELECT {values} "  # names from the catalogue
                 "FROM generate_series(0, %s::bigint) AS n ON CONFLICT DO NOTHING",
@@ -132,11 +142,11 @@ def load_members(members: int) -> dict:
                 INSERT INTO members_apitoken (owner_id, name, prefix, key_hash, scopes, created_at)
                 SELECT id, %s, left(secret, 10), encode(sha256(convert_to(secret, 'UTF8')), 'hex'),
                        '["read", "write"]'::jsonb, now()
-                FROM (SELECT id, %s || substr(username, 4) AS secret FROM members_user
-                      WHERE {_n("username")} < %s) AS m
+                FROM (SELECT id, %s || substr(username, {start}) AS secret FROM members_user
+                      WHERE {_n_("username")} < %s) AS m
                 ON CONFLICT DO NOTHING
                 """,
-                [TOKEN_NAME, SECRET_PREFIX, members],
+                [token_name, secret_prefix, members],
             )
             tokens_added = cursor.rowcount
         if added or tokens_added:
@@ -264,40 +274,99 @@ def preflight(base: str, slug: str) -> None:
     """One request that cannot store anything (a pledge above the chain's maximum): the
     route answers, the token authenticates, the throttle lets it through and the body
     is read, so a misconfigured run stops here instead of measuring error pages."""
-    request = urllib.request.Request(
-        f"{base}/api/v1/chains/{slug}/entry",
-        data=json.dumps({"message": MESSAGE, "pledge": PLEDGE_MAX + 1}).encode(),
+    api_preflight(
+        base,
         method="PUT",
-        headers={"Authorization": f"Bearer {SECRET_PREFIX}0", "Content-Type": "application/json"},
+        path=f"/api/v1/chains/{slug}/entry",
+        body={"message": MESSAGE, "pledge": PLEDGE_MAX + 1},
+        token=f"{SECRET_PREFIX}0",
+        field="pledge",
+    )
+
+
+def api_preflight(base: str, *, method: str, path: str, body: dict, token: str, field: str) -> None:
+    """Send one request the API must refuse with 422 naming `field`, or stop the run."""
+    request = urllib.request.Request(
+        f"{base}{path}",
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
     try:
         urllib.request.urlopen(request, timeout=10)
-        status, body = 200, ""
+        status, answer = 200, ""
     except urllib.error.HTTPError as exc:
-        status, body = exc.code, exc.read().decode(errors="replace")
-    if status != 422 or '"pledge"' not in body:
-        raise SystemExit(f"sign-up preflight: expected 422 on the pledge, got {status} {body[:300]}")
+        status, answer = exc.code, exc.read().decode(errors="replace")
+    if status != 422 or f'"{field}"' not in answer:
+        raise SystemExit(f"preflight {method} {path}: expected 422 on {field}, got {status} {answer[:300]}")
 
 
 def sign_up(base: str, slug: str, chain_id: int, members: int, budget: int, min_sample: int) -> dict:
-    """Every member signs once (chain_sign.lua), until all have or `budget` s passed with
-    at least `min_sample` lines stored (or, failing that, `budget` + EXTRA s passed)."""
-    workdir = Path(tempfile.mkdtemp(prefix="chains-bench-"))
+    """Every member signs once, until all have or `budget` s passed with at least
+    `min_sample` lines stored (or, failing that, `budget` + EXTRA s passed)."""
+    return member_wave(
+        base,
+        method="PUT",
+        path=f"/api/v1/chains/{slug}/entry",
+        body=json.dumps({"message": MESSAGE, "pledge": 0}, ensure_ascii=False).replace("0}", "{pledge}}"),
+        fields=("number", "name", "pledge", "code"),
+        secret_prefix=SECRET_PREFIX,
+        members=members,
+        budget=budget,
+        min_sample=min_sample,
+        stored=lambda: chain_count(chain_id),
+    )
+
+
+STALL = 15
+
+
+def answered(workdir: Path) -> int:
+    """How many answers the wave's threads have written so far (they flush each)."""
+    total = 0
+    for t in range(WRK_THREADS):
+        with contextlib.suppress(FileNotFoundError):
+            total += (workdir / f"answers.{t}").read_bytes().count(b"\n")
+    return total
+
+
+def member_wave(
+    base: str,
+    *,
+    method: str,
+    path: str,
+    body: str,
+    fields: tuple[str, ...],
+    secret_prefix: str,
+    members: int,
+    budget: int,
+    min_sample: int,
+    stored,
+    during=None,
+) -> dict:
+    """Each of `members` members sends one request (benchmarks/member_wave.lua) until all
+    have an answer, or `budget` s passed with at least `min_sample` rows stored
+    (`stored()` counts them), or `budget` + EXTRA s passed. `during(elapsed, stored)`, if
+    given, runs at every progress sample (every 0.5 s): the flash benchmark kills
+    workers and connections from there. Answers are (status, *fields)."""
+    workdir = Path(tempfile.mkdtemp(prefix="wave-bench-"))
     tokens = workdir / "tokens.txt"
-    tokens.write_text("".join(f"{SECRET_PREFIX}{n}\n" for n in range(members)))
+    tokens.write_text("".join(f"{secret_prefix}{n}\n" for n in range(members)))
     env = {
         **os.environ,
         "BENCH_TOKENS": str(tokens),
         "BENCH_OUT": str(workdir),
-        "BENCH_PATH": f"/api/v1/chains/{slug}/entry",
+        "BENCH_METHOD": method,
+        "BENCH_PATH": path,
+        "BENCH_BODY": body,
+        "BENCH_FIELDS": ",".join(fields),
         "BENCH_THREADS": str(WRK_THREADS),
-        "BENCH_MESSAGE": MESSAGE,
     }
-    command = [*wrk_args(budget + EXTRA), "-s", str(ROOT / "benchmarks" / "chain_sign.lua"), f"{base}/"]
+    command = [*wrk_args(budget + EXTRA), "-s", str(ROOT / "benchmarks" / "member_wave.lua"), f"{base}/"]
     progress = []  # (seconds since start, lines stored)
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    next_sample, complete, stalled_since, last = started, False, None, -1
+    next_sample, complete, stalled_since, last, heard_last = started, False, None, -1, -1
     try:
         while True:
             now = time.perf_counter()
@@ -309,22 +378,27 @@ def sign_up(base: str, slug: str, chain_id: int, members: int, budget: int, min_
             if now - started >= budget and last >= min(min_sample, members):
                 break  # a timed sample, large enough
             if now >= next_sample:
-                stored = chain_count(chain_id)
-                progress.append((now - started, stored))
-                if len(progress) % 6 == 1:
-                    log(f"  {stored:,} lines after {now - started:.0f} s")
-                # Every line stored but a thread still owes an answer (lost with a
-                # socket error): stop after 30 s rather than wait for the budget.
-                if stored != last:
-                    stalled_since, last = None, stored
-                elif stored >= members:
+                count = stored()
+                progress.append((now - started, count))
+                if len(progress) % 10 == 1:
+                    log(f"  {count:,} stored after {now - started:.0f} s")
+                if during is not None:
+                    during(now - started, count)
+                last = count
+                # No new answer for STALL s while a thread still owes some (lost with a
+                # socket error: a killed worker, a timeout): stop rather than wait out
+                # the budget.
+                heard = answered(workdir)
+                if heard != heard_last:
+                    stalled_since, heard_last = None, heard
+                else:
                     stalled_since = stalled_since or now
-                    if now - stalled_since > 30:
+                    if now - stalled_since > STALL:
                         break
-                next_sample = now + 5
+                next_sample = now + 0.5
             time.sleep(0.05)
         ended = time.perf_counter()
-        stored_at_end = chain_count(chain_id)
+        stored_at_end = stored()
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)  # wrk prints its statistics and exits
         out, err = proc.communicate(timeout=120)
@@ -335,11 +409,11 @@ def sign_up(base: str, slug: str, chain_id: int, members: int, budget: int, min_
         raise SystemExit(f"wrk failed ({proc.returncode}):\n{out}\n{err}")
     answers = []
     for t in range(WRK_THREADS):
-        path = workdir / f"answers.{t}"
-        if path.exists():
-            for line in path.read_text().splitlines():
-                status, number, name, pledge, code = line.split("\t")
-                answers.append((int(status), number, name, pledge, code))
+        written = workdir / f"answers.{t}"
+        if written.exists():
+            for line in written.read_text().splitlines():
+                status, *values = line.split("\t")
+                answers.append((int(status), *values))
     shutil.rmtree(workdir)
     progress.append((ended - started, stored_at_end))
     return {

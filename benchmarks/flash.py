@@ -88,7 +88,7 @@ def load_members(n: int) -> None:
         )
 
 
-def new_sale(units: int, members: int):
+def new_sale(units: int, members: int, prefix: str = "fl"):
     import datetime
 
     from django.db import connection
@@ -120,8 +120,8 @@ def new_sale(units: int, members: int):
         cursor.execute(
             "INSERT INTO flashsales_entrant (sale_id, member_id, joined_at, position, attempts) "
             "SELECT %s, id, now(), row_number() OVER (ORDER BY id), 0 FROM members_user "
-            "WHERE username LIKE 'fl\\_%%' AND username <> 'fl_operator' ORDER BY id LIMIT %s",
-            [sale.pk, members],
+            "WHERE username LIKE %s AND username <> 'fl_operator' ORDER BY id LIMIT %s",
+            [sale.pk, prefix + "\\_%", members],
         )
     from fanrepublic.flashsales.models import FlashSale
 

@@ -3,7 +3,7 @@ knows nothing of campaigns; this app listens for the payments whose purpose is a
 
 from django.dispatch import receiver
 
-from fanrepublic.payments.signals import payment_closed, payment_paid, payment_refunded
+from fanrepublic.payments.signals import payment_closed, payment_paid, payments_refunded
 
 from . import services
 
@@ -22,7 +22,8 @@ def on_closed(sender, payment, **kwargs):
         services.deposit_not_paid(payment=payment)
 
 
-@receiver(payment_refunded, dispatch_uid="campaigns-deposit-refunded")
-def on_refunded(sender, payment, refund, **kwargs):
-    if payment.purpose_type == PURPOSE:
-        services.deposit_refunded(payment=payment, refund=refund)
+@receiver(payments_refunded, dispatch_uid="campaigns-deposits-refunded")
+def on_refunded(sender, refunds, **kwargs):
+    deposits = [refund.payment for refund in refunds if refund.payment.purpose_type == PURPOSE]
+    if deposits:
+        services.deposits_refunded(payments=deposits)

@@ -2,13 +2,10 @@
 and cancel campaigns; members back the open ones they are eligible for; a backer sees
 and cancels their own backing. Drafts are the staff's only (404 to anyone else)."""
 
-from datetime import timedelta
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fanrepublic.members.enums import StaffRole
-from fanrepublic.members.selectors import is_verified_owner
+from fanrepublic.members.selectors import taking_part_problems
 
 from .enums import CampaignStatus
 
@@ -25,26 +22,9 @@ def eligibility_problems(member, campaign) -> list[str]:
     """Why this member may not back this campaign (empty: they may)."""
     if not (member and member.is_authenticated):
         return [_("Sign in to back this campaign.")]
-    problems = []
-    if member.is_suspended:
-        problems.append(_("Your account is suspended."))
-    if member.trust_level < campaign.min_trust_level:
-        problems.append(
-            _("Backers need trust level %(level)d or higher.") % {"level": campaign.min_trust_level}
-        )
-    if campaign.min_member_days and member.date_joined > timezone.now() - timedelta(
-        days=campaign.min_member_days
-    ):
-        problems.append(
-            _("Backers need to have been members for %(days)d days.") % {"days": campaign.min_member_days}
-        )
-    if (
-        campaign.owners_only
-        and campaign.product_line
-        and not is_verified_owner(member=member, product_line=campaign.product_line)
-    ):
-        problems.append(
-            _("Only verified owners of %(line)s may back this campaign.")
-            % {"line": campaign.product_line.localized("name")}
-        )
-    return problems
+    return taking_part_problems(
+        member,
+        min_trust_level=campaign.min_trust_level,
+        min_member_days=campaign.min_member_days,
+        owners_of=campaign.product_line if campaign.owners_only else None,
+    )

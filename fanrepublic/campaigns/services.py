@@ -327,15 +327,15 @@ def deposit_not_paid(*, payment) -> None:
         )
 
 
-def deposit_refunded(*, payment, refund) -> None:
-    backing = _backing_of(payment)
-    if backing is None:
-        return
+def deposits_refunded(*, payments) -> None:
+    """Deposits came back to their backers (inside payments' transaction, however many
+    at once): their backings are refunded."""
+    ids = [int(payment.purpose_id) for payment in payments if payment.purpose_id.isdecimal()]
     now = timezone.now()
-    Backing.objects.filter(pk=backing.pk, status=BackingStatus.REFUNDING).update(
+    Backing.objects.filter(pk__in=ids, status=BackingStatus.REFUNDING).update(
         status=BackingStatus.REFUNDED, refunded_at=now
     )
-    Backing.objects.filter(pk=backing.pk, refunded_at__isnull=True).update(refunded_at=now)
+    Backing.objects.filter(pk__in=ids, refunded_at__isnull=True).update(refunded_at=now)
 
 
 def backing_cancel(*, actor, campaign: Campaign) -> Backing:
@@ -530,12 +530,17 @@ def campaign_cancel(*, actor, campaign: Campaign, reason: str) -> Campaign:
     return locked
 
 
+REFUND_REASON = "Campaign did not go ahead"
+
+
 def refunds_request(*, campaign: Campaign, batch: int = 500) -> int:
     """Record the refund of every deposit a failed or called-off campaign holds — each
-    once: its key — in batches, and leave the sending to a task (campaigns.refunding.send_refunds,
-    queued here) and to the periodic check, so deciding a campaign of 100,000 backers never
-    waits for a provider. A backing whose refund cannot be recorded is logged and left in
-    "refunding"; the periodic sweep (settle_due) asks again. Safe to run again."""
+    once: its key — a batch per transaction, and leave the sending to a task
+    (campaigns.refunding.send_refunds, queued here) and to the periodic check, so deciding
+    a campaign of 100,000 backers never waits for a provider. A batch that cannot be
+    recorded is retried a backing at a time; a backing whose refund still cannot be
+    recorded is logged and left in "refunding" for the periodic sweep (settle_due) to ask
+    again. Safe to run again."""
     requested = 0
     last = 0
     while True:
@@ -546,24 +551,31 @@ def refunds_request(*, campaign: Campaign, batch: int = 500) -> int:
         )
         if not rows:
             break
+        last = rows[-1].pk
+        try:
+            payments.refunds_request_many(
+                asks=[_refund_ask(backing) for backing in rows], reason=REFUND_REASON
+            )
+            requested += len(rows)
+            continue
+        except Exception:
+            log.exception("campaign %s: a batch of refunds could not be recorded; one at a time", campaign.pk)
         for backing in rows:
             try:
-                with transaction.atomic():
-                    payments.refund_request(
-                        payment=backing.payment,
-                        amount_fen=backing.deposit_fen,
-                        reason="Campaign did not go ahead",
-                        key=refund_key(backing),
-                        send_now=None,
-                    )
+                payments.refunds_request_many(asks=[_refund_ask(backing)], reason=REFUND_REASON)
                 requested += 1
             except Exception:
                 log.exception(
                     "campaign %s: the refund of backing %s could not be recorded", campaign.pk, backing.pk
                 )
-        last = rows[-1].pk
     send_refunds.delay(campaign.pk)
     return requested
+
+
+def _refund_ask(backing: Backing) -> payments.RefundAsk:
+    return payments.RefundAsk(
+        payment=backing.payment, amount_fen=backing.deposit_fen, key=refund_key(backing)
+    )
 
 
 def settle_due(*, now=None) -> int:

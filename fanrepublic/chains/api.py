@@ -131,3 +131,23 @@ def hide(request, slug: str, number: Id, payload: ReasonIn):
     return services.entry_hide(
         actor=member, entry=selectors.entry_by_number(chain=found, number=number), reason=payload.reason
     )
+
+
+@router.post("/{slug}/entries/{number}/restore", response=ChainEntryOut, auth=MEMBER)
+def restore(request, slug: str, number: Id):
+    """Moderators restore a hidden line (it counts again)."""
+    member = require_scope(request)
+    found = selectors.chain_get(viewer=member, slug=slug)
+    if not permissions.can_moderate_chains(member):
+        raise NotFound()
+    return services.entry_restore(actor=member, entry=selectors.entry_by_number(chain=found, number=number))
+
+
+@router.post("/{slug}/hide", response=ChainOut, auth=MEMBER)
+def hide_chain(request, slug: str, payload: ReasonIn):
+    """Moderators hide a whole chain, with a reason (it leaves every list and page)."""
+    member = require_scope(request)
+    found = selectors.chain_get(viewer=member, slug=slug)
+    if not permissions.can_moderate_chains(member):
+        raise NotFound()
+    return services.chain_hide(actor=member, chain=found, reason=payload.reason)

@@ -65,12 +65,15 @@ class NoticeKind:
     """A kind of notification an app sends: the code stored on each notification, the
     label members see in their settings, whether email is on by default, and the text
     of one notification in the reader's language (`text(params) -> str`, called with the
-    reader's language active). Declaring one needs no migration and no edit elsewhere."""
+    reader's language active). Declaring one needs no migration and no edit elsewhere.
+    `offered_to(user) -> bool` limits who sees it in their settings (staff alerts);
+    by default every member does."""
 
     code: str
     label: str
     text: Callable[[dict], str]
     email_default: bool = True
+    offered_to: Callable | None = None
 
 
 @dataclass(frozen=True)

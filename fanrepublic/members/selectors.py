@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fanrepublic.core.errors import NotFound
 
@@ -40,6 +43,26 @@ def is_verified_owner(*, member, product_line) -> bool:
     if not getattr(member, "pk", None):  # an anonymous visitor owns nothing provably
         return False
     return VerifiedOwnership.objects.filter(member_id=member.pk, product_line=product_line).exists()
+
+
+def taking_part_problems(
+    member, *, min_trust_level: int = 0, min_member_days: int = 0, owners_of=None
+) -> list[str]:
+    """Why a signed-in member may not take part in something that limits who may (a
+    pre-order campaign, a flash sale): suspended, below a trust level, a member for too
+    short a time, or not a verified owner of a product line. Empty: they may."""
+    problems = []
+    if member.is_suspended:
+        problems.append(_("Your account is suspended."))
+    if member.trust_level < min_trust_level:
+        problems.append(_("You need trust level %(level)d or higher.") % {"level": min_trust_level})
+    if min_member_days and member.date_joined > timezone.now() - timedelta(days=min_member_days):
+        problems.append(_("You need to have been a member for %(days)d days.") % {"days": min_member_days})
+    if owners_of is not None and not is_verified_owner(member=member, product_line=owners_of):
+        problems.append(
+            _("Only verified owners of %(line)s may take part.") % {"line": owners_of.localized("name")}
+        )
+    return problems
 
 
 def verified_product_line_ids(*, member) -> set[int]:

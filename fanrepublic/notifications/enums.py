@@ -4,6 +4,10 @@ capability.py, see core/capabilities.py); this module only names them for caller
 from fanrepublic.core.capabilities import NoticeKind, notice_kinds
 
 
-def kinds() -> list[NoticeKind]:
-    """Every declared kind, in the apps' order (the settings page lists them so)."""
-    return list(notice_kinds().values())
+def kinds(member=None) -> list[NoticeKind]:
+    """Every declared kind, in the apps' order (the settings page lists them so); given
+    a member, the ones offered to them."""
+    declared = list(notice_kinds().values())
+    if member is None:
+        return declared
+    return [kind for kind in declared if kind.offered_to is None or kind.offered_to(member)]

@@ -85,12 +85,15 @@ def notify(*, recipient_ids, kind: str, actor, url: str, params: dict, dedupe_ke
                 recipient_id__in=[r.recipient_id for r in fresh], dedupe_key=dedupe_key
             )
         }
-        from .tasks import send_notification_email
+        from .tasks import EMAIL_BATCH, send_notification_emails
 
+        emails = []
         for row in fresh:
             row.pk = created.get(row.recipient_id)
             if row.pk and row._wants_email:
-                enqueue_on_commit(send_notification_email, row.pk)
+                emails.append(row.pk)
+        for start in range(0, len(emails), EMAIL_BATCH):
+            enqueue_on_commit(send_notification_emails, emails[start : start + EMAIL_BATCH])
     return fresh
 
 

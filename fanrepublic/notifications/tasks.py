@@ -47,3 +47,20 @@ def send_notification_email(notification_id: int) -> bool:
             Notification.objects.filter(pk=notification_id).update(emailed_at=None)
             raise
     return True
+
+
+EMAIL_BATCH = 200
+
+
+@shared_task
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Email a batch of notifications (one task per EMAIL_BATCH, not per email: telling
+    100,000 backers that a campaign failed queues 500 tasks). One that cannot be sent
+    now is handed to its own retrying task; the rest go on. Returns how many were sent."""
+    sent = 0
+    for notification_id in notification_ids:
+        try:
+            sent += bool(send_notification_email.run(notification_id))
+        except OSError:
+            send_notification_email.delay(notification_id)
+    return sent

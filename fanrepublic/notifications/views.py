@@ -54,11 +54,11 @@ def preferences(request):
                 "in_app": request.POST.get(f"{kind.code}-in_app") == "on",
                 "email": request.POST.get(f"{kind.code}-email") == "on",
             }
-            for kind in kinds()
+            for kind in kinds(request.user)
         }
         preferences_update(member=request.user, choices=choices)
         messages.success(request, _("Notification settings saved."))
         return redirect("notifications:preferences")
     prefs = preferences_for(member=request.user)
-    rows = [(kind, prefs[kind.code]) for kind in kinds()]
+    rows = [(kind, prefs[kind.code]) for kind in kinds(request.user)]
     return render(request, "notifications/preferences.html", {"rows": rows})

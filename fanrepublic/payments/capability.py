@@ -6,8 +6,9 @@ they sell (payments.services.payment_start) and hear back through payments.signa
 
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Api, Capability, NavEntry, Pages, PeriodicTask, Verb
+from fanrepublic.core.capabilities import Api, Capability, NavEntry, NoticeKind, Pages, PeriodicTask, Verb
 
+from . import notices
 from .permissions import can_manage_payments
 
 CAPABILITY = Capability(
@@ -17,6 +18,14 @@ CAPABILITY = Capability(
     verbs=(
         Verb("payments.payment.paid", _("A member's payment arrived from the payment provider.")),
         Verb("payments.payment.refunded", _("A refund of a member's payment was completed.")),
+    ),
+    notice_kinds=(
+        NoticeKind(
+            notices.REFUND_FAILED,
+            _("Refunds that failed at the payment provider (staff)"),
+            notices.refund_failed_text,
+            offered_to=can_manage_payments,
+        ),
     ),
     periodic_tasks=(
         PeriodicTask("check-payments", "fanrepublic.payments.tasks.check_payments", 60),

@@ -5,9 +5,11 @@ payments; anyone else's answer 404."""
 from fanrepublic.core.errors import NotFound
 from fanrepublic.members.enums import StaffRole
 
+MONEY_ROLES = (StaffRole.OPERATOR, StaffRole.FOUNDER)
+
 
 def can_manage_payments(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER))
+    return bool(user and user.is_authenticated and user.has_role(*MONEY_ROLES))
 
 
 def may_see_payment(user, payment) -> bool:

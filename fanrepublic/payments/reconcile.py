@@ -23,14 +23,29 @@ def _day_bounds(day: datetime.date):
     return start, start + datetime.timedelta(days=1)
 
 
-def _posted(key: str, provider_code: str) -> int | None:
-    """The amount a ledger transaction put on the provider's account, None if absent."""
-    rows = Posting.objects.filter(
-        transaction__idempotency_key=key, account__code=f"system:provider-{provider_code}:CNY"
-    )
-    if not rows.exists():
-        return None
-    return rows.aggregate(total=Sum("amount_minor"))["total"]
+CHUNK = 2000  # keys per query: a day's bill can hold 100,000 lines (SQLite takes 32,766 parameters)
+
+
+def _chunks(values) -> list[list]:
+    values = list(values)
+    return [values[start : start + CHUNK] for start in range(0, len(values), CHUNK)]
+
+
+def _posted(keys, provider_code: str) -> dict[str, int]:
+    """What each ledger transaction (by key) put on the provider's account; a key with
+    no transaction is absent. A query per CHUNK keys, not one per bill line."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(keys):
+        rows = (
+            Posting.objects.filter(
+                transaction__idempotency_key__in=chunk, account__code=f"system:provider-{provider_code}:CNY"
+            )
+            .values("transaction__idempotency_key")
+            .annotate(total=Sum("amount_minor"))
+            .values_list("transaction__idempotency_key", "total")
+        )
+        found.update(rows)
+    return found
 
 
 def bill_differences(provider_code: str, day: datetime.date, lines: list[base.BillLine]) -> list[dict]:
@@ -61,17 +76,19 @@ def bill_differences(provider_code: str, day: datetime.date, lines: list[base.Bi
 
     payments = {
         p.reference: p
-        for p in Payment.objects.filter(provider=provider_code).filter(reference__in=list(billed_payments))
+        for chunk in _chunks(billed_payments)
+        for p in Payment.objects.filter(provider=provider_code, reference__in=chunk)
     }
     paid_here = Payment.objects.filter(
         provider=provider_code, status=PaymentStatus.PAID, paid_at__gte=start, paid_at__lt=end
     )
     for payment in paid_here:
         payments.setdefault(payment.reference, payment)
+    posted = _posted((f"payments:{reference}:paid" for reference in payments), provider_code)
     for reference, payment in sorted(payments.items()):
         billed = billed_payments.get(reference)
         ours = payment.amount_fen if payment.status == PaymentStatus.PAID else None
-        ledger = _posted(f"payments:{reference}:paid", provider_code)
+        ledger = posted.get(f"payments:{reference}:paid")
         if billed is None:
             differ("payment", reference, "recorded as paid here, not in the bill", ours=ours, ledger=ledger)
         elif ours is None:
@@ -92,7 +109,8 @@ def bill_differences(provider_code: str, day: datetime.date, lines: list[base.Bi
 
     refunds = {
         r.reference: r
-        for r in Refund.objects.filter(payment__provider=provider_code, reference__in=list(billed_refunds))
+        for chunk in _chunks(billed_refunds)
+        for r in Refund.objects.filter(payment__provider=provider_code, reference__in=chunk)
     }
     for refund in Refund.objects.filter(
         payment__provider=provider_code,
@@ -101,11 +119,12 @@ def bill_differences(provider_code: str, day: datetime.date, lines: list[base.Bi
         completed_at__lt=end,
     ):
         refunds.setdefault(refund.reference, refund)
+    posted = _posted((f"payments:refund:{reference}" for reference in refunds), provider_code)
     for reference, refund in sorted(refunds.items()):
         billed = billed_refunds.get(reference)
         ours = refund.amount_fen if refund.status == RefundStatus.SUCCEEDED else None
-        posted = _posted(f"payments:refund:{reference}", provider_code)
-        ledger = -posted if posted is not None else None
+        amount = posted.get(f"payments:refund:{reference}")
+        ledger = -amount if amount is not None else None
         if billed is None:
             differ(
                 "refund", reference, "recorded as refunded here, not in the bill", ours=ours, ledger=ledger

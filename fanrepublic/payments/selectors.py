@@ -2,8 +2,8 @@ from django.db.models import Count, Q, Sum
 
 from fanrepublic.core.errors import NotFound
 
-from .enums import NoticeOutcome, PaymentStatus
-from .models import BillCheck, Payment, ProviderNotice
+from .enums import NoticeOutcome, PaymentStatus, RefundStatus
+from .models import BillCheck, Payment, ProviderNotice, Refund
 from .permissions import may_see_payment
 
 
@@ -47,3 +47,28 @@ def notices_refused(limit: int = 50):
 
 def bill_checks(limit: int = 30):
     return BillCheck.objects.order_by("-checked_at")[:limit]
+
+
+def failed_refunds(limit: int = 100) -> list[Refund]:
+    """Refunds the provider refused that nobody has sent again yet: money owed to a
+    member, newest first."""
+    from .services import again_reference
+
+    failed = list(
+        Refund.objects.filter(status=RefundStatus.FAILED)
+        .select_related("payment", "payment__member")
+        .order_by("-created_at")[:limit]
+    )
+    sent_again = set(
+        Refund.objects.filter(reference__in=[again_reference(r) for r in failed]).values_list(
+            "reference", flat=True
+        )
+    )
+    return [refund for refund in failed if again_reference(refund) not in sent_again]
+
+
+def refund_for_staff(*, reference: str) -> Refund:
+    refund = Refund.objects.filter(reference=reference).select_related("payment").first()
+    if refund is None:
+        raise NotFound()
+    return refund

@@ -2,7 +2,7 @@
 the provider has not reported.
 
 Whatever way the provider's word arrives — a notification, the periodic query, the demo
-page — it goes through `_apply_trade` / `_apply_refund` under the payment's row lock, so a
+page — it goes through `_apply_trade` / `_apply_refunds` under the payment's row lock, so a
 payment is settled once and posts to the ledger once (its ledger key is its reference),
 and a refund completes once. Calls to a provider are never made while a row is locked:
 a slow provider must not hold up the payments of others."""
@@ -13,25 +13,31 @@ import hashlib
 import logging
 import secrets
 import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fanrepublic.activity.services import record_event
+from fanrepublic.activity.services import NewEvent, record_event, record_events
 from fanrepublic.core import ratelimit
-from fanrepublic.core.errors import DomainError, NotFound, RateLimited, ValidationFailed
+from fanrepublic.core.errors import Conflict, DomainError, NotFound, RateLimited, ValidationFailed
 from fanrepublic.core.services import audit_record
 from fanrepublic.core.text import text_problem
+from fanrepublic.members.models import User
+from fanrepublic.notifications.services import notify
 from fanrepublic.points.enums import AccountKind, Currency
-from fanrepublic.points.services import AccountRef, ledger_post
+from fanrepublic.points.services import AccountRef, LedgerPost, ledger_post, ledger_post_many
 
-from . import signals
+from . import notices, signals
 from .enums import NoticeOutcome, PaymentStatus, RefundStatus
 from .models import Payment, ProviderNotice, Refund
+from .permissions import MONEY_ROLES
 from .providers import base, registry
 
 log = logging.getLogger(__name__)
@@ -197,57 +203,116 @@ def _apply_trade(payment: Payment, trade: base.TradeState) -> str:
     return NoticeOutcome.ACCEPTED
 
 
-def _apply_refund(refund: Refund, state: base.RefundState) -> None:
-    """The provider's state of a refund, applied with the payment and refund locked."""
-    if refund.status in (RefundStatus.SUCCEEDED, RefundStatus.FAILED):
+def _apply_refunds(refunds: list[Refund], states: dict[str, base.RefundState]) -> None:
+    """The providers' states of refunds, applied with their payments and the refunds
+    locked (`_locked_refunds`). The completed ones cost a few statements however many
+    there are — the payments' refunded sums, the refunds, one ledger batch, the events,
+    one signal — so refunding every backer of a failed campaign runs at the database's
+    pace, not a transaction per refund."""
+    now = timezone.now()
+    changed: list[Refund] = []
+    done: list[Refund] = []
+    for refund in refunds:
+        state = states.get(refund.reference)
+        if state is None or refund.status in (RefundStatus.SUCCEEDED, RefundStatus.FAILED):
+            continue
+        if state.refund_no:
+            refund.provider_refund_no = state.refund_no
+        if state.state == base.REFUND_DONE:
+            refund.status = RefundStatus.SUCCEEDED
+            refund.completed_at = now
+            refund.problem = ""
+            # The payment is locked and shared by its refunds in this batch (see
+            # _locked_refunds), so the sum read here is the sum stored.
+            refund.payment.refunded_fen += refund.amount_fen
+            done.append(refund)
+        elif state.state == base.REFUND_FAILED:
+            refund.status = RefundStatus.FAILED
+            refund.problem = "the provider refused or closed the refund"
+            log.error("refund %s failed at the provider", refund.reference)
+        else:
+            refund.status = RefundStatus.PROCESSING
+        changed.append(refund)
+    if not changed:
         return
-    if state.refund_no:
-        refund.provider_refund_no = state.refund_no
-    if state.state == base.REFUND_DONE:
-        payment = refund.payment
-        Payment.objects.filter(pk=payment.pk).update(refunded_fen=F("refunded_fen") + refund.amount_fen)
-        payment.refresh_from_db(fields=["refunded_fen"])
-        refund.status = RefundStatus.SUCCEEDED
-        refund.completed_at = timezone.now()
-        refund.problem = ""
-        refund.save(update_fields=["status", "completed_at", "provider_refund_no", "problem"])
-        ledger_post(
-            key=f"payments:refund:{refund.reference}",
-            kind="refund",
-            memo=f"Refund {refund.reference} of payment {payment.reference}",
-            entries=[
-                (provider_account(payment.provider), -refund.amount_fen),
-                (_counter(payment), refund.amount_fen),
-            ],
-            obj=refund,
-        )
-        record_event(
+    Refund.objects.bulk_update(changed, ["status", "completed_at", "provider_refund_no", "problem"])
+    failed = [refund for refund in changed if refund.status == RefundStatus.FAILED]
+    if failed:
+        _tell_staff_refunds_failed(failed)
+    if not done:
+        return
+    Payment.objects.bulk_update({r.payment.pk: r.payment for r in done}.values(), ["refunded_fen"])
+    ledger_post_many(
+        [
+            LedgerPost(
+                key=f"payments:refund:{refund.reference}",
+                kind="refund",
+                memo=f"Refund {refund.reference} of payment {refund.payment.reference}",
+                entries=[
+                    (provider_account(refund.payment.provider), -refund.amount_fen),
+                    (_counter(refund.payment), refund.amount_fen),
+                ],
+                obj=refund,
+            )
+            for refund in done
+        ]
+    )
+    record_events(
+        NewEvent(
             verb="payments.payment.refunded",
-            owner=payment.member,
-            obj=payment,
+            owner_id=refund.payment.member_id,
+            object_type=Payment._meta.label_lower,
+            object_id=refund.payment.pk,
             properties={"amount_fen": refund.amount_fen, "refund": refund.reference},
             idempotency_key=f"payments:refund:{refund.reference}",
         )
-        signals.payment_refunded.send(sender=Payment, payment=payment, refund=refund)
-    elif state.state == base.REFUND_FAILED:
-        refund.status = RefundStatus.FAILED
-        refund.problem = "the provider refused or closed the refund"
-        refund.save(update_fields=["status", "provider_refund_no", "problem"])
-        log.error("refund %s failed at the provider", refund.reference)
-    else:
-        refund.status = RefundStatus.PROCESSING
-        refund.save(update_fields=["status", "provider_refund_no"])
+        for refund in done
+    )
+    signals.payments_refunded.send(sender=Payment, refunds=done)
+
+
+def _tell_staff_refunds_failed(failed: list[Refund]) -> None:
+    """A refund the provider refused leaves a member's money with us: everyone who
+    handles payments hears of it at once (the console lists it, to send it again)."""
+    staff = (
+        User.objects.filter(Q(is_superuser=True) | Q(groups__name__in=MONEY_ROLES), is_active=True)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    notify(
+        recipient_ids=list(staff),
+        kind=notices.REFUND_FAILED,
+        actor=None,
+        url=reverse("payments:console") + "#failed-refunds",
+        params={"count": len(failed), "refund": failed[0].reference},
+        dedupe_key=f"payments:refund-failed:{failed[0].reference}",
+    )
+
+
+def _apply_refund(refund: Refund, state: base.RefundState) -> None:
+    _apply_refunds([refund], {refund.reference: state})
+
+
+def _locked_refunds(references) -> list[Refund]:
+    """The refunds and their payments, locked payments first (the order every writer
+    takes), each in primary-key order; refunds of one payment share its object."""
+    references = list(references)
+    payment_ids = sorted(
+        set(Refund.objects.filter(reference__in=references).values_list("payment_id", flat=True))
+    )
+    payments = {
+        payment.pk: payment
+        for payment in Payment.objects.select_for_update().filter(pk__in=payment_ids).order_by("pk")
+    }
+    refunds = list(Refund.objects.select_for_update().filter(reference__in=references).order_by("pk"))
+    for refund in refunds:
+        refund.payment = payments[refund.payment_id]
+    return refunds
 
 
 def _locked_refund(reference: str) -> Refund | None:
-    """The refund and its payment, locked payment first (the order every writer takes)."""
-    payment_id = Refund.objects.filter(reference=reference).values_list("payment_id", flat=True).first()
-    if payment_id is None:
-        return None
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
-    refund = Refund.objects.select_for_update().get(reference=reference)
-    refund.payment = payment
-    return refund
+    found = _locked_refunds([reference])
+    return found[0] if found else None
 
 
 def notice_apply(*, provider_code: str, notice: base.Notice, remote_addr: str = "", size: int = 0) -> str:
@@ -392,6 +457,16 @@ def payment_check_by_staff(*, actor, payment: Payment) -> Payment:
 # Refunds ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RefundAsk:
+    """One refund of a batch for `refunds_request_many`: this much of a paid payment,
+    once per key."""
+
+    payment: Payment
+    amount_fen: int
+    key: str
+
+
 def refund_request(
     *, payment: Payment, amount_fen: int, reason: str, key: str, actor=None, send_now: bool | None = True
 ) -> Refund:
@@ -400,47 +475,9 @@ def refund_request(
     transaction commits (`False`), or by the caller's own task and the periodic check
     (`None`, for many refunds at once); if the provider cannot be reached it
     stays requested and the periodic check sends it again under the same refund number."""
-    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
-        raise ValidationFailed(_("The amount must be more than zero."), field="amount")
-    problem = _line_problem(reason, 80)
-    if problem:
-        raise ValidationFailed(problem, field="reason")
-    reference = refund_reference(key)
-    with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        existing = Refund.objects.filter(reference=reference).first()
-        if existing is not None:
-            return existing
-        if locked.status != PaymentStatus.PAID:
-            raise ValidationFailed(_("Only a paid payment can be refunded."), field="amount")
-        open_refunds = (
-            locked.refunds.filter(status__in=(RefundStatus.REQUESTED, RefundStatus.PROCESSING)).aggregate(
-                total=Sum("amount_fen")
-            )["total"]
-            or 0
-        )
-        refundable = locked.amount_fen - locked.refunded_fen - open_refunds
-        if amount_fen > refundable:
-            raise ValidationFailed(
-                _("At most %(yuan)s yuan of this payment can still be refunded.")
-                % {"yuan": f"{refundable / 100:.2f}"},
-                field="amount",
-            )
-        refund = Refund.objects.create(
-            payment=locked,
-            reference=reference,
-            amount_fen=amount_fen,
-            reason=reason.strip(),
-            requested_by=actor,
-        )
-        if actor is not None and actor.staff_roles:
-            audit_record(
-                actor=actor,
-                action="payments.refund.requested",
-                target=locked,
-                reason=reason.strip(),
-                data={"refund": reference, "amount_fen": amount_fen},
-            )
+    (refund,) = refunds_request_many(
+        asks=[RefundAsk(payment=payment, amount_fen=amount_fen, key=key)], reason=reason, actor=actor
+    )
     if send_now:
         refund_submit(refund_id=refund.pk)
         refund.refresh_from_db()
@@ -449,6 +486,77 @@ def refund_request(
         # that send fails, or never runs, the periodic check sends it.
         transaction.on_commit(lambda: refund_submit(refund_id=refund.pk))
     return refund
+
+
+def refunds_request_many(*, asks: list[RefundAsk], reason: str, actor=None) -> list[Refund]:
+    """Record refunds of paid payments, each once per key, with their payments locked —
+    a whole batch in a few statements (every deposit of a failed campaign). Every ask
+    must be refundable (paid, and no more than is left after the refunds on their way),
+    or nothing is recorded. Returns the refunds in the order asked, the ones recorded
+    before under the same key included. Sending them is the caller's (refunds_submit)."""
+    for ask in asks:
+        amount = ask.amount_fen
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+            raise ValidationFailed(_("The amount must be more than zero."), field="amount")
+    problem = _line_problem(reason, 80)
+    if problem:
+        raise ValidationFailed(problem, field="reason")
+    references = [refund_reference(ask.key) for ask in asks]
+    with transaction.atomic():
+        payments = {
+            payment.pk: payment
+            for payment in Payment.objects.select_for_update()
+            .filter(pk__in=sorted({ask.payment.pk for ask in asks}))
+            .order_by("pk")
+        }
+        recorded = {refund.reference: refund for refund in Refund.objects.filter(reference__in=references)}
+        on_the_way = defaultdict(
+            int,
+            Refund.objects.filter(
+                payment_id__in=list(payments), status__in=(RefundStatus.REQUESTED, RefundStatus.PROCESSING)
+            )
+            .values("payment_id")
+            .annotate(total=Sum("amount_fen"))
+            .values_list("payment_id", "total"),
+        )
+        new: list[Refund] = []
+        answer: list[Refund] = []
+        for ask, reference in zip(asks, references, strict=True):
+            if reference in recorded:
+                answer.append(recorded[reference])
+                continue
+            locked = payments[ask.payment.pk]
+            if locked.status != PaymentStatus.PAID:
+                raise ValidationFailed(_("Only a paid payment can be refunded."), field="amount")
+            refundable = locked.amount_fen - locked.refunded_fen - on_the_way[locked.pk]
+            if ask.amount_fen > refundable:
+                raise ValidationFailed(
+                    _("At most %(yuan)s yuan of this payment can still be refunded.")
+                    % {"yuan": f"{refundable / 100:.2f}"},
+                    field="amount",
+                )
+            on_the_way[locked.pk] += ask.amount_fen
+            refund = Refund(
+                payment=locked,
+                reference=reference,
+                amount_fen=ask.amount_fen,
+                reason=reason.strip(),
+                requested_by=actor,
+            )
+            new.append(refund)
+            recorded[reference] = refund
+            answer.append(refund)
+        Refund.objects.bulk_create(new)
+        if actor is not None and actor.staff_roles:
+            for refund in new:
+                audit_record(
+                    actor=actor,
+                    action="payments.refund.requested",
+                    target=refund.payment,
+                    reason=reason.strip(),
+                    data={"refund": refund.reference, "amount_fen": refund.amount_fen},
+                )
+    return answer
 
 
 def refund_by_staff(*, actor, payment: Payment, amount_fen: int, reason: str, token: str) -> Refund:
@@ -476,21 +584,81 @@ def refund_by_staff(*, actor, payment: Payment, amount_fen: int, reason: str, to
     )
 
 
+def again_reference(refund: Refund) -> str:
+    """The number a failed refund is sent again under: once per failed refund."""
+    return refund_reference(f"payments:again:{refund.reference}")
+
+
+def refund_send_again(*, actor, refund: Refund) -> Refund:
+    """Staff send a refund the provider refused again, as a new refund of the same
+    amount (the provider keeps the failed one closed). The form sent twice is one new
+    refund; if the new one fails too, it can be sent again in turn."""
+    from .permissions import can_manage_payments
+
+    if not can_manage_payments(actor):
+        raise NotFound()
+    if refund.status != RefundStatus.FAILED:
+        raise Conflict(_("Only a refund that failed can be sent again."))
+    with transaction.atomic():
+        Payment.objects.select_for_update().get(pk=refund.payment_id)  # a double click waits here
+        sent_before = Refund.objects.filter(reference=again_reference(refund)).exists()
+        (again,) = refunds_request_many(
+            asks=[
+                RefundAsk(
+                    payment=refund.payment,
+                    amount_fen=refund.amount_fen,
+                    key=f"payments:again:{refund.reference}",
+                )
+            ],
+            reason=refund.reason,
+        )
+        if not sent_before:
+            audit_record(
+                actor=actor,
+                action="payments.refund.sent_again",
+                target=refund.payment,
+                data={"failed": refund.reference, "refund": again.reference, "amount_fen": again.amount_fen},
+            )
+    refund_submit(refund_id=again.pk)
+    again.refresh_from_db()
+    return again
+
+
 def refund_submit(*, refund_id: int) -> None:
     """Send a requested refund to the provider (again: its number makes it one refund)."""
-    refund = Refund.objects.select_related("payment").get(pk=refund_id)
-    if refund.status != RefundStatus.REQUESTED:
-        return
-    Refund.objects.filter(pk=refund.pk).update(attempts=F("attempts") + 1, checked_at=timezone.now())
-    try:
-        state = registry.provider(refund.payment.provider).refund(refund)
-    except base.ProviderError as exc:
-        log.warning("refund %s not sent yet: %s", refund.reference, exc)
-        Refund.objects.filter(pk=refund.pk).update(problem=str(exc)[:200])
-        return
-    with transaction.atomic():
-        locked = _locked_refund(refund.reference)
-        _apply_refund(locked, state)
+    refunds_submit(refund_ids=[refund_id])
+
+
+def refunds_submit(*, refund_ids) -> int:
+    """Send requested refunds to their providers (again: a refund's number makes it one
+    refund) and apply the answers in one transaction. A refund the provider could not
+    take now stays requested with the reason; the periodic check sends it again.
+    Returns how many the providers answered."""
+    refunds = list(
+        Refund.objects.select_related("payment")
+        .filter(pk__in=list(refund_ids), status=RefundStatus.REQUESTED)
+        .order_by("pk")
+    )
+    if not refunds:
+        return 0
+    Refund.objects.filter(pk__in=[refund.pk for refund in refunds]).update(
+        attempts=F("attempts") + 1, checked_at=timezone.now()
+    )
+    states: dict[str, base.RefundState] = {}
+    by_provider: dict[str, list[Refund]] = {}
+    for refund in refunds:
+        by_provider.setdefault(refund.payment.provider, []).append(refund)
+    for code, batch in by_provider.items():
+        for refund, answer in zip(batch, registry.provider(code).refund_many(batch), strict=True):
+            if isinstance(answer, base.ProviderError):
+                log.warning("refund %s not sent yet: %s", refund.reference, answer)
+                Refund.objects.filter(pk=refund.pk).update(problem=str(answer)[:200])
+            else:
+                states[refund.reference] = answer
+    if states:
+        with transaction.atomic():
+            _apply_refunds(_locked_refunds(states), states)
+    return len(states)
 
 
 def refund_check(*, refund: Refund) -> None:

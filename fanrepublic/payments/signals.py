@@ -5,11 +5,12 @@ purpose's own change commits or rolls back with it.
 - payment_paid(payment, late): the money arrived (late=True: after the payment had been
   closed here — the purpose usually refunds it);
 - payment_closed(payment): it will not be paid;
-- payment_refunded(payment, refund): a refund completed.
+- payments_refunded(refunds): refunds completed, one or many at once (each refund's
+  `payment` is loaded and locked).
 """
 
 from django.dispatch import Signal
 
 payment_paid = Signal()
 payment_closed = Signal()
-payment_refunded = Signal()
+payments_refunded = Signal()

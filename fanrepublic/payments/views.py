@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -113,6 +114,7 @@ def console(request):
             "totals": selectors.console_totals(),
             "refused": selectors.notices_refused(),
             "checks": selectors.bill_checks(),
+            "failed_refunds": selectors.failed_refunds(),
             "statuses": PaymentStatus.choices,
             "status": request.GET.get("status", ""),
             "q": request.GET.get("q", ""),
@@ -177,3 +179,21 @@ def console_check(request, reference):
             request, _("Asked the provider: %(state)s.") % {"state": checked.get_status_display()}
         )
     return redirect("payments:console_payment", reference=reference)
+
+
+@login_required
+@require_POST
+def console_refund_again(request, reference):
+    permissions.access_console(request.user)
+    refund = selectors.refund_for_staff(reference=reference)
+    try:
+        again = services.refund_send_again(actor=request.user, refund=refund)
+    except DomainError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(
+            request,
+            _("Refund %(number)s sent again as %(again)s: %(state)s.")
+            % {"number": refund.reference, "again": again.reference, "state": again.get_status_display()},
+        )
+    return redirect(reverse("payments:console") + "#failed-refunds")

@@ -240,20 +240,9 @@ def _post_one_wallet_pg(*, fields: dict, entries, lot_expires_at) -> Transaction
     return tx
 
 
-def ledger_post(
-    *,
-    key: str,
-    kind: str,
-    memo: str,
-    entries: list[tuple[Account | AccountRef, int]],
-    actor=None,
-    reverses: Transaction | None = None,
-    source_event_id: int | None = None,
-    obj=None,
-    lot_expires_at="default",
-    from_lot: int | None = None,
-) -> Transaction:
-    """Post one balanced transaction (or return the one stored under `key`)."""
+def _checked(*, key, kind, memo, entries, actor=None, reverses=None, source_event_id=None, obj=None):
+    """A transaction's stored fields once its key, memo and entries pass the ledger's
+    rules, and the codes of the wallets it touches."""
     if not key or len(key) > 200:
         raise ValidationFailed(_("A transaction needs an idempotency key of at most 200 characters."))
     if not memo or len(memo) > MEMO_MAX:
@@ -282,6 +271,33 @@ def ledger_post(
         "object_type": obj._meta.label_lower if obj is not None else "",
         "object_id": str(obj.pk) if obj is not None else "",
     }
+    return fields, tracked_codes
+
+
+def ledger_post(
+    *,
+    key: str,
+    kind: str,
+    memo: str,
+    entries: list[tuple[Account | AccountRef, int]],
+    actor=None,
+    reverses: Transaction | None = None,
+    source_event_id: int | None = None,
+    obj=None,
+    lot_expires_at="default",
+    from_lot: int | None = None,
+) -> Transaction:
+    """Post one balanced transaction (or return the one stored under `key`)."""
+    fields, tracked_codes = _checked(
+        key=key,
+        kind=kind,
+        memo=memo,
+        entries=entries,
+        actor=actor,
+        reverses=reverses,
+        source_event_id=source_event_id,
+        obj=obj,
+    )
     if connection.vendor == "postgresql" and len(tracked_codes) == 1 and from_lot is None:
         return _post_one_wallet_pg(fields=fields, entries=entries, lot_expires_at=lot_expires_at)
     entries = [(_as_account(account), amount) for account, amount in entries]
@@ -343,6 +359,79 @@ def ledger_post(
             return _replayed(existing)
         raise
     return tx
+
+
+@dataclass(frozen=True)
+class LedgerPost:
+    """One transaction of a batch for `ledger_post_many`."""
+
+    key: str
+    kind: str
+    memo: str
+    entries: list
+    obj: object = None
+
+
+def ledger_post_many(posts: list[LedgerPost]) -> int:
+    """Post many balanced transactions between accounts that keep no balance (provider,
+    escrow, revenue: a campaign's refunds, a sale's captures) in a few statements: the
+    accounts resolved once, the keys stored before looked up once, the new transactions
+    and their postings inserted in bulk. Keys stored before are skipped, so a batch run
+    again posts nothing twice. Wallets keep balances and lots and go through
+    `ledger_post`. Returns how many transactions were new; call it inside a transaction
+    when the batch must stand or fall with other writes."""
+    checked = []
+    for post in posts:
+        fields, tracked_codes = _checked(
+            key=post.key, kind=post.kind, memo=post.memo, entries=post.entries, obj=post.obj
+        )
+        if tracked_codes:
+            raise ValueError(f"{post.key}: a wallet's postings go through ledger_post, not ledger_post_many")
+        checked.append((fields, post.entries))
+    keys = [fields["idempotency_key"] for fields, _entries in checked]
+    if len(set(keys)) != len(keys):
+        raise ValueError("a batch names the same idempotency key twice")
+    if not checked:
+        return 0
+    accounts: dict[str, Account] = {}
+    for _fields, entries in checked:
+        for account, _amount in entries:
+            if account.code not in accounts:
+                accounts[account.code] = _as_account(account)
+    stored = set(
+        Transaction.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
+    )
+    fresh = [(fields, entries) for fields, entries in checked if fields["idempotency_key"] not in stored]
+    if not fresh:
+        return 0
+    try:
+        with transaction.atomic():
+            rows = Transaction.objects.bulk_create([Transaction(**fields) for fields, _entries in fresh])
+            Posting.objects.bulk_create(
+                [
+                    Posting(
+                        transaction_id=row.pk,
+                        account_id=accounts[account.code].pk,
+                        currency=account.currency,
+                        amount_minor=amount,
+                    )
+                    for row, (_fields, entries) in zip(rows, fresh, strict=True)
+                    for account, amount in entries
+                ]
+            )
+    except IntegrityError:
+        # A key of the batch was stored meanwhile by another writer: post one by one,
+        # each key's own check deciding.
+        objects = {post.key: post.obj for post in posts}
+        new = 0
+        for fields, entries in fresh:
+            key = fields["idempotency_key"]
+            tx = ledger_post(
+                key=key, kind=fields["kind"], memo=fields["memo"], entries=entries, obj=objects[key]
+            )
+            new += not getattr(tx, "replayed", False)
+        return new
+    return len(fresh)
 
 
 def points_award(

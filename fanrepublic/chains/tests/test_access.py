@@ -123,6 +123,14 @@ ACCESS = (
         data=lambda w: {"reason": "Advertising"},
         visitor=401,
     ),
+    api("POST /api/v1/chains/{slug}/entries/{number}/restore", MODERATORS, args=signed, visitor=401),
+    api(
+        "POST /api/v1/chains/{slug}/hide",
+        MODERATORS,
+        args=slug,
+        data=lambda w: {"reason": "Scam"},
+        visitor=401,
+    ),
 )
 
 test_access = access_test(ACCESS)

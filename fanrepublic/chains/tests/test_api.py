@@ -94,3 +94,33 @@ def test_a_body_that_is_not_a_line_changes_nothing(client, body):
     chain = ChainFactory()
     refused = put(client, f"/api/v1/chains/{chain.slug}/entry", body, bearer(MemberFactory()))
     assert refused.status_code in (400, 422) and not Entry.objects.exists()
+
+
+def test_moderators_hide_and_restore_a_line_and_hide_a_chain_by_api(client):
+    from fanrepublic.chains.services import entry_sign
+    from fanrepublic.core.models import AuditEntry
+
+    chain = ChainFactory(pledge_max=3)
+    entry_sign(actor=MemberFactory(), chain=chain, message="Buy cheap watches", pledge=3)
+    entry_sign(actor=MemberFactory(), chain=chain, message="永不离开", pledge=1)
+    staff, member = bearer(operator()), bearer(MemberFactory())
+    base = f"/api/v1/chains/{chain.slug}"
+
+    def post(path, body, headers):
+        return client.post(path, data=json.dumps(body), content_type="application/json", **headers)
+
+    assert post(f"{base}/entries/1/hide", {"reason": "Advertising"}, member).status_code == 404
+    assert post(f"{base}/entries/1/hide", {"reason": ""}, staff).status_code == 422
+    assert post(f"{base}/entries/1/hide", {"reason": "Advertising"}, staff).status_code == 200
+    assert client.get(base).json()["pledge_total"] == 1
+    assert post(f"{base}/entries/1/restore", {}, member).status_code == 404
+    restored = post(f"{base}/entries/1/restore", {}, staff)
+    assert restored.status_code == 200 and restored.json()["number"] == 1
+    assert client.get(base).json()["pledge_total"] == 4 and client.get(base).json()["entry_count"] == 2
+    assert post(f"{base}/entries/99/restore", {}, staff).status_code == 404
+
+    assert post(f"{base}/hide", {"reason": "Scam"}, member).status_code == 404
+    assert post(f"{base}/hide", {"reason": "Scam"}, staff).status_code == 200
+    assert client.get(base).status_code == 404  # gone for everyone but moderators
+    assert Chain.objects.get().status == "hidden"
+    assert AuditEntry.objects.filter(action="chains.chain.hidden").count() == 1

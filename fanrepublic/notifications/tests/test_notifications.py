@@ -8,7 +8,7 @@ from fanrepublic.activity.models import Event
 from fanrepublic.activity.tasks import dispatch_events
 from fanrepublic.forum import services as forum
 from fanrepublic.forum.tests.factories import BoardFactory, ReplyFactory, TopicFactory
-from fanrepublic.members.tests.factories import MemberFactory, engineer
+from fanrepublic.members.tests.factories import MemberFactory, engineer, operator
 from fanrepublic.notifications.models import Notification
 from fanrepublic.notifications.services import notify, preferences_for, preferences_update
 from fanrepublic.notifications.tasks import send_notification_email
@@ -110,6 +110,43 @@ class TestPreferences:
         assert send_notification_email.run(note.pk) is False
         assert len(mail.outbox) == 1 and "/t/1/" in mail.outbox[0].body
 
+    def test_many_recipients_are_emailed_a_batch_per_task_and_a_failure_retries_alone(
+        self, on_commit, monkeypatch
+    ):
+        from fanrepublic.notifications import tasks
+
+        members = MemberFactory.create_batch(5)
+        queued = []
+        real_delay = tasks.send_notification_emails.delay
+        monkeypatch.setattr(tasks, "EMAIL_BATCH", 2)
+        monkeypatch.setattr(
+            tasks.send_notification_emails, "delay", lambda ids: (queued.append(ids), real_delay(ids))
+        )
+        retried = []
+        monkeypatch.setattr(tasks.send_notification_email, "delay", retried.append)
+        unlucky = members[2].email
+        real_send = tasks.send_mail
+
+        def flaky(subject, body, sender, recipients):
+            if recipients == [unlucky]:
+                raise OSError("mail server away")
+            return real_send(subject, body, sender, recipients)
+
+        monkeypatch.setattr(tasks, "send_mail", flaky)
+        with on_commit():
+            notify(
+                recipient_ids=[m.pk for m in members],
+                kind="reply",
+                actor=None,
+                url="/",
+                params={},
+                dedupe_key="b",
+            )
+        assert [len(ids) for ids in queued] == [2, 2, 1]
+        assert len(mail.outbox) == 4
+        failed = Notification.objects.get(recipient=members[2])
+        assert retried == [failed.pk] and failed.emailed_at is None
+
 
 class TestPages:
     def test_inbox_open_marks_read_and_unread_badge(self, client):
@@ -170,13 +207,20 @@ class TestDeclaredKinds:
             "trust",
             "campaign",
             "flash",
+            "payments_refund_failed",
         }
         assert declared["quote"].email_default is False and declared["bounty"].email_default is True
         member = MemberFactory()
         client.force_login(member)
         page = client.get(reverse("notifications:preferences")).content.decode()
+        staff_only = {"payments_refund_failed"}
         for kind in declared.values():
-            assert f'name="{kind.code}-email"' in page and str(kind.label) in page
+            shown = f'name="{kind.code}-email"' in page and str(kind.label) in page
+            assert shown is (kind.code not in staff_only), kind.code
+        # A staff alert is offered to the staff it alerts.
+        client.force_login(operator())
+        page = client.get(reverse("notifications:preferences")).content.decode()
+        assert 'name="payments_refund_failed-email"' in page
 
     def test_each_kind_reads_in_the_readers_language(self):
         from django.utils import translation

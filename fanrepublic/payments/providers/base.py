@@ -110,6 +110,19 @@ class Provider:
     def refund(self, refund) -> RefundState:
         raise NotImplementedError
 
+    def refund_many(self, refunds) -> list[RefundState | ProviderError]:
+        """Send several refunds: for each, its state or the error that kept it back (one
+        refund the provider cannot take now does not hold back the others). The WeChat
+        and Alipay APIs take one refund per call; a provider with a batch call overrides
+        this."""
+        answers: list[RefundState | ProviderError] = []
+        for refund in refunds:
+            try:
+                answers.append(self.refund(refund))
+            except ProviderError as exc:
+                answers.append(exc)
+        return answers
+
     def query_refund(self, refund) -> RefundState:
         raise NotImplementedError
 

@@ -10,6 +10,7 @@ import secrets
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,27 +78,57 @@ class OfflineProvider(base.Provider):
         OfflineTrade.objects.filter(reference=payment.reference, paid_at__isnull=True).update(closed=True)
 
     def refund(self, refund) -> base.RefundState:
+        return self.refund_many([refund])[0]
+
+    def refund_many(self, refunds) -> list[base.RefundState]:
+        """The demo provider's books take a batch of refunds at once. Like a real
+        provider it refuses a refund of an unpaid trade or beyond what is left of one,
+        and answers a refund number it has seen with that refund."""
+        references = [refund.reference for refund in refunds]
         with transaction.atomic():
-            trade = (
-                OfflineTrade.objects.select_for_update().filter(reference=refund.payment.reference).first()
+            trades = {
+                trade.reference: trade
+                for trade in OfflineTrade.objects.select_for_update()
+                .filter(reference__in={refund.payment.reference for refund in refunds})
+                .order_by("pk")
+            }
+            done = {row.reference: row for row in OfflineRefund.objects.filter(reference__in=references)}
+            refunded = dict(
+                OfflineRefund.objects.filter(trade__in=trades.values())
+                .values("trade_id")
+                .annotate(total=Sum("amount_fen"))
+                .values_list("trade_id", "total")
             )
-            if trade is None or trade.paid_at is None:
-                return base.RefundState(reference=refund.reference, state=base.REFUND_FAILED)
-            done, _ = OfflineRefund.objects.get_or_create(
+            now = timezone.now()
+            new = []
+            for refund in refunds:
+                trade = trades.get(refund.payment.reference)
+                if refund.reference in done or trade is None or trade.paid_at is None:
+                    continue
+                if refunded.get(trade.pk, 0) + refund.amount_fen > trade.amount_fen:
+                    continue
+                refunded[trade.pk] = refunded.get(trade.pk, 0) + refund.amount_fen
+                row = OfflineRefund(
+                    trade=trade,
+                    reference=refund.reference,
+                    refund_no="DEMOR" + secrets.token_hex(10).upper(),
+                    amount_fen=refund.amount_fen,
+                    refunded_at=now,
+                )
+                new.append(row)
+                done[row.reference] = row
+            OfflineRefund.objects.bulk_create(new)
+        return [
+            base.RefundState(reference=refund.reference, state=base.REFUND_FAILED)
+            if refund.reference not in done
+            else base.RefundState(
                 reference=refund.reference,
-                defaults={
-                    "trade": trade,
-                    "refund_no": "DEMOR" + secrets.token_hex(10).upper(),
-                    "amount_fen": refund.amount_fen,
-                    "refunded_at": timezone.now(),
-                },
+                state=base.REFUND_DONE,
+                refund_no=done[refund.reference].refund_no,
+                amount_fen=done[refund.reference].amount_fen,
             )
-        return base.RefundState(
-            reference=refund.reference,
-            state=base.REFUND_DONE,
-            refund_no=done.refund_no,
-            amount_fen=done.amount_fen,
-        )
+            for refund in refunds
+        ]
 
     def query_refund(self, refund) -> base.RefundState:
         done = OfflineRefund.objects.filter(reference=refund.reference).first()

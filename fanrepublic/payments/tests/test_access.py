@@ -35,6 +35,19 @@ def paid(w):
     return w.once("paid", build)
 
 
+def failed_refund(w):
+    """A refund of a paid demo payment that the provider refused."""
+
+    def build():
+        from fanrepublic.payments.models import Payment
+        from fanrepublic.payments.tests.factories import RefundFactory
+
+        payment = Payment.objects.get(reference=paid(w))
+        return RefundFactory(payment=payment, amount_fen=100, status="failed").reference
+
+    return w.once("failed_refund", build)
+
+
 ACCESS = (
     page(
         "payments:notify",
@@ -65,6 +78,14 @@ ACCESS = (
         method="post",
         args=lambda w: {"reference": paid(w)},
         data=lambda w: {"amount": "1.00", "reason": "Goodwill", "token": "0123456789abcdef0123456789abcdef"},
+        visitor=302,
+    ),
+    page(
+        "payments:console_refund_again",
+        MONEY,
+        ok=302,
+        method="post",
+        args=lambda w: {"reference": failed_refund(w)},
         visitor=302,
     ),
     page(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fanrepublic.members.tests.factories import MemberFactory
-from fanrepublic.payments import services
+from fanrepublic.payments import reconcile, services
 from fanrepublic.payments.enums import NoticeOutcome, PaymentStatus, RefundStatus
 from fanrepublic.payments.models import Payment, ProviderNotice
 from fanrepublic.payments.reconcile import bill_check
@@ -236,7 +236,10 @@ def test_a_refund_the_provider_cannot_take_yet_is_sent_again_later(wechat, clien
     assert provider_balance() == 0
 
 
-def test_the_daily_bill_matches_the_ledger_and_differences_are_reported(wechat, client):
+@pytest.mark.parametrize("chunk", [2000, 1])
+def test_the_daily_bill_matches_the_ledger_and_differences_are_reported(wechat, client, chunk, monkeypatch):
+    # chunk=1: a bill larger than the lookups' chunk is read in several queries, same result.
+    monkeypatch.setattr(reconcile, "CHUNK", chunk)
     first = paid(wechat, client, amount=8800)
     paid(wechat, client, amount=12345)
     services.refund_request(payment=first, amount_fen=800, reason="Part", key="x")

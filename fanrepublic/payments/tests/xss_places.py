@@ -29,6 +29,7 @@ NOT_PAGES: dict[str, str] = {
     "payments:notify": "a provider's endpoint: answers 204/success or a refusal, never stored text",
     "payments:console_refund": "POST only: redirects to the console's payment page (visited)",
     "payments:console_check": "POST only: redirects to the console's payment page (visited)",
+    "payments:console_refund_again": "POST only: redirects to the console (visited)",
 }
 
 

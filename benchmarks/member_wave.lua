@@ -1,25 +1,29 @@
--- wrk script for benchmarks/chains.py: every request adds the line of a different member
--- to one chain (PUT /api/v1/chains/<slug>/entry with that member's personal token).
+-- wrk script for benchmarks/chains.py and benchmarks/flash_http.py: every request is
+-- sent by a different member, with that member's personal token (a wave of sign-ups to
+-- a chain, of reservations in a flash sale).
 --
--- BENCH_TOKENS is a file with one secret per line (fr_chbench_<n>); it is split between
+-- BENCH_TOKENS is a file with one secret per line (<prefix><n>); it is split between
 -- wrk's threads (thread t of T takes lines t+1, t+1+T, ...), so no token is used twice.
--- The pledge is n % 4 (the chain takes 0..3), so the expected sum is known in advance.
+-- BENCH_METHOD and BENCH_PATH name the request; BENCH_BODY is its JSON body, in which
+-- {pledge} becomes n % 4 (so a run's expected sums are known in advance).
 --
 -- A line is reserved in delay(), which wrk calls before each request on a connection,
 -- and sent by the request() that follows; once a thread's lines are all reserved its
 -- connections wait (a delay of an hour) instead of sending anything else. When a thread
 -- has every answer it owes, it writes BENCH_OUT/done.<t> and stops its own event loop;
--- benchmarks/chains.py then ends wrk with SIGINT, so the run lasts exactly as long as
--- the sign-ups do and the latency figures hold sign-up requests only.
+-- the benchmark then ends wrk with SIGINT, so the run lasts exactly as long as the wave
+-- does and the latency figures hold the wave's requests only.
 --
--- Every answer is written to BENCH_OUT/answers.<t> as "status<TAB>number<TAB>name<TAB>
--- pledge<TAB>code": the number the server gave, to whom (the member's public name is
--- their username ch_<n>), or the error code of a refusal.
+-- Every answer is written to BENCH_OUT/answers.<t> as "status<TAB>field<TAB>...": the
+-- values of the JSON keys named in BENCH_FIELDS (comma-separated; "" where absent).
 local tokens_path = os.getenv("BENCH_TOKENS")
 local out_dir = os.getenv("BENCH_OUT")
-local path = os.getenv("BENCH_PATH")  -- /api/v1/chains/<slug>/entry
+local method = os.getenv("BENCH_METHOD") or "PUT"
+local path = os.getenv("BENCH_PATH")
 local threads = tonumber(os.getenv("BENCH_THREADS") or "2")
-local message = os.getenv("BENCH_MESSAGE") or "永不离开"
+local body_template = os.getenv("BENCH_BODY") or "{}"
+local fields = {}
+for name in string.gmatch(os.getenv("BENCH_FIELDS") or "code", "[^,]+") do table.insert(fields, name) end
 
 local tokens = {}
 for line in io.lines(tokens_path) do
@@ -62,21 +66,26 @@ request = function()
   end
   local token = tokens[index]
   local n = tonumber(string.match(token, "(%d+)$"))
-  local body = '{"message": "' .. message .. '", "pledge": ' .. (n % 4) .. '}'
-  return wrk.format("PUT", path, {
+  local body = string.gsub(body_template, "{pledge}", tostring(n % 4))
+  return wrk.format(method, path, {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",
   }, body)
 end
 
+local function field(body, name)
+  return string.match(body, '"' .. name .. '":%s*"([^"]*)"')
+    or string.match(body, '"' .. name .. '":%s*(%-?%d+)')
+    or ""
+end
+
 response = function(status, headers, body)
   if body == "ok" then return end  -- the start-up check's request, if it was sent
   answers = answers + 1
-  local number = string.match(body, '"number":%s*(%d+)') or ""
-  local name = string.match(body, '"name":%s*"([^"]*)"') or ""
-  local pledge = string.match(body, '"pledge":%s*(%d+)') or ""
-  local code = string.match(body, '"code":%s*"([^"]*)"') or ""
-  out:write(status, "\t", number, "\t", name, "\t", pledge, "\t", code, "\n")
+  out:write(status)
+  for _, name in ipairs(fields) do out:write("\t", field(body, name)) end
+  out:write("\n")
+  out:flush()  -- the benchmark counts answers as they come, to notice lost ones
   if answers >= share and not finished then
     finished = true
     out:flush()
