@@ -1,3 +1,5 @@
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -8,6 +10,8 @@ from fanrepublic.core.text import email_subject
 
 from .messages import notification_text
 from .models import Notification
+
+log = logging.getLogger(__name__)
 
 
 def absolute_url(path: str) -> str:
@@ -55,12 +59,16 @@ EMAIL_BATCH = 200
 @shared_task
 def send_notification_emails(notification_ids: list[int]) -> int:
     """Email a batch of notifications (one task per EMAIL_BATCH, not per email: telling
-    100,000 backers that a campaign failed queues 500 tasks). One that cannot be sent
-    now is handed to its own retrying task; the rest go on. Returns how many were sent."""
+    100,000 backers that a campaign failed queues 500 tasks). One the mail server does
+    not take now is handed to its own retrying task (its claim released); one that cannot
+    be sent for another reason (a broken address) is logged; the rest go on either way.
+    Returns how many were sent."""
     sent = 0
     for notification_id in notification_ids:
         try:
             sent += bool(send_notification_email.run(notification_id))
         except OSError:
             send_notification_email.delay(notification_id)
+        except Exception:
+            log.exception("notification %s could not be emailed", notification_id)
     return sent

@@ -107,6 +107,10 @@ class Refund(models.Model):
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
+    # A failed refund that staff sent again names the new refund (payments.services.refund_send_again).
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
 
     class Meta:
         verbose_name = _("refund")

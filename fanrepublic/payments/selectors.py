@@ -49,22 +49,14 @@ def bill_checks(limit: int = 30):
     return BillCheck.objects.order_by("-checked_at")[:limit]
 
 
-def failed_refunds(limit: int = 100) -> list[Refund]:
+def failed_refunds(limit: int = 100):
     """Refunds the provider refused that nobody has sent again yet: money owed to a
     member, newest first."""
-    from .services import again_reference
-
-    failed = list(
-        Refund.objects.filter(status=RefundStatus.FAILED)
+    return (
+        Refund.objects.filter(status=RefundStatus.FAILED, replaced_by__isnull=True)
         .select_related("payment", "payment__member")
         .order_by("-created_at")[:limit]
     )
-    sent_again = set(
-        Refund.objects.filter(reference__in=[again_reference(r) for r in failed]).values_list(
-            "reference", flat=True
-        )
-    )
-    return [refund for refund in failed if again_reference(refund) not in sent_again]
 
 
 def refund_for_staff(*, reference: str) -> Refund:

@@ -203,6 +203,9 @@ def _apply_trade(payment: Payment, trade: base.TradeState) -> str:
     return NoticeOutcome.ACCEPTED
 
 
+ABNORMAL_PROBLEM = "abnormal: the provider could not pay it out; settle it at the provider"
+
+
 def _apply_refunds(refunds: list[Refund], states: dict[str, base.RefundState]) -> None:
     """The providers' states of refunds, applied with their payments and the refunds
     locked (`_locked_refunds`). The completed ones cost a few statements however many
@@ -212,10 +215,23 @@ def _apply_refunds(refunds: list[Refund], states: dict[str, base.RefundState]) -
     now = timezone.now()
     changed: list[Refund] = []
     done: list[Refund] = []
+    alarming: list[Refund] = []
     for refund in refunds:
         state = states.get(refund.reference)
-        if state is None or refund.status in (RefundStatus.SUCCEEDED, RefundStatus.FAILED):
+        if state is None or refund.status == RefundStatus.SUCCEEDED:
             continue
+        if refund.status == RefundStatus.FAILED:
+            if state.state != base.REFUND_DONE:
+                continue
+            # Marked failed here, but the provider paid it out after all (an abnormal
+            # refund settled by hand at the provider): the money left, so it is recorded
+            # — unless staff already sent it again, when the member may have been paid
+            # twice: that is for a person to sort out, loudly.
+            if refund.replaced_by_id is not None:
+                log.error("refund %s completed at the provider after it was sent again", refund.reference)
+                alarming.append(refund)
+                continue
+            log.error("refund %s completed at the provider after it had failed", refund.reference)
         if state.refund_no:
             refund.provider_refund_no = state.refund_no
         if state.state == base.REFUND_DONE:
@@ -226,19 +242,23 @@ def _apply_refunds(refunds: list[Refund], states: dict[str, base.RefundState]) -
             # _locked_refunds), so the sum read here is the sum stored.
             refund.payment.refunded_fen += refund.amount_fen
             done.append(refund)
-        elif state.state == base.REFUND_FAILED:
+        elif state.state in (base.REFUND_FAILED, base.REFUND_ABNORMAL):
             refund.status = RefundStatus.FAILED
-            refund.problem = "the provider refused or closed the refund"
-            log.error("refund %s failed at the provider", refund.reference)
+            refund.problem = (
+                ABNORMAL_PROBLEM
+                if state.state == base.REFUND_ABNORMAL
+                else "the provider refused or closed the refund"
+            )
+            log.error("refund %s failed at the provider (%s)", refund.reference, state.state)
+            alarming.append(refund)
         else:
             refund.status = RefundStatus.PROCESSING
         changed.append(refund)
+    if alarming:
+        _tell_staff_refunds_failed(alarming)
     if not changed:
         return
     Refund.objects.bulk_update(changed, ["status", "completed_at", "provider_refund_no", "problem"])
-    failed = [refund for refund in changed if refund.status == RefundStatus.FAILED]
-    if failed:
-        _tell_staff_refunds_failed(failed)
     if not done:
         return
     Payment.objects.bulk_update({r.payment.pk: r.payment for r in done}.values(), ["refunded_fen"])
@@ -285,7 +305,9 @@ def _tell_staff_refunds_failed(failed: list[Refund]) -> None:
         actor=None,
         url=reverse("payments:console") + "#failed-refunds",
         params={"count": len(failed), "refund": failed[0].reference},
-        dedupe_key=f"payments:refund-failed:{failed[0].reference}",
+        # One alert an hour at most: a provider refusing a whole campaign's refunds (the
+        # periodic check sends them one by one) must not send staff 100,000 emails.
+        dedupe_key=f"payments:refund-failed:{timezone.now():%Y-%m-%d-%H}",
     )
 
 
@@ -523,9 +545,15 @@ def refunds_request_many(*, asks: list[RefundAsk], reason: str, actor=None) -> l
         answer: list[Refund] = []
         for ask, reference in zip(asks, references, strict=True):
             if reference in recorded:
-                answer.append(recorded[reference])
+                found = recorded[reference]
+                if found.payment_id != ask.payment.pk or found.amount_fen != ask.amount_fen:
+                    # A caller bug (one key for two refunds): refuse rather than hide it.
+                    raise ValueError(f"refund key {ask.key!r} names another refund ({found.reference})")
+                answer.append(found)
                 continue
-            locked = payments[ask.payment.pk]
+            locked = payments.get(ask.payment.pk)
+            if locked is None:
+                raise ValidationFailed(_("Only a paid payment can be refunded."), field="amount")
             if locked.status != PaymentStatus.PAID:
                 raise ValidationFailed(_("Only a paid payment can be refunded."), field="amount")
             refundable = locked.amount_fen - locked.refunded_fen - on_the_way[locked.pk]
@@ -591,7 +619,9 @@ def again_reference(refund: Refund) -> str:
 
 def refund_send_again(*, actor, refund: Refund) -> Refund:
     """Staff send a refund the provider refused again, as a new refund of the same
-    amount (the provider keeps the failed one closed). The form sent twice is one new
+    amount. The provider is asked first: a refund it paid out after all is recorded as
+    such instead, and one it has not closed (abnormal, still being settled there) is not
+    sent again — either would pay the member twice. The form sent twice is one new
     refund; if the new one fails too, it can be sent again in turn."""
     from .permissions import can_manage_payments
 
@@ -599,25 +629,47 @@ def refund_send_again(*, actor, refund: Refund) -> Refund:
         raise NotFound()
     if refund.status != RefundStatus.FAILED:
         raise Conflict(_("Only a refund that failed can be sent again."))
+    if refund.replaced_by_id is None:
+        try:
+            state = registry.provider(refund.payment.provider).query_refund(refund)
+        except base.ProviderError as exc:
+            raise ProviderUnavailable(
+                _("The payment service could not be reached; try again later.")
+            ) from exc
+        if state.state == base.REFUND_DONE:
+            with transaction.atomic():
+                _apply_refunds(_locked_refunds([refund.reference]), {refund.reference: state})
+            raise Conflict(
+                _("The provider says this refund was paid out after all: it is now recorded as refunded.")
+            )
+        if state.state not in (base.REFUND_FAILED, base.REFUND_UNKNOWN):
+            raise Conflict(
+                _("The provider has not closed this refund: settle it there, not by sending it again.")
+            )
     with transaction.atomic():
-        Payment.objects.select_for_update().get(pk=refund.payment_id)  # a double click waits here
-        sent_before = Refund.objects.filter(reference=again_reference(refund)).exists()
-        (again,) = refunds_request_many(
-            asks=[
-                RefundAsk(
-                    payment=refund.payment,
-                    amount_fen=refund.amount_fen,
-                    key=f"payments:again:{refund.reference}",
-                )
-            ],
-            reason=refund.reason,
-        )
-        if not sent_before:
+        payment = Payment.objects.select_for_update().get(pk=refund.payment_id)  # a double click waits here
+        failed = Refund.objects.select_for_update().get(pk=refund.pk)
+        if failed.replaced_by_id is not None:
+            again = failed.replaced_by
+        else:
+            refund.payment = payment
+            (again,) = refunds_request_many(
+                asks=[
+                    RefundAsk(
+                        payment=payment,
+                        amount_fen=failed.amount_fen,
+                        key=f"payments:again:{failed.reference}",
+                    )
+                ],
+                reason=failed.reason,
+            )
+            Refund.objects.filter(pk=failed.pk).update(replaced_by=again)
+            Refund.objects.filter(pk=again.pk).update(requested_by=actor)
             audit_record(
                 actor=actor,
                 action="payments.refund.sent_again",
-                target=refund.payment,
-                data={"failed": refund.reference, "refund": again.reference, "amount_fen": again.amount_fen},
+                target=payment,
+                data={"failed": failed.reference, "refund": again.reference, "amount_fen": again.amount_fen},
             )
     refund_submit(refund_id=again.pk)
     again.refresh_from_db()
@@ -641,23 +693,52 @@ def refunds_submit(*, refund_ids) -> int:
     )
     if not refunds:
         return 0
-    Refund.objects.filter(pk__in=[refund.pk for refund in refunds]).update(
-        attempts=F("attempts") + 1, checked_at=timezone.now()
-    )
+    with transaction.atomic():
+        # Payments first, as every writer locks them, then the refunds' counters.
+        list(
+            Payment.objects.select_for_update()
+            .filter(pk__in=sorted({refund.payment_id for refund in refunds}))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Refund.objects.filter(pk__in=[refund.pk for refund in refunds]).update(
+            attempts=F("attempts") + 1, checked_at=timezone.now()
+        )
     states: dict[str, base.RefundState] = {}
     by_provider: dict[str, list[Refund]] = {}
     for refund in refunds:
         by_provider.setdefault(refund.payment.provider, []).append(refund)
     for code, batch in by_provider.items():
         for refund, answer in zip(batch, registry.provider(code).refund_many(batch), strict=True):
+            if not isinstance(answer, base.ProviderError) and (
+                answer.reference != refund.reference
+                or (answer.amount_fen is not None and answer.amount_fen != refund.amount_fen)
+            ):
+                answer = base.ProviderError(
+                    f"answered for {answer.reference} ({answer.amount_fen} fen), not this refund"
+                )
+                log.error("refund %s: %s", refund.reference, answer)
             if isinstance(answer, base.ProviderError):
                 log.warning("refund %s not sent yet: %s", refund.reference, answer)
                 Refund.objects.filter(pk=refund.pk).update(problem=str(answer)[:200])
             else:
                 states[refund.reference] = answer
-    if states:
+    if not states:
+        return 0
+    try:
         with transaction.atomic():
             _apply_refunds(_locked_refunds(states), states)
+    except Exception:
+        # One refund's answer that cannot be applied must not hold back the rest of a
+        # batch the provider has paid out: each on its own (the failing one is logged
+        # and left for the periodic check).
+        log.exception("a batch of %d refunds could not be applied together; one at a time", len(states))
+        for reference, state in states.items():
+            try:
+                with transaction.atomic():
+                    _apply_refunds(_locked_refunds([reference]), {reference: state})
+            except Exception:
+                log.exception("refund %s: the provider's answer could not be applied", reference)
     return len(states)
 
 

@@ -398,6 +398,10 @@ def ledger_post_many(posts: list[LedgerPost]) -> int:
         for account, _amount in entries:
             if account.code not in accounts:
                 accounts[account.code] = _as_account(account)
+            stored = accounts[account.code]
+            # Decided by the stored account, as ledger_post does, not by what the caller named.
+            if stored.tracks_balance or stored.currency != account.currency:
+                raise ValueError(f"{account.code}: a wallet, or not in {account.currency}")
     stored = set(
         Transaction.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
     )

@@ -33,6 +33,10 @@ TRADE_UNKNOWN = "unknown"  # the provider has no such trade
 REFUND_DONE = "done"
 REFUND_PROCESSING = "processing"
 REFUND_FAILED = "failed"
+# The provider took the refund but could not pay it out (WeChat Pay's ABNORMAL: the
+# payer's card is closed): not final — it is settled at the provider (to the payer's
+# balance, or by hand), so it must never be sent again from here.
+REFUND_ABNORMAL = "abnormal"
 REFUND_UNKNOWN = "unknown"  # the provider has no such refund (not received, or not yet)
 
 
@@ -121,6 +125,8 @@ class Provider:
                 answers.append(self.refund(refund))
             except ProviderError as exc:
                 answers.append(exc)
+            except Exception as exc:  # a reply it could not read: this refund only, asked again later
+                answers.append(ProviderError(f"unreadable answer: {exc!r}"[:200]))
         return answers
 
     def query_refund(self, refund) -> RefundState:

@@ -132,8 +132,8 @@ def refused_refund():
     refund = services.refunds_request_many(asks=full([payment]), reason="Campaign did not go ahead")[0]
     OfflineRefund.objects.create(
         trade=_trade(payment),
-        reference="BYHAND",
-        refund_no="BYHAND1",
+        reference=f"BYHAND{payment.pk}",
+        refund_no=f"BYHAND{payment.pk}",
         amount_fen=payment.amount_fen,
         refunded_at=payment.paid_at,
     )
@@ -166,7 +166,7 @@ def test_a_refused_refund_is_told_to_payment_staff_and_sent_again_from_the_conso
     page = client.get(reverse("payments:console")).content.decode()
     assert 'data-testid="failed-refunds"' in page and refund.reference in page
     # The trade's hand refund is undone at the provider; sending again now succeeds.
-    OfflineRefund.objects.filter(reference="BYHAND").delete()
+    OfflineRefund.objects.filter(reference__startswith="BYHAND").delete()
     url = reverse("payments:console_refund_again", args=[refund.reference])
     for _ in range(2):  # a double click is one new refund
         assert client.post(url).status_code == 302
@@ -197,3 +197,74 @@ def test_only_a_failed_refund_is_sent_again_and_only_by_payment_staff():
 def test_a_missing_refund_is_404_on_the_console(client):
     client.force_login(operator())
     assert client.post(reverse("payments:console_refund_again", args=["RFNOSUCH"])).status_code == 404
+
+
+def test_send_again_asks_the_provider_first_and_never_pays_twice(client, monkeypatch):
+    from fanrepublic.payments.providers import base
+
+    staff = operator()
+    # Paid out at the provider after all (settled there by hand): recorded, not sent again.
+    paid_after_all = refused_refund()
+    OfflineRefund.objects.create(
+        trade=_trade(paid_after_all.payment),
+        reference=paid_after_all.reference,
+        refund_no="LATE1",
+        amount_fen=paid_after_all.amount_fen,
+        refunded_at=paid_after_all.created_at,
+    )
+    with pytest.raises(Conflict):
+        services.refund_send_again(actor=staff, refund=paid_after_all)
+    paid_after_all.refresh_from_db()
+    assert paid_after_all.status == RefundStatus.SUCCEEDED and paid_after_all.replaced_by_id is None
+    assert Payment.objects.get(pk=paid_after_all.payment_id).refunded_fen == paid_after_all.amount_fen
+    # Not closed at the provider (abnormal: being settled there): not sent again.
+    abnormal = refused_refund()
+    monkeypatch.setattr(
+        OfflineProvider,
+        "query_refund",
+        lambda self, refund: base.RefundState(reference=refund.reference, state=base.REFUND_ABNORMAL),
+    )
+    with pytest.raises(Conflict):
+        services.refund_send_again(actor=staff, refund=abnormal)
+    assert not Refund.objects.filter(reference=services.again_reference(abnormal)).exists()
+    assert ledger_problems() == []
+
+
+def test_the_console_lists_every_failed_refund_not_yet_sent_again(client, monkeypatch):
+    from fanrepublic.payments import selectors
+
+    first, second, third = refused_refund(), refused_refund(), refused_refund()
+    OfflineRefund.objects.filter(reference__startswith="BYHAND").delete()
+    services.refund_send_again(actor=operator(), refund=second)
+    assert [r.reference for r in selectors.failed_refunds(limit=1)] == [third.reference]
+    assert {r.reference for r in selectors.failed_refunds()} == {first.reference, third.reference}
+
+
+def test_an_answer_for_another_refund_is_not_applied(monkeypatch):
+    from fanrepublic.payments.providers import base
+
+    payment = paid()
+    refund = services.refunds_request_many(asks=full([payment]), reason="Campaign did not go ahead")[0]
+    monkeypatch.setattr(
+        OfflineProvider,
+        "refund_many",
+        lambda self, batch: [
+            base.RefundState(reference="RFSOMEONEELSE", state=base.REFUND_DONE) for _ in batch
+        ],
+    )
+    assert services.refunds_submit(refund_ids=[refund.pk]) == 0
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.REQUESTED and "RFSOMEONEELSE" in refund.problem
+    assert Payment.objects.get(pk=payment.pk).refunded_fen == 0 and provider_balance() == payment.amount_fen
+
+
+def test_one_key_for_two_different_refunds_is_a_caller_error():
+    payment = paid()
+    services.refunds_request_many(
+        asks=[services.RefundAsk(payment=payment, amount_fen=100, key="same")], reason="First"
+    )
+    with pytest.raises(ValueError):
+        services.refunds_request_many(
+            asks=[services.RefundAsk(payment=payment, amount_fen=200, key="same")], reason="Second"
+        )
+    assert Refund.objects.count() == 1

@@ -111,3 +111,20 @@ def test_the_same_key_twice_in_a_batch_is_refused():
         services.ledger_post_many(batch)
     assert not Transaction.objects.exists()
     assert services.ledger_post_many([]) == 0
+
+
+def test_an_account_is_judged_by_what_is_stored_not_by_what_the_caller_names():
+    member = MemberFactory()
+    services.wallet_ref(member, Currency.CNY).resolve()
+    disguised = services.AccountRef(
+        code=f"member:{member.pk}:wallet:CNY", kind=AccountKind.ESCROW, currency=Currency.CNY
+    )
+    with pytest.raises(ValueError):
+        services.ledger_post_many(
+            [
+                services.LedgerPost(
+                    "disguised:1", "refund", "into a wallet", [(ACCOUNTS[0], -5), (disguised, 5)]
+                )
+            ]
+        )
+    assert not Transaction.objects.exists()
