@@ -304,9 +304,13 @@ def reserve(*, actor, sale: FlashSale, provider_code: str) -> Hold:
             _("It is not your turn yet: your place is %(n)d.") % {"n": place["position"] or 0},
             code="not_your_turn",
         )
+    # Counted on its own, before the transaction: a refused attempt (all held, sold out,
+    # over the limit) rolls that back, and the fairness record's "how many tried" must
+    # count the members who were refused too.
+    Entrant.objects.filter(pk=place["entrant"].pk).update(attempts=F("attempts") + 1)
     with transaction.atomic():
-        entrant = Entrant.objects.select_for_update().get(pk=place["entrant"].pk)
-        Entrant.objects.filter(pk=entrant.pk).update(attempts=F("attempts") + 1)
+        # The member's own row: their concurrent requests queue here, so the limit is exact.
+        Entrant.objects.select_for_update().get(pk=place["entrant"].pk)
         # A hold counts until its unit can go to someone else (its end plus the grace).
         mine = Hold.objects.filter(sale=sale, member=actor).filter(
             Q(status=HoldStatus.PAID) | Q(status=HoldStatus.HELD, expires_at__gt=now - payment_grace())

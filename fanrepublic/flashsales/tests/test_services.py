@@ -192,6 +192,13 @@ def test_the_fairness_record_lists_the_order_units_went():
     record = selectors.fairness_record(sale)
     assert [row["unit"] for row in record["sold"]] == [h.unit_number for h in holds]
     assert record["sold_out_at"] is not None and record["tried"] == 3
+    # Those refused tried too: the record counts them and every attempt.
+    latecomer = queued(sale)
+    for _ in range(2):
+        with pytest.raises(Conflict):
+            services.reserve(actor=latecomer, sale=sale, provider_code="offline")
+    record = selectors.fairness_record(sale)
+    assert record["tried"] == 4 and record["attempts"] == 5
 
 
 def test_late_joiners_queue_right_behind_the_draw_of_their_own_sale():
