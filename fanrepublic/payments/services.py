@@ -612,9 +612,13 @@ def refund_by_staff(*, actor, payment: Payment, amount_fen: int, reason: str, to
     )
 
 
+def _again_key(refund: Refund) -> str:
+    return f"payments:again:{refund.reference}"
+
+
 def again_reference(refund: Refund) -> str:
     """The number a failed refund is sent again under: once per failed refund."""
-    return refund_reference(f"payments:again:{refund.reference}")
+    return refund_reference(_again_key(refund))
 
 
 def refund_send_again(*, actor, refund: Refund) -> Refund:
@@ -658,7 +662,7 @@ def refund_send_again(*, actor, refund: Refund) -> Refund:
                     RefundAsk(
                         payment=payment,
                         amount_fen=failed.amount_fen,
-                        key=f"payments:again:{failed.reference}",
+                        key=_again_key(failed),
                     )
                 ],
                 reason=failed.reason,
@@ -787,20 +791,30 @@ def payments_check_due(*, now=None, limit: int = 200) -> dict:
         .select_related("payment")
         .order_by(F("checked_at").asc(nulls_first=True), "created_at")[:limit]
     )
-    for refund in refunds:
-        Refund.objects.filter(pk=refund.pk).update(checked_at=now)
+    refunds = list(refunds)
+    Refund.objects.filter(pk__in=[refund.pk for refund in refunds]).update(checked_at=now)
+    # Refunds still to send go to the providers as one batch (refunds_submit keeps each
+    # refund's trouble to itself); the ones being processed are asked about one by one.
+    to_send = [refund.pk for refund in refunds if refund.status == RefundStatus.REQUESTED]
+    if to_send:
         try:
-            if refund.status == RefundStatus.REQUESTED:
-                refund_submit(refund_id=refund.pk)
-            else:
-                refund_check(refund=refund)
+            refunds_submit(refund_ids=to_send)
+            counts["refunds"] += len(to_send)
+        except Exception:
+            counts["unreachable"] += len(to_send)
+            log.exception("refunds %s could not be sent", to_send)
+    for refund in refunds:
+        if refund.status == RefundStatus.REQUESTED:
+            continue
+        try:
+            refund_check(refund=refund)
             counts["refunds"] += 1
         except base.ProviderError as exc:
             counts["unreachable"] += 1
             log.warning("refund %s: provider not reachable: %s", refund.reference, exc)
         except Exception:
             counts["unreachable"] += 1
-            log.exception("refund %s could not be sent or checked", refund.reference)
+            log.exception("refund %s could not be checked", refund.reference)
     return counts
 
 
