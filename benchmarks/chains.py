@@ -343,15 +343,20 @@ def member_wave(
     min_sample: int,
     stored,
     during=None,
+    secrets: list[str] | None = None,
+    header: str = "Authorization",
 ) -> dict:
     """Each of `members` members sends one request (benchmarks/member_wave.lua) until all
     have an answer, or `budget` s passed with at least `min_sample` rows stored
     (`stored()` counts them), or `budget` + EXTRA s passed. `during(elapsed, stored)`, if
     given, runs at every progress sample (every 0.5 s): the flash benchmark kills
-    workers and connections from there. Answers are (status, *fields)."""
+    workers and connections from there. Each member's credential is `secret_prefix`<n>
+    (a personal API token), or the n-th of `secrets`, sent in `header`. Answers are
+    (status, *fields)."""
     workdir = Path(tempfile.mkdtemp(prefix="wave-bench-"))
     tokens = workdir / "tokens.txt"
-    tokens.write_text("".join(f"{secret_prefix}{n}\n" for n in range(members)))
+    credentials = secrets if secrets is not None else [f"{secret_prefix}{n}" for n in range(members)]
+    tokens.write_text("".join(f"{secret}\n" for secret in credentials[:members]))
     env = {
         **os.environ,
         "BENCH_TOKENS": str(tokens),
@@ -361,9 +366,11 @@ def member_wave(
         "BENCH_BODY": body,
         "BENCH_FIELDS": ",".join(fields),
         "BENCH_THREADS": str(WRK_THREADS),
+        "BENCH_HEADER": header,
     }
     command = [*wrk_args(budget + EXTRA), "-s", str(ROOT / "benchmarks" / "member_wave.lua"), f"{base}/"]
     progress = []  # (seconds since start, lines stored)
+    heard_over_time = []  # (seconds since start, answers written by wrk's threads)
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     next_sample, complete, stalled_since, last, heard_last = started, False, None, -1, -1
@@ -389,6 +396,7 @@ def member_wave(
                 # socket error: a killed worker, a timeout): stop rather than wait out
                 # the budget.
                 heard = answered(workdir)
+                heard_over_time.append((now - started, heard))
                 if heard != heard_last:
                     stalled_since, heard_last = None, heard
                 else:
@@ -423,6 +431,7 @@ def member_wave(
         "complete": complete,
         "answers": answers,
         "progress": progress,
+        "heard": heard_over_time,
         "stderr": err.strip(),
     }
 

@@ -166,7 +166,7 @@ def open_event() -> dict:
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 
 
-def start_gunicorn(threads: int = 1) -> subprocess.Popen:
+def start_gunicorn(threads: int = 1, extra_env: dict | None = None) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
             PY,
@@ -181,7 +181,7 @@ def start_gunicorn(threads: int = 1) -> subprocess.Popen:
             "--log-level",
             "warning",
         ],
-        env=ENV,
+        env={**ENV, **(extra_env or {})},
         cwd=ROOT,
     )
     for _ in range(150):

@@ -2,7 +2,9 @@
 -- sent by a different member, with that member's personal token (a wave of sign-ups to
 -- a chain, of reservations in a flash sale).
 --
--- BENCH_TOKENS is a file with one secret per line (<prefix><n>); it is split between
+-- BENCH_TOKENS is a file with one secret per line (<prefix><n>, or a flash pass); it is
+-- sent in BENCH_HEADER (default "Authorization", as "Bearer <secret>"; any other header
+-- carries the secret as it is). The file is split between
 -- wrk's threads (thread t of T takes lines t+1, t+1+T, ...), so no token is used twice.
 -- BENCH_METHOD and BENCH_PATH name the request; BENCH_BODY is its JSON body, in which
 -- {pledge} becomes n % 4 (so a run's expected sums are known in advance).
@@ -22,6 +24,7 @@ local method = os.getenv("BENCH_METHOD") or "PUT"
 local path = os.getenv("BENCH_PATH")
 local threads = tonumber(os.getenv("BENCH_THREADS") or "2")
 local body_template = os.getenv("BENCH_BODY") or "{}"
+local header = os.getenv("BENCH_HEADER") or "Authorization"
 local fields = {}
 for name in string.gmatch(os.getenv("BENCH_FIELDS") or "code", "[^,]+") do table.insert(fields, name) end
 
@@ -65,12 +68,15 @@ request = function()
     return wrk.format("GET", "/bench/bare/")
   end
   local token = tokens[index]
-  local n = tonumber(string.match(token, "(%d+)$"))
+  local n = tonumber(string.match(token, "(%d+)$") or "0")
   local body = string.gsub(body_template, "{pledge}", tostring(n % 4))
-  return wrk.format(method, path, {
-    ["Authorization"] = "Bearer " .. token,
-    ["Content-Type"] = "application/json",
-  }, body)
+  local headers = {["Content-Type"] = "application/json"}
+  if header == "Authorization" then
+    headers[header] = "Bearer " .. token
+  else
+    headers[header] = token
+  end
+  return wrk.format(method, path, headers, body)
 end
 
 local function field(body, name)

@@ -466,6 +466,13 @@ FLASHSALES_RESERVE_RATE = "20/m"
 # A unit whose hold ran out waits this long before it goes to someone else, for the
 # notification of a payment made in the hold's last seconds.
 FLASHSALES_PAYMENT_GRACE_SECONDS = 60
+# With Redis, reservations are decided there by one script call and stored by
+# `manage.py flash_writer` in batches (flashsales/admission.py); without it, in one
+# database transaction each.
+FLASHSALES_REDIS_ADMISSION = env.bool("FLASHSALES_REDIS_ADMISSION", default=bool(REDIS_URL))
+# How long a page's reservation waits for the writer to store its hold before the page
+# says it is being recorded (the hot API path answers at once and does not wait).
+FLASHSALES_STORE_WAIT_SECONDS = 5
 
 # Trust thermometer (fanrepublic.trust).
 TRUST_ANSWER_WITHIN_MINUTES = env.int("TRUST_ANSWER_WITHIN_MINUTES", default=120)  # then "left unanswered"

@@ -37,6 +37,8 @@ EMBEDDED_BEAT = False
 # Each xdist worker's pushes stay among its own tests when they share a Redis.
 if "CONFIG" in CHANNEL_LAYERS["default"]:
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"frtest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+# The flash-sale tests turn Redis admission on where they test it (flashsales/tests).
+FLASHSALES_REDIS_ADMISSION = False
 LAUNCH_QUEUE_PREFIX = f"frtest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
 # Connections opened in the threads that serve the hall's sockets close after each use,
 # so none is left open when the test database is dropped.

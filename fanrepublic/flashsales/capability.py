@@ -20,7 +20,7 @@ from .permissions import can_run_sales
 
 CAPABILITY = Capability(
     label="flashsales",
-    pages=Pages("flash/", "fanrepublic.flashsales.urls"),
+    pages=Pages("flash/", "fanrepublic.flashsales.urls", hot_urls="fanrepublic.flashsales.hot_urls"),
     api=Api("/flash", "fanrepublic.flashsales.api:router"),
     verbs=(
         Verb("flashsales.queue.joined", _("A member joined a flash sale's waiting room before it opened.")),

@@ -119,6 +119,9 @@ class Hold(models.Model):
     expires_at = models.DateTimeField(_("held until"))
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # The Redis stream entry that decided the hold (admission.py), when Redis decided it:
+    # a batch the writer stores again after a crash finds its holds by it.
+    ticket = models.CharField(_("admission ticket"), max_length=32, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("hold")

@@ -1,3 +1,7 @@
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
@@ -20,6 +24,39 @@ def sale_get(*, viewer, slug: str) -> FlashSale:
     if sale is None or (sale.status == SaleStatus.DRAFT and not can_run_sales(viewer)):
         raise NotFound()
     return sale
+
+
+@dataclass(frozen=True)
+class SaleTerms:
+    """What the reservation path needs of a sale; whether it is open, closed or sold out
+    is Redis's to say (admission.py), so a copy a few seconds old is right."""
+
+    pk: int
+    opens_at: datetime
+    admit_per_second: int
+    per_member_limit: int
+    hold_seconds: int
+
+
+_TERMS: dict[str, tuple[SaleTerms, float]] = {}
+TERMS_SECONDS = 5
+
+
+def sale_terms(slug: str) -> SaleTerms:
+    """The sale's terms, remembered by the process for a few seconds (a plain dict: this
+    runs on every reservation on launch night). A draft or missing sale: NotFound."""
+    found = _TERMS.get(slug)
+    if found is None or found[1] < time.monotonic():
+        sale = FlashSale.objects.filter(slug=slug[:50]).exclude(status=SaleStatus.DRAFT).first()
+        if sale is None:
+            raise NotFound()
+        terms = SaleTerms(
+            sale.pk, sale.opens_at, sale.admit_per_second, sale.per_member_limit, sale.hold_seconds
+        )
+        if len(_TERMS) > 1000:
+            _TERMS.clear()
+        found = _TERMS[slug] = (terms, time.monotonic() + TERMS_SECONDS)
+    return found[0]
 
 
 def unit_counts_of(sales) -> dict[int, dict]:
@@ -46,6 +83,13 @@ def holds_of(*, member, sale):
     if not member.is_authenticated:
         return Hold.objects.none()
     return Hold.objects.filter(sale=sale, member=member).select_related("payment").order_by("-created_at")
+
+
+def my_hold(*, member, sale, hold_id: int) -> Hold:
+    hold = holds_of(member=member, sale=sale).filter(pk=hold_id).first()
+    if hold is None:
+        raise NotFound()
+    return hold
 
 
 def fairness_record(sale) -> dict:

@@ -17,9 +17,12 @@ import hashlib
 import hmac
 import logging
 import secrets
-from datetime import timedelta
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import connection, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -28,7 +31,16 @@ from django.utils.translation import gettext as _
 
 from fanrepublic.activity.services import record_event
 from fanrepublic.core import ratelimit
-from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from fanrepublic.core.cache import REDIS_UNREACHABLE
+from fanrepublic.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    Unavailable,
+    ValidationFailed,
+)
 from fanrepublic.core.services import audit_record
 from fanrepublic.core.text import text_problem
 from fanrepublic.notifications.services import notify
@@ -38,13 +50,23 @@ from fanrepublic.payments.providers import registry
 from fanrepublic.points.enums import AccountKind, Currency
 from fanrepublic.points.services import AccountRef
 
+from . import admission
 from .enums import HoldStatus, SaleStatus, UnitState
+from .errors import FlashPassInvalid
 from .models import Entrant, FlashSale, Hold, Unit
 from .permissions import can_run_sales, eligibility_problems
 
 log = logging.getLogger(__name__)
 NOTICE = "flash"
 MAX_UNITS = 100_000
+PASS_SALT = "flashsales.pass"
+
+
+def _after_commit(action) -> None:
+    """Tell Redis (when it decides reservations) about a change once its transaction
+    commits: a unit goes back to the pool only once the database says it is free."""
+    if admission.enabled():
+        transaction.on_commit(action)
 
 
 def sales_account() -> AccountRef:
@@ -117,7 +139,17 @@ def sale_create(*, actor, **fields) -> FlashSale:
             [Unit(sale=sale, number=number) for number in range(1, sale.units + 1)], batch_size=2000
         )
         audit_record(actor=actor, action="flashsales.sale.scheduled", target=sale, data={"units": sale.units})
+        _after_commit(lambda: _arm_quietly(sale))
     return sale
+
+
+def _arm_quietly(sale: FlashSale) -> None:
+    """Build the sale's Redis keys now rather than on its first reservation; if Redis is
+    away, the first reservation builds them."""
+    try:
+        admission.arm(sale)
+    except Exception:  # noqa: BLE001 - built later, on demand
+        log.warning("flash sale %s: Redis keys not built yet", sale.pk, exc_info=True)
 
 
 def sale_close(*, actor, sale: FlashSale, reason: str) -> FlashSale:
@@ -129,7 +161,8 @@ def sale_close(*, actor, sale: FlashSale, reason: str) -> FlashSale:
     with transaction.atomic():
         FlashSale.objects.filter(pk=sale.pk).update(status=SaleStatus.CLOSED)
         audit_record(actor=actor, action="flashsales.sale.closed", target=sale, reason=reason)
-    sale.refresh_from_db()
+        sale.refresh_from_db()
+        _after_commit(lambda: admission.mark(sale))
     return sale
 
 
@@ -250,7 +283,27 @@ def place_of(*, sale: FlashSale, member) -> dict:
         "admitted": admitted,
         "ahead": max(0, (entrant.position or 0) - admitted - 1) if entrant.position else None,
         "turn": entrant.position is not None and entrant.position <= admitted,
+        "pass": flash_pass(sale, member.pk, entrant.position) if entrant.position else None,
     }
+
+
+def flash_pass(sale: FlashSale, member_id: int, place: int) -> str:
+    """A signed token naming the sale, the member and their place, given to the member
+    once their place is known: the reservation path checks the signature instead of
+    reading a session, a token and the waiting room (services.reserve_fast)."""
+    return signing.TimestampSigner(salt=PASS_SALT).sign(f"{sale.pk}:{member_id}:{place}")
+
+
+def read_flash_pass(token: str, sale_id: int) -> tuple[int, int]:
+    """(member, place) from a flash pass for this sale; 401 `pass_invalid` otherwise."""
+    try:
+        value = signing.TimestampSigner(salt=PASS_SALT).unsign(token or "", max_age=timedelta(days=7))
+    except signing.BadSignature:
+        raise FlashPassInvalid() from None
+    parts = value.split(":")
+    if len(parts) != 3 or parts[0] != str(sale_id) or not parts[1].isdigit() or not parts[2].isdigit():
+        raise FlashPassInvalid()
+    return int(parts[1]), int(parts[2])
 
 
 # Reserving ----------------------------------------------------------------------------
@@ -285,17 +338,94 @@ def _claim_unit(sale: FlashSale, now) -> Unit | None:
     return None
 
 
-def reserve(*, actor, sale: FlashSale, provider_code: str) -> Hold:
+@dataclass(frozen=True)
+class Admitted:
+    """A unit Redis gave the member (admission.py): the writer stores it as their hold
+    within a moment, and the member pays once it is stored (hold_pay)."""
+
+    sale_id: int
+    unit_number: int
+    ticket: str
+    expires_at: datetime
+
+
+def _refused(code: int, retry_after: int, sale) -> DomainError:
+    if code == admission.RATE_LIMITED:
+        return RateLimited(retry_after=retry_after)
+    if code == admission.OVER_LIMIT:
+        return Conflict(
+            _("You already hold or bought %(n)d, the most one member may.") % {"n": sale.per_member_limit},
+            code="over_limit",
+        )
+    if code == admission.ALL_HELD:
+        return Conflict(
+            _(
+                "Every unit is held by someone paying. Units whose holders do not pay come "
+                "back: try again in a minute."
+            ),
+            code="all_held",
+        )
+    if code == admission.SOLD_OUT:
+        return Conflict(_("Sold out."), code="sold_out")
+    return Conflict(_("The sale is not open."), code="sale_closed")
+
+
+def _admit(sale, member_id: int, now: float) -> Admitted:
+    """One attempt in Redis (building the sale's keys first if Redis has none)."""
+    try:
+        for _attempt in range(2):
+            unit, extra = admission.admit(
+                sale_id=sale.pk, member_id=member_id, limit=sale.per_member_limit, now=now
+            )
+            if unit > 0:
+                expires = datetime.fromtimestamp(now, tz=UTC) + timedelta(seconds=sale.hold_seconds)
+                return Admitted(sale_id=sale.pk, unit_number=unit, ticket=extra, expires_at=expires)
+            if unit != admission.NOT_ARMED:
+                raise _refused(unit, extra, sale)
+            admission.arm(FlashSale.objects.get(pk=sale.pk))
+    except (*REDIS_UNREACHABLE, TimeoutError):
+        log.warning("flash sale %s: Redis unreachable for a reservation", sale.pk, exc_info=True)
+        raise Unavailable() from None
+    raise Unavailable()
+
+
+def reserve_fast(*, sale, member_id: int, place: int) -> Admitted:
+    """The launch-night reservation path (views.hold_json): the member and their place
+    come from their flash pass, the sale's terms from the process's copy
+    (selectors.sale_terms); one Redis call decides. The payment is started when the
+    member opens the hold to pay (hold_pay), not here."""
+    now = time.time()
+    if place > admitted_up_to(sale, datetime.fromtimestamp(now, tz=UTC)):
+        raise Conflict(
+            _("It is not your turn yet: your place is %(n)d.") % {"n": place}, code="not_your_turn"
+        )
+    return _admit(sale, member_id, now)
+
+
+def _stored_hold(ticket: str, wait: float) -> Hold | None:
+    """The hold the writer stored for an admission ticket, waiting up to `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        hold = Hold.objects.filter(ticket=ticket).first()
+        if hold is not None or time.monotonic() >= deadline:
+            return hold
+        time.sleep(0.05)
+
+
+def reserve(*, actor, sale: FlashSale, provider_code: str) -> Hold | Admitted:
     """Hold one unit for the member while they pay (sale.hold_seconds), and start the
     payment for it. Refused before the member's turn, past their limit, and when every
     unit is sold (409 `sold_out`) or held by others (409 `all_held`: units come back
-    when holds run out)."""
+    when holds run out). With Redis deciding, the unit is the member's at once and the
+    payment starts once the writer has stored the hold; if that takes longer than
+    FLASHSALES_STORE_WAIT_SECONDS, the answer is the admission (pay from the sale's page)."""
     now = timezone.now()
     if provider_code not in registry.enabled_codes():
         raise ValidationFailed(_("Choose one of the payment methods offered."), field="provider")
     if not is_open(sale, now):
         raise Conflict(_("The sale is not open."), code="sale_closed")
-    ratelimit.hit("flash-reserve", str(actor.pk), settings.FLASHSALES_RESERVE_RATE)
+    if not admission.enabled():
+        ratelimit.hit("flash-reserve", str(actor.pk), settings.FLASHSALES_RESERVE_RATE)
     place = place_of(sale=sale, member=actor)
     if place["entrant"] is None:
         raise Forbidden(_("Join the waiting room first."), code="not_in_queue")
@@ -304,34 +434,35 @@ def reserve(*, actor, sale: FlashSale, provider_code: str) -> Hold:
             _("It is not your turn yet: your place is %(n)d.") % {"n": place["position"] or 0},
             code="not_your_turn",
         )
+    if admission.enabled():
+        admitted = _admit(sale, actor.pk, time.time())
+        hold = _stored_hold(admitted.ticket, settings.FLASHSALES_STORE_WAIT_SECONDS)
+        if hold is None:
+            return admitted
+        return hold_pay(actor=actor, hold=hold, provider_code=provider_code)
+    return _reserve_in_database(actor=actor, sale=sale, entrant=place["entrant"], provider_code=provider_code)
+
+
+def _reserve_in_database(*, actor, sale: FlashSale, entrant: Entrant, provider_code: str) -> Hold:
+    now = timezone.now()
     # Counted on its own, before the transaction: a refused attempt (all held, sold out,
     # over the limit) rolls that back, and the fairness record's "how many tried" must
     # count the members who were refused too.
-    Entrant.objects.filter(pk=place["entrant"].pk).update(attempts=F("attempts") + 1)
+    Entrant.objects.filter(pk=entrant.pk).update(attempts=F("attempts") + 1)
     with transaction.atomic():
         # The member's own row: their concurrent requests queue here, so the limit is exact.
-        Entrant.objects.select_for_update().get(pk=place["entrant"].pk)
+        Entrant.objects.select_for_update().get(pk=entrant.pk)
         # A hold counts until its unit can go to someone else (its end plus the grace).
         mine = Hold.objects.filter(sale=sale, member=actor).filter(
             Q(status=HoldStatus.PAID) | Q(status=HoldStatus.HELD, expires_at__gt=now - payment_grace())
         )
         if mine.count() >= sale.per_member_limit:
-            raise Conflict(
-                _("You already hold or bought %(n)d, the most one member may.")
-                % {"n": sale.per_member_limit},
-                code="over_limit",
-            )
+            raise _refused(admission.OVER_LIMIT, 0, sale)
         unit = _claim_unit(sale, now)
         if unit is None:
             if Unit.objects.filter(sale=sale).exclude(state=UnitState.SOLD).exists():
-                raise Conflict(
-                    _(
-                        "Every unit is held by someone paying. Units whose holders do not pay come "
-                        "back: try again in a minute."
-                    ),
-                    code="all_held",
-                )
-            raise Conflict(_("Sold out."), code="sold_out")
+                raise _refused(admission.ALL_HELD, 0, sale)
+            raise _refused(admission.SOLD_OUT, 0, sale)
         displaced = None
         if unit.hold_id is not None:
             displaced = Hold.objects.filter(pk=unit.hold_id).select_related("payment").first()
@@ -346,17 +477,7 @@ def reserve(*, actor, sale: FlashSale, provider_code: str) -> Hold:
         )
         Unit.objects.filter(pk=unit.pk).update(state=UnitState.HELD, hold=hold, held_until=hold.expires_at)
     try:
-        payment = payments.payment_start(
-            member=actor,
-            provider_code=provider_code,
-            amount_fen=sale.price_fen,
-            description=payments.payment_description(
-                _("%(product)s, unit %(n)d") % {"product": sale.localized("product"), "n": unit.number}
-            ),
-            purpose=hold,
-            ledger_account=sales_account(),
-            expires_at=hold.expires_at,
-        )
+        payment = _payment_for(actor, sale, hold, provider_code)
     except Exception:
         hold_release(actor=actor, hold=hold)
         raise
@@ -367,11 +488,54 @@ def reserve(*, actor, sale: FlashSale, provider_code: str) -> Hold:
     return hold
 
 
+def _payment_for(actor, sale: FlashSale, hold: Hold, provider_code: str):
+    return payments.payment_start(
+        member=actor,
+        provider_code=provider_code,
+        amount_fen=sale.price_fen,
+        description=payments.payment_description(
+            _("%(product)s, unit %(n)d") % {"product": sale.localized("product"), "n": hold.unit_number}
+        ),
+        purpose=hold,
+        ledger_account=sales_account(),
+        expires_at=hold.expires_at,
+    )
+
+
+def hold_pay(*, actor, hold: Hold, provider_code: str) -> Hold:
+    """Start the payment for a hold Redis decided (stored by the writer without one); a
+    hold that has its payment already answers with it."""
+    if hold.member_id != actor.pk:
+        raise NotFound()
+    if provider_code not in registry.enabled_codes():
+        raise ValidationFailed(_("Choose one of the payment methods offered."), field="provider")
+    hold = Hold.objects.select_related("payment", "sale").get(pk=hold.pk)
+    if hold.payment_id is not None:
+        return hold
+    if hold.status != HoldStatus.HELD or hold.expires_at <= timezone.now():
+        raise Conflict(_("This hold has ended: the unit went back to the pool."), code="hold_ended")
+    payment = _payment_for(actor, hold.sale, hold, provider_code)
+    if not Hold.objects.filter(pk=hold.pk, payment__isnull=True).update(payment=payment):
+        # Another request started one first (two clicks): that one stands.
+        payments.payment_close_quietly(payment=payment)
+    return Hold.objects.select_related("payment").get(pk=hold.pk)
+
+
 def _free_unit_of(hold: Hold, now) -> None:
-    """Give the hold's unit back to the pool, if it is still this hold's."""
-    Unit.objects.filter(
+    """The hold ended unpaid: give its unit back to the pool, if it is still this hold's.
+    The only place a unit becomes free again; with Redis deciding, the unit returns to
+    Redis's pool (and the member's count comes down) once this commits."""
+    freed = Unit.objects.filter(
         sale_id=hold.sale_id, number=hold.unit_number, hold=hold, state=UnitState.HELD
     ).update(state=UnitState.FREE, hold=None, held_until=None)
+    _after_commit(
+        lambda: admission.give_back(
+            sale_id=hold.sale_id,
+            hold_id=hold.pk,
+            member_id=hold.member_id,
+            unit=hold.unit_number if freed else 0,
+        )
+    )
 
 
 def hold_release(*, actor, hold: Hold) -> Hold:
@@ -431,11 +595,13 @@ def hold_paid(*, payment) -> None:
         )
         if not Unit.objects.filter(sale_id=hold.sale_id).exclude(state=UnitState.SOLD).exists():
             FlashSale.objects.filter(pk=hold.sale_id, sold_out_at__isnull=True).update(sold_out_at=now)
+            _after_commit(lambda: admission.mark(FlashSale.objects.get(pk=hold.sale_id)))
         return
     if hold.status == HoldStatus.HELD:
         hold.status = HoldStatus.EXPIRED
         hold.ended_at = now
         hold.save(update_fields=["status", "ended_at"])
+        _free_unit_of(hold, now)
     payments.refund_request(
         payment=payment,
         amount_fen=payment.amount_fen,
@@ -500,3 +666,37 @@ def holds_warn_due(*, now=None) -> int:
         )
         warned += 1
     return warned
+
+
+def admission_tidy(*, now=None) -> int:
+    """With Redis deciding (the periodic task): build the keys of sales about to open,
+    copy members' attempts into the waiting room (the fairness record counts them), and
+    rebuild each sale's picture from the rows if nothing is changing it — which puts back
+    a unit whose return to Redis was lost (a process killed between its commit and the
+    call). Returns the sales looked at."""
+    if not admission.enabled():
+        return 0
+    now = now or timezone.now()
+    sales = FlashSale.objects.filter(closes_at__gte=now - timedelta(days=1)).exclude(status=SaleStatus.DRAFT)
+    looked = 0
+    for sale in sales:
+        try:
+            admission.arm(sale)
+            _attempts_store(sale)
+            admission.sync(sale, tries=1)
+        except (*REDIS_UNREACHABLE, TimeoutError):
+            log.warning("flash sale %s: Redis unreachable for tidying", sale.pk, exc_info=True)
+            continue
+        looked += 1
+    return looked
+
+
+def _attempts_store(sale: FlashSale) -> None:
+    by_count: dict[int, list[int]] = {}
+    for member_id, n in admission.attempts(sale.pk).items():
+        by_count.setdefault(n, []).append(member_id)
+    for n, members in by_count.items():
+        for start in range(0, len(members), 2000):
+            Entrant.objects.filter(
+                sale=sale, member_id__in=members[start : start + 2000], attempts__lt=n
+            ).update(attempts=n)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/reserve/", views.reserve, name="reserve"),
     path("<slug:slug>/holds/<int:hold_id>/release/", views.release, name="release"),
+    path("<slug:slug>/holds/<int:hold_id>/pay/", views.pay, name="pay"),
     path("<slug:slug>/record/", views.record, name="record"),
     path("<slug:slug>/record/keys.json", views.record_keys, name="record_keys"),
 ]

@@ -1,14 +1,17 @@
 """Thin: parse input, call one service or selector, render."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fanrepublic.core.errors import DomainError, NotFound, RateLimited
+from fanrepublic.core.errors import DomainError, NotFound, RateLimited, Unavailable, ValidationFailed
 from fanrepublic.core.forms import submit_form
 from fanrepublic.core.markdown import render_markdown
 from fanrepublic.payments.providers import registry
@@ -114,7 +117,68 @@ def reserve(request, slug):
         lambda: services.reserve(actor=request.user, sale=found, provider_code=provider),
         _("A unit is yours for a few minutes: pay now to keep it."),
     )
-    return refused or redirect(hold.payment)
+    if refused:
+        return refused
+    if isinstance(hold, services.Admitted):
+        # Redis gave the unit; the writer has not stored it yet. The page shows the hold
+        # with its Pay button as soon as it is stored.
+        messages.info(request, _("It is being recorded: the button to pay appears here in a moment."))
+        return redirect(found)
+    return redirect(hold.payment)
+
+
+@login_required
+@require_POST
+def pay(request, slug, hold_id):
+    found = selectors.sale_get(viewer=request.user, slug=slug)
+    hold = Hold.objects.filter(pk=hold_id, sale=found, member=request.user).first()
+    if hold is None:
+        raise NotFound()
+    form = ReserveForm(request.POST)
+    provider = form.cleaned_data["provider"] if form.is_valid() else ""
+    paid, refused = _act(
+        request,
+        found,
+        lambda: services.hold_pay(actor=request.user, hold=hold, provider_code=provider),
+        _("Pay now to keep the unit."),
+    )
+    return refused or redirect(paid.payment)
+
+
+def _error(exc: DomainError) -> JsonResponse:
+    fields = exc.errors if isinstance(exc, ValidationFailed) else {}
+    response = JsonResponse(
+        {"error": {"code": exc.code, "message": exc.text, "fields": fields}}, status=exc.status
+    )
+    if isinstance(exc, RateLimited | Unavailable):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@csrf_exempt  # authenticated by the X-Flash-Pass header, which another site cannot send
+@require_POST
+def hold_json(request, slug):
+    """The launch-night reservation path: the flash pass instead of a session or token,
+    the sale in the address (no body), one Redis call. 201 with the unit held for the
+    member; then GET /api/v1/flash/<slug>/holds shows it once stored, and POST
+    …/holds/<id>/pay starts its payment. Without Redis deciding (the embedded default),
+    404: the API's /reserve does it in the database. Answers as the API does:
+    401 `pass_invalid`, 409 `not_your_turn`, `over_limit`, `all_held`, `sold_out`,
+    `sale_closed`, 429, 503."""
+    try:
+        if not services.admission.enabled():
+            raise NotFound()
+        terms = selectors.sale_terms(slug)
+        member_id, place = services.read_flash_pass(request.META.get("HTTP_X_FLASH_PASS", ""), terms.pk)
+        held = services.reserve_fast(sale=terms, member_id=member_id, place=place)
+    except DomainError as exc:
+        refused = _error(exc)
+        # A refusal is this path's everyday answer (most buyers hear "all held"): not
+        # logged as a warning by Django's request logger, thousands a second.
+        refused._has_been_logged = True
+        return refused
+    body = {"unit_number": held.unit_number, "ticket": held.ticket, "expires_at": held.expires_at.isoformat()}
+    return HttpResponse(json.dumps(body), status=201, content_type="application/json")
 
 
 @login_required

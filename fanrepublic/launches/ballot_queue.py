@@ -18,8 +18,6 @@ Without Redis (the embedded default) services.cast writes each ballot straight t
 database instead, with the same rules."""
 
 import logging
-import queue
-import socket
 import time
 
 import hiredis
@@ -27,6 +25,7 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+from fanrepublic.core import redis_wire, stream_writer
 from fanrepublic.core.cache import REDIS_UNREACHABLE
 
 from . import eventlog
@@ -148,73 +147,10 @@ def state(question_id: int) -> str | None:
     return value.decode() if value is not None else None
 
 
-class _Wire:
-    """A plain socket to Redis for the answer script, with hiredis packing and parsing:
-    the answer path's only Redis call costs a third of the CPU it costs through
-    redis-py's general client (measured in docs/scaling.md). Any trouble and the call
-    goes through redis-py instead, which reconnects, retries and reports. Sockets are
-    pooled per process (not per thread: under ASGI each request may run on a new one)."""
-
-    sock = None
-    reader = None
-
-    def call(self, *args):
-        if self.sock is None:
-            self._connect()
-        try:
-            self.sock.sendall(hiredis.pack_command(args))
-            while True:
-                chunk = self.sock.recv(4096)
-                if not chunk:
-                    raise ConnectionError("Redis closed the connection")
-                self.reader.feed(chunk)
-                reply = self.reader.gets()
-                if reply is not False:
-                    return reply
-        except BaseException:
-            self.close()
-            raise
-
-    def _connect(self):
-        options = redis.connection.parse_url(settings.REDIS_URL)
-        sock = socket.create_connection(
-            (options.get("host", "localhost"), options.get("port", 6379)), timeout=5
-        )
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.sock, self.reader = sock, hiredis.Reader()
-        for command in (
-            ("AUTH", *([options["username"]] if options.get("username") else []), options["password"])
-            if options.get("password")
-            else None,
-            ("SELECT", options.get("db", 0)),
-        ):
-            if command and isinstance(self.call(*command), hiredis.ReplyError):
-                self.close()
-                raise ConnectionError("Redis refused the connection settings")
-
-    def close(self):
-        if self.sock is not None:
-            self.sock.close()
-        self.sock = self.reader = None
-
-
-_wires: queue.LifoQueue = queue.LifoQueue()
-
-
-def _fast_call(*args):
-    try:
-        wire = _wires.get_nowait()
-    except queue.Empty:
-        wire = _Wire()
-    try:
-        return wire.call(*args)
-    finally:
-        if wire.sock is not None:
-            _wires.put(wire)
-
-
-def _fast_path_possible() -> bool:
-    return settings.REDIS_URL.startswith("redis://")
+# The answer path's one Redis call goes over a plain hiredis socket (core.redis_wire).
+_wires = redis_wire.WIRES
+_fast_call = redis_wire.fast_call
+_fast_path_possible = redis_wire.fast_path_possible
 
 
 def cast(*, member_id: int, event_id: int, question_id: int, option_id: int) -> int:
@@ -349,11 +285,7 @@ def uncount(question_id: int, choices: dict[int, int]) -> None:
 
 
 def _ensure_group() -> None:
-    try:
-        client().xgroup_create(stream(), GROUP, id="0", mkstream=True)
-    except redis.ResponseError as exc:
-        if "BUSYGROUP" not in str(exc):
-            raise
+    stream_writer.ensure_group(client(), stream(), GROUP)
 
 
 def store_rows(rows: list[tuple[int, int, int, float]]) -> int:
@@ -423,38 +355,27 @@ def write_batch(
     *,
     count: int = 5000,
     block_ms: int | None = None,
-    claim_idle_ms: int = 30000,
+    claim_idle_ms: int | None = 30000,
     own_pending: bool = False,
 ) -> int:
-    """Store one batch from the stream: entries another writer left unacknowledged for
-    `claim_idle_ms` first (it died mid-batch), else new ones. With `own_pending`, only
-    the entries this consumer read and did not acknowledge (Redis or the database failed
-    mid-batch; some may be stored already). Returns the entries handled."""
+    """Store one batch from the stream (core.stream_writer.read_batch says which).
+    Returns the entries handled."""
     r = client()
-    _ensure_group()
-    entries = []
-    if own_pending:
-        for _name, found in r.xreadgroup(GROUP, consumer, {stream(): "0"}, count=count) or []:
-            entries.extend(found)
-    else:
-        if claim_idle_ms is not None:
-            _next, claimed, *_rest = r.xautoclaim(
-                stream(), GROUP, consumer, claim_idle_ms, "0-0", count=count
-            )
-            entries = [e for e in claimed if e[1]]
-        if not entries:
-            read = r.xreadgroup(GROUP, consumer, {stream(): ">"}, count=count, block=block_ms)
-            for _name, found in read or []:
-                entries.extend(found)
+    entries = stream_writer.read_batch(
+        r,
+        stream(),
+        GROUP,
+        consumer,
+        count=count,
+        block_ms=block_ms,
+        claim_idle_ms=claim_idle_ms,
+        own_pending=own_pending,
+    )
     if not entries:
         return 0
     rows = [(int(f[b"q"]), int(f[b"o"]), int(f[b"m"]), float(f[b"t"])) for _id, f in entries if f]
     store_rows(rows)
-    ids = [entry_id for entry_id, _f in entries]
-    pipe = r.pipeline()
-    pipe.xack(stream(), GROUP, *ids)
-    pipe.xdel(stream(), *ids)
-    pipe.execute()
+    stream_writer.acknowledge(r, stream(), GROUP, entries)
     return len(entries)
 
 

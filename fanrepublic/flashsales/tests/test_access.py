@@ -61,6 +61,26 @@ ACCESS = (
         note="a hold answers a redirect to its payment; a refusal a redirect with a message",
     ),
     page("flashsales:release", ("member",), ok=302, method="post", args=held, visitor=302),
+    page(
+        "flashsales:pay",
+        ("member",),
+        ok=302,
+        method="post",
+        args=held,
+        data=lambda w: {"provider": "offline"},
+        visitor=302,
+        note="another member's hold is 404",
+    ),
+    page(
+        "flash_hold",
+        (),
+        method="post",
+        args=slug,
+        others=404,
+        visitor=404,
+        note="authenticated by the X-Flash-Pass header, never a session; 404 without Redis admission "
+        "(its every answer with a pass: test_admission.py)",
+    ),
     page("flashsales:console", RUNNERS, visitor=302),
     page(
         "flashsales:close",
@@ -80,6 +100,15 @@ ACCESS = (
         ok=201,
         args=queued,
         data=lambda w: {"provider": "offline"},
+        visitor=401,
+    ),
+    api("GET /api/v1/flash/{slug}/holds", SIGNED_IN, args=slug, visitor=401),
+    api(
+        "POST /api/v1/flash/{slug}/holds/{hold_id}/pay",
+        ("member",),
+        args=held,
+        data=lambda w: {"provider": "offline"},
+        others=404,
         visitor=401,
     ),
 )

@@ -7,11 +7,13 @@ ALLOWED: dict[str, str] = {
     "flashsales.FlashSale.slug": "made by the platform from the title (slugify)",
     "flashsales.FlashSale.seed": "random hex made by the platform",
     "flashsales.FlashSale.seed_sha256": "a hex digest made by the platform",
+    "flashsales.Hold.ticket": "a Redis stream entry id made by the platform",
 }
 NOT_PAGES: dict[str, str] = {
     "flashsales:record_keys": "JSON of hex keys the platform computes; no stored text",
+    "flash_hold": "JSON of a unit number, a stream id and a time; no stored text",
     **dict.fromkeys(
-        ["flashsales:join", "flashsales:reserve", "flashsales:release", "flashsales:close"],
+        ["flashsales:join", "flashsales:reserve", "flashsales:release", "flashsales:pay", "flashsales:close"],
         "POST only: redirects to a page that is visited",
     ),
 }

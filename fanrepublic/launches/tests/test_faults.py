@@ -30,6 +30,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.urls import reverse
 
 from fanrepublic.activity.models import Event
+from fanrepublic.core import stream_writer
 from fanrepublic.core.errors import Conflict
 from fanrepublic.core.models import AuditEntry
 from fanrepublic.governance.tests.test_pages import bearer
@@ -37,7 +38,6 @@ from fanrepublic.launches import ballot_queue, live, services
 from fanrepublic.launches.enums import EventStatus, QuestionStatus
 from fanrepublic.launches.errors import HallUnavailable
 from fanrepublic.launches.eventlog import ANSWERED
-from fanrepublic.launches.management.commands import hall_writer
 from fanrepublic.launches.models import Attendance, LiveBallot
 from fanrepublic.launches.tests.factories import LaunchEventFactory, LiveQuestionFactory, open_question
 from fanrepublic.members.tests.factories import MemberFactory
@@ -51,7 +51,7 @@ CASTERS = 6
 def writer_running(monkeypatch):
     """`manage.py hall_writer` in a thread (its SIGTERM handler is called to stop it)."""
     stop, failures = [], []
-    monkeypatch.setattr(hall_writer.signal, "signal", lambda _sig, handler: stop.append(handler))
+    monkeypatch.setattr(stream_writer.signal, "signal", lambda _sig, handler: stop.append(handler))
 
     def run():
         try:
