@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/chains.py [--members 100000] [--seconds 15] [--budget 600]
                                           [--min-sample 20000] [--lock-sample 2000] [--no-wait]
+                                          [--server gunicorn|uvicorn]
 
 (PostgreSQL at 127.0.0.1:5432, Redis at 127.0.0.1:6379 and wrk installed, as for run_all.py.)
 
@@ -14,7 +15,8 @@
    chains.services.chain_start;
 3. waits until the machine is quiet (1-minute load average < 0.7, checked every 30 s,
    for at most 15 minutes; --no-wait skips it), then starts the production stack
-   (uvicorn, 2 workers, production settings, Redis). The API's per-address throttle
+   (gunicorn --preload with 4 sync workers, or --server uvicorn with 2; production
+   settings, Redis). The API's per-address throttle
    (API_RATE_PER_IP, 600/m by default) would refuse the whole wave after its first 600
    requests, since wrk sends everything from 127.0.0.1; the bench server gets
    API_RATE_PER_IP=1000000/m (the throttle still counts every request in Redis, it just
@@ -32,7 +34,7 @@
    chains.entry.signed event per line;
 6. the lock stage: --lock-sample members sign a second chain through
    chains.services.entry_sign in this process, one after another, timing how long each
-   holds the chain row (SELECT ... FOR UPDATE to the end of COMMIT): 1 / that is the
+   holds the chain row (its counters' UPDATE to the end of COMMIT): 1 / that is the
    most sign-ups per second one chain can take, whatever the number of web processes.
 Writes benchmarks/results/chains.md and prints it. Each run leaves its chains behind.
 """
@@ -64,6 +66,10 @@ USERNAME_RE = r"^ch_[0-9]+$"  # the loaded members (and nobody else)
 SECRET_PREFIX = "fr_chbench_"
 TOKEN_NAME = "chain-bench"
 CONNECTIONS = 64
+SERVERS = {
+    "gunicorn": "gunicorn --preload, 4 sync worker processes",
+    "uvicorn": "uvicorn, 2 worker processes",
+}
 WRK_THREADS = 2
 WRK_TIMEOUT = "30s"  # wrk's default (2 s) would drop slower answers from the latency figures
 BENCH_ENV = {"API_RATE_PER_IP": "1000000/m"}  # see the docstring, step 3
@@ -438,7 +444,12 @@ def member_wave(
 
 def http_stage(args, chain) -> dict:
     base = f"http://127.0.0.1:{PORT}"
-    server = start_server(BENCH_ENV)
+    if args.server == "gunicorn":
+        from launch import start_gunicorn
+
+        server = start_gunicorn(extra_env=BENCH_ENV, preload=True)
+    else:
+        server = start_server(BENCH_ENV)
     try:
         preflight(base, chain.slug)
         wrk_bare(base, 3)  # warm up
@@ -462,8 +473,8 @@ def http_stage(args, chain) -> dict:
 
 def lock_stage(operator, sample: int) -> dict:
     """chains.services.entry_sign in this process, one member after another, on a chain
-    of its own: how long each sign-up holds the chain row, from its SELECT ... FOR UPDATE
-    to the end of its COMMIT, with nobody waiting for it. One chain takes at most
+    of its own: how long each sign-up holds the chain row, from the statement that locks
+    it (the counters' UPDATE) to the end of its COMMIT, with nobody waiting for it. One chain takes at most
     1 / that sign-ups per second, however many web processes serve it."""
     import statistics
 
@@ -481,7 +492,9 @@ def lock_stage(operator, sample: int) -> dict:
     holds, calls, commits = [], [], []
 
     def watch(execute, sql, params, many, context):
-        if "FOR UPDATE" in sql:
+        # The row is locked by the counters' UPDATE (a new line) or a SELECT ... FOR
+        # UPDATE (an edit); whichever comes first in the transaction.
+        if ("FOR UPDATE" in sql or sql.startswith("UPDATE chains_chain")) and "locked_at" not in state:
             state["locked_at"] = time.perf_counter()
         return execute(sql, params, many, context)
 
@@ -646,6 +659,12 @@ def main():
     )
     parser.add_argument("--lock-sample", type=int, default=2000, help="sign-ups of the lock stage")
     parser.add_argument("--no-wait", action="store_true", help="do not wait for a quiet machine")
+    parser.add_argument(
+        "--server",
+        choices=["gunicorn", "uvicorn"],
+        default="gunicorn",
+        help="gunicorn --preload, 4 sync workers (where docs/deploy.md puts plain HTTP); uvicorn: 2 workers",
+    )
     args = parser.parse_args()
 
     run_started = time.perf_counter()
@@ -720,15 +739,16 @@ def main():
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}, Redis {redis_version()}; "
         f"`nproc` = {os.cpu_count()}.",
         f"Command: `.venv/bin/python benchmarks/chains.py --members {args.members} --seconds {args.seconds} "
-        f"--budget {args.budget} --min-sample {args.min_sample}"
+        f"--budget {args.budget} --min-sample {args.min_sample} --server {args.server}"
         f" --lock-sample {args.lock_sample}{' --no-wait' if args.no_wait else ''}` "
         f"({run_seconds / 60:.1f} min in all). Code measured: {fingerprint}.",
         f"{args.members:,} members `ch_<n>` (trust level 1) with a personal token each ({loaded['added']:,} "
         f"members and {loaded['tokens_added']:,} tokens loaded this run in {loaded['seconds']:.1f} s with "
-        f"one INSERT ... SELECT each); one open chain, pledges 0..{PLEDGE_MAX}. Server: uvicorn, 2 worker "
-        f"processes, production settings, Redis, **API_RATE_PER_IP=1000000/m** (the default 600/m per "
-        f"address would refuse all but 600 requests a minute from wrk's one address; the throttle "
-        f"still counts every request). Load: wrk -t{WRK_THREADS} -c{CONNECTIONS} --timeout {WRK_TIMEOUT}, "
+        f"one INSERT ... SELECT each); one open chain, pledges 0..{PLEDGE_MAX}. Server: "
+        f"{SERVERS[args.server]}, production settings, Redis, **API_RATE_PER_IP=1000000/m** "
+        f"(the default 600/m per address would refuse all but 600 requests a minute from wrk's one "
+        f"address; the throttle still counts every request). Load: wrk -t{WRK_THREADS} -c{CONNECTIONS} "
+        f"--timeout {WRK_TIMEOUT}, "
         "same machine.",
         f"Load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in quiet['first'])} before waiting, "
         f"{', '.join(f'{x:.2f}' for x in quiet['start'])} when the measurement started "
@@ -789,7 +809,7 @@ def main():
         f"The chain row's lock: services.entry_sign in the measuring process, one member after another "
         f"on a chain of its own (nobody waiting), {lock['measured']:,} sign-ups measured: each took "
         f"{lock['call_ms']:.1f} ms and held the row **{lock['hold_ms']:.2f} ms** (median; mean "
-        f"{lock['hold_mean_ms']:.2f} ms, p90 {lock['hold_p90_ms']:.2f} ms) from its SELECT ... FOR UPDATE "
+        f"{lock['hold_mean_ms']:.2f} ms, p90 {lock['hold_p90_ms']:.2f} ms) from the statement that locks it "
         f"to the end of its COMMIT (the COMMIT itself, WAL flushed to disk: {lock['commit_ms']:.2f} ms). "
         f"One chain therefore takes at most ~{ceiling:.0f} sign-ups/s however "
         f"many web processes serve it ({args.members:,} lines at that ceiling: "

@@ -69,7 +69,10 @@ PREFIX = "fh"
 SECRET_PREFIX = "fr_fhbench_"
 TOKEN_NAME = "flash-bench"
 PASS_HEADER = "X-Flash-Pass"
-SERVERS = {"gunicorn": "gunicorn, 4 sync worker processes", "uvicorn": "uvicorn, 2 worker processes"}
+SERVERS = {
+    "gunicorn": "gunicorn --preload, 4 sync worker processes",
+    "uvicorn": "uvicorn, 2 worker processes",
+}
 SERVER_ENV = {**BENCH_ENV, "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
 TARGET_RATIO, TARGET_P99_MS = 0.60, 100.0
 CLEAN = (
@@ -216,7 +219,10 @@ def main():
     log(f"sale {sale.slug}: {args.units} units, {args.members} members admitted")
     quiet = wait_quiet(not args.no_wait)
     base = f"http://127.0.0.1:{PORT}"
-    server = start_gunicorn(extra_env=SERVER_ENV) if args.server == "gunicorn" else start_server(SERVER_ENV)
+    if args.server == "gunicorn":
+        server = start_gunicorn(extra_env=SERVER_ENV, preload=True)
+    else:
+        server = start_server(SERVER_ENV)
     writer = start_writer()
     try:
         preflight(base, sale.slug)

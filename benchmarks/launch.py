@@ -166,7 +166,9 @@ def open_event() -> dict:
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 
 
-def start_gunicorn(threads: int = 1, extra_env: dict | None = None) -> subprocess.Popen:
+def start_gunicorn(
+    threads: int = 1, extra_env: dict | None = None, preload: bool = False
+) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
             PY,
@@ -174,6 +176,9 @@ def start_gunicorn(threads: int = 1, extra_env: dict | None = None) -> subproces
             "gunicorn",
             "config.wsgi:application",
             *(["-k", "gthread", "--threads", str(threads)] if threads > 1 else []),
+            # Loaded once in the master: a worker that dies is forked again at once
+            # instead of importing the project anew (docs/deploy.md).
+            *(["--preload"] if preload else []),
             "-w",
             str(WORKERS),
             "-b",

@@ -122,6 +122,7 @@ def reset_client() -> None:
     global _client
     _client = None
     _scripts.clear()
+    _HOT.clear()
 
 
 def key(*parts) -> str:
@@ -157,14 +158,32 @@ def _evalsha(name: str, keys: list, args: list):
 # ------------------------------------------------------------------ the hot path
 
 
+def _hot_keys(sale_id: int, member_id: int, now: float) -> tuple[tuple, int, int]:
+    """The reservation script's keys, and the rate as (attempts, window): built from
+    settings once per sale per process (this runs on every reservation)."""
+    found = _HOT.get(sale_id)
+    if found is None:
+        k = _keys(sale_id)
+        attempts, window = ratelimit.parse_rate(settings.FLASHSALES_RESERVE_RATE)
+        found = _HOT[sale_id] = (
+            (k["state"], k["free"], k["holders"], k["tried"], k["seq"], stream()),
+            key(sale_id, "rate", ""),
+            attempts,
+            window,
+        )
+    keys, rate_prefix, attempts, window = found
+    return (*keys, f"{rate_prefix}{member_id}:{int(now) // window}"), attempts, window
+
+
+_HOT: dict[int, tuple] = {}
+
+
 def admit(*, sale_id: int, member_id: int, limit: int, now: float) -> tuple[int, str | int]:
     """One reservation attempt. Returns (unit number, stream ticket) when a unit is now
     the member's, else (a negative answer above, seconds to wait for RATE_LIMITED)."""
-    client()
-    k = _keys(sale_id)
-    attempts, window = ratelimit.parse_rate(settings.FLASHSALES_RESERVE_RATE)
-    rate = key(sale_id, "rate", member_id, int(now) // window)
-    keys = (k["state"], k["free"], k["holders"], k["tried"], k["seq"], stream(), rate)
+    if _client is None:
+        client()
+    keys, attempts, window = _hot_keys(sale_id, member_id, now)
     args = (sale_id, member_id, limit, f"{now:.6f}", attempts, window + 1)
     reply = None
     if redis_wire.fast_path_possible():

@@ -155,6 +155,31 @@ def _error(exc: DomainError) -> JsonResponse:
     return response
 
 
+_REFUSAL_BODIES: dict[tuple, bytes] = {}
+
+
+def _refusal(exc: DomainError) -> HttpResponse:
+    """A refusal is this path's everyday answer (most buyers hear "all held"): its body
+    made once per process for each message, and not logged as a warning by Django's
+    request logger, thousands a second."""
+    if isinstance(exc, ValidationFailed):
+        response = _error(exc)
+    else:
+        key = (exc.code, exc.text)
+        body = _REFUSAL_BODIES.get(key)
+        if body is None:
+            if len(_REFUSAL_BODIES) > 1000:
+                _REFUSAL_BODIES.clear()
+            body = _REFUSAL_BODIES[key] = json.dumps(
+                {"error": {"code": exc.code, "message": exc.text, "fields": {}}}
+            ).encode()
+        response = HttpResponse(body, status=exc.status, content_type="application/json")
+        if isinstance(exc, RateLimited | Unavailable):
+            response["Retry-After"] = str(exc.retry_after)
+    response._has_been_logged = True
+    return response
+
+
 @csrf_exempt  # authenticated by the X-Flash-Pass header, which another site cannot send
 @require_POST
 def hold_json(request, slug):
@@ -172,11 +197,7 @@ def hold_json(request, slug):
         member_id, place = services.read_flash_pass(request.META.get("HTTP_X_FLASH_PASS", ""), terms.pk)
         held = services.reserve_fast(sale=terms, member_id=member_id, place=place)
     except DomainError as exc:
-        refused = _error(exc)
-        # A refusal is this path's everyday answer (most buyers hear "all held"): not
-        # logged as a warning by Django's request logger, thousands a second.
-        refused._has_been_logged = True
-        return refused
+        return _refusal(exc)
     body = {"unit_number": held.unit_number, "ticket": held.ticket, "expires_at": held.expires_at.isoformat()}
     return HttpResponse(json.dumps(body), status=201, content_type="application/json")
 
