@@ -11,6 +11,10 @@ import redis
 from django.conf import settings
 
 
+class SentWithoutReply(ConnectionError):
+    """The command reached the socket but its reply did not come back."""
+
+
 class Wire:
     """A plain socket to Redis for the answer script, with hiredis packing and parsing:
     the answer path's only Redis call costs a third of the CPU it costs through
@@ -26,6 +30,10 @@ class Wire:
             self._connect()
         try:
             self.sock.sendall(hiredis.pack_command(args))
+        except BaseException:
+            self.close()
+            raise
+        try:
             while True:
                 chunk = self.sock.recv(4096)
                 if not chunk:
@@ -34,6 +42,11 @@ class Wire:
                 reply = self.reader.gets()
                 if reply is not False:
                     return reply
+        except (OSError, hiredis.ProtocolError) as exc:
+            # Sent, but no answer: the command may or may not have run. A caller whose
+            # command is not safe to run twice must not simply send it again.
+            self.close()
+            raise SentWithoutReply(str(exc)) from exc
         except BaseException:
             self.close()
             raise

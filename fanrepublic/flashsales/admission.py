@@ -29,8 +29,11 @@ from datetime import UTC, datetime, timedelta
 import hiredis
 import redis
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.contrib.auth import get_user_model
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from fanrepublic.core import ratelimit, redis_wire, stream_writer
 
@@ -38,6 +41,7 @@ from .enums import HoldStatus, SaleStatus, UnitState
 from .models import FlashSale, Hold, Unit
 
 logger = logging.getLogger(__name__)
+User = get_user_model()
 GROUP = "writers"
 KEY_DAYS = 7
 
@@ -79,10 +83,11 @@ redis.call('INCR', KEYS[4])
 return 1
 """
 
-# KEYS: state, free, holders, returned, seq.
+# KEYS: state, free, holders, returned, seq, tried.
 # ARGV: seq seen before the database was read, state, seconds to live, free units' count,
 #       the free units, holders' count, member and count pairs, then the ended holds.
-# Writes the picture only if nothing reserved or returned a unit since it was taken.
+# Writes the picture only if nothing reserved or returned a unit since it was taken; a
+# sale Redis knows closed or sold out stays so (nothing reopens one).
 _SYNC = """
 if (redis.call('GET', KEYS[5]) or '0') ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[2], KEYS[3])
@@ -95,8 +100,9 @@ i = i + 1
 for j = 1, n do redis.call('HSET', KEYS[3], ARGV[i + 2 * j - 2], ARGV[i + 2 * j - 1]) end
 i = i + 2 * n
 for j = i, #ARGV do redis.call('SADD', KEYS[4], ARGV[j]) end
-redis.call('SET', KEYS[1], ARGV[2])
-for k = 1, 5 do redis.call('EXPIRE', KEYS[k], ARGV[3]) end
+local was = redis.call('GET', KEYS[1])
+if was ~= 'closed' and was ~= 'sold_out' then redis.call('SET', KEYS[1], ARGV[2]) end
+for k = 1, 6 do redis.call('EXPIRE', KEYS[k], ARGV[3]) end
 return 1
 """
 
@@ -111,7 +117,10 @@ def enabled() -> bool:
 def client() -> redis.Redis:
     global _client
     if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL)
+        # No automatic retry: a reservation sent again after a lost reply could take a
+        # second unit; every other call here is safe to repeat by hand (give_back once per
+        # hold, sync under its change counter) and is repaired by the periodic sync.
+        _client = redis.Redis.from_url(settings.REDIS_URL, retry=Retry(NoBackoff(), 0))
         for name, source in (("reserve", _RESERVE), ("give_back", _GIVE_BACK), ("sync", _SYNC)):
             _scripts[name] = _client.register_script(source)
     return _client
@@ -190,9 +199,15 @@ def admit(*, sale_id: int, member_id: int, limit: int, now: float) -> tuple[int,
         try:
             reply = redis_wire.fast_call("EVALSHA", _scripts["reserve"].sha, len(keys), *keys, *args)
             if isinstance(reply, hiredis.ReplyError):
-                reply = None
+                if "NOSCRIPT" not in str(reply):
+                    raise redis.exceptions.ResponseError(str(reply))
+                reply = None  # Redis restarted or was flushed: redis-py below loads it
+        except redis_wire.SentWithoutReply:
+            # It may have run: sending it again could hold a second unit. The member is
+            # told to try again (503); if it ran, their hold is stored and they see it.
+            raise
         except (OSError, hiredis.ProtocolError):
-            reply = None  # redis-py below reconnects (or raises a clear error)
+            reply = None  # not sent: redis-py below reconnects (or raises a clear error)
     if reply is None:
         reply = _evalsha("reserve", list(keys), list(args))
     code = int(reply[0])
@@ -219,8 +234,21 @@ def give_back(*, sale_id: int, hold_id: int, member_id: int | None, unit: int) -
 
 
 def mark(sale: FlashSale) -> None:
-    """The sale closed or sold out (its row committed): reservations stop at once."""
-    client().set(_keys(sale.pk)["state"], _state_of(sale), ex=KEY_DAYS * 86400)
+    """The sale closed or sold out (its row committed): reservations stop at once. The
+    change counter moves too, so a sync that read the sale before cannot reopen it."""
+    k = _keys(sale.pk)
+    pipe = client().pipeline(transaction=True)
+    pipe.set(k["state"], _state_of(sale), ex=KEY_DAYS * 86400)
+    pipe.incr(k["seq"])
+    pipe.execute()
+
+
+def mark_quietly(sale: FlashSale) -> None:
+    """`mark` after a commit: if Redis is away the periodic tidy marks it."""
+    try:
+        mark(sale)
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+        logger.warning("flash sale %s: Redis not told it closed yet", sale.pk, exc_info=True)
 
 
 # ------------------------------------------------------------------ building the keys
@@ -235,6 +263,25 @@ def _unstored(sale_id: int) -> list[tuple[str, int, int]]:
     return found
 
 
+def _rows_snapshot(sale: FlashSale) -> tuple[list, list[int]]:
+    """The sale's holds and free units as of one moment (one REPEATABLE READ transaction
+    on PostgreSQL; SQLite's read transaction is one snapshot): a hold freed between two
+    separate reads would otherwise be counted live and its unit free, and its return
+    would then put the unit in the pool a second time."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        sale.refresh_from_db(fields=["status", "sold_out_at", "closes_at"])
+        holds = list(Hold.objects.filter(sale=sale).values_list("pk", "member_id", "status", "ticket"))
+        free = list(
+            Unit.objects.filter(sale=sale, state=UnitState.FREE)
+            .order_by("number")
+            .values_list("number", flat=True)
+        )
+    return holds, free
+
+
 def sync(sale: FlashSale, *, tries: int = 20) -> bool:
     """Build the sale's keys from the database and the stream not yet stored: free units
     are those free in the rows and taken by no unstored hold; a member's count is their
@@ -246,20 +293,11 @@ def sync(sale: FlashSale, *, tries: int = 20) -> bool:
         seq = r.get(k["seq"])
         seq = seq.decode() if seq is not None else "0"
         pending = _unstored(sale.pk)
-        sale.refresh_from_db(fields=["status", "sold_out_at", "closes_at"])
-        # The sale's holds in one statement (one snapshot): which pending tickets are
-        # stored already, each member's count and the ended holds agree with each other.
-        holds = list(Hold.objects.filter(sale=sale).values_list("pk", "member_id", "status", "ticket"))
+        holds, free_rows = _rows_snapshot(sale)
         stored = {ticket for _pk, _m, _s, ticket in holds if ticket}
         pending = [p for p in pending if p[0] not in stored]
         taken = {unit for _t, _m, unit in pending}
-        free = [
-            n
-            for n in Unit.objects.filter(sale=sale, state=UnitState.FREE)
-            .order_by("number")
-            .values_list("number", flat=True)
-            if n not in taken
-        ]
+        free = [n for n in free_rows if n not in taken]
         counts = Counter(m for _pk, m, status, _t in holds if status in (HoldStatus.PAID, HoldStatus.HELD))
         counts.update(member for _t, member, _u in pending)
         ended = [pk for pk, _m, status, _t in holds if status in (HoldStatus.EXPIRED, HoldStatus.RELEASED)]
@@ -267,7 +305,8 @@ def sync(sale: FlashSale, *, tries: int = 20) -> bool:
         for member, n in counts.items():
             args += [member or 0, n]
         args += ended
-        if _evalsha("sync", [k["state"], k["free"], k["holders"], k["returned"], k["seq"]], args):
+        keys = [k["state"], k["free"], k["holders"], k["returned"], k["seq"], k["tried"]]
+        if _evalsha("sync", keys, args):
             return True
         time.sleep(min(0.5, 0.01 * (attempt + 1)))
     return False
@@ -326,10 +365,13 @@ def _take_units(sale_id: int, taken: list[tuple[int, int, datetime]]) -> set[int
 
 def store_entries(entries: list[tuple[str, int, int, int, float]]) -> int:
     """Store (ticket, sale, member, unit, unix time) holds: each a Hold row and its unit
-    held by it, a batch in one transaction. A ticket stored before (a batch read again
-    after a crash) is skipped. A unit that is not free in the rows (which the sorted set
-    should never allow) is not taken: its hold is stored as ended, the member's count
-    given back, and the error logged. Returns how many holds are new."""
+    held by it, a batch in one transaction. A ticket stored before for the same sale,
+    member and unit (a batch read again after a crash) is skipped; one stored for another
+    (Redis lost its stream and reused the id) is stored under a new name. A unit that is
+    not free in the rows, or that two entries name, is taken by the first only: the other
+    hold is stored as ended, the member's count given back, the error logged. A member
+    deleted since is not stored: the unit goes back to the pool. Returns how many holds
+    are new."""
     if not entries:
         return 0
     sales = {
@@ -338,14 +380,35 @@ def store_entries(entries: list[tuple[str, int, int, int, float]]) -> int:
             "pk", "hold_seconds"
         )
     }
+    members = set(
+        User.objects.filter(pk__in={member for _t, _s, member, _u, _at in entries}).values_list(
+            "pk", flat=True
+        )
+    )
     refused: list[Hold] = []
+    gone: list[tuple[str, int, int]] = []
     new = 0
     with transaction.atomic():
-        stored = set(Hold.objects.filter(ticket__in=[e[0] for e in entries]).values_list("ticket", flat=True))
+        stored = {
+            ticket: (sale_id, member_id, unit)
+            for ticket, sale_id, member_id, unit in Hold.objects.filter(
+                ticket__in=[e[0] for e in entries]
+            ).values_list("ticket", "sale_id", "member_id", "unit_number")
+        }
         by_sale: dict[int, list[Hold]] = {}
         for ticket, sale_id, member_id, unit, at in entries:
             sale = sales.get(sale_id)
-            if ticket in stored or sale is None:
+            if sale is None:
+                continue
+            if ticket in stored:
+                if stored[ticket] == (sale_id, member_id, unit):
+                    continue
+                logger.warning(
+                    "flash ticket %s reused by Redis for another hold; stored as %s/2", ticket, ticket
+                )
+                ticket = f"{ticket}/2"
+            if member_id not in members:
+                gone.append((ticket, sale_id, unit))
                 continue
             held_at = datetime.fromtimestamp(at, tz=UTC)
             by_sale.setdefault(sale_id, []).append(
@@ -365,9 +428,12 @@ def store_entries(entries: list[tuple[str, int, int, int, float]]) -> int:
                 ids = dict(made.values_list("ticket", "pk"))
                 for hold in holds:
                     hold.pk = hold.id = ids[hold.ticket]
-            marked = _take_units(sale_id, [(h.unit_number, h.pk, h.expires_at) for h in holds])
+            first = {}
             for hold in holds:
-                if hold.unit_number not in marked:
+                first.setdefault(hold.unit_number, hold)
+            marked = _take_units(sale_id, [(h.unit_number, h.pk, h.expires_at) for h in first.values()])
+            for hold in holds:
+                if hold.unit_number not in marked or first[hold.unit_number] is not hold:
                     refused.append(hold)
             new += len(holds)
         if refused:
@@ -385,6 +451,12 @@ def store_entries(entries: list[tuple[str, int, int, int, float]]) -> int:
                 transaction.on_commit(
                     lambda h=hold: give_back(sale_id=h.sale_id, hold_id=h.pk, member_id=h.member_id, unit=0)
                 )
+        for ticket, sale_id, unit in gone:
+            transaction.on_commit(
+                lambda t=ticket, s=sale_id, u=unit: give_back(
+                    sale_id=s, hold_id=f"t:{t}", member_id=None, unit=u
+                )
+            )
     return new
 
 
@@ -421,13 +493,15 @@ def write_batch(
         return 0
     try:
         store_entries(_parse(entries))
-    except DatabaseError:
+    except (IntegrityError, DataError):
         for entry in entries:  # one by one, so one bad entry holds up only itself
             try:
                 store_entries(_parse([entry]))
-            except DatabaseError as exc:
-                # Kept aside with the reason (its member was deleted meanwhile, say),
-                # never retried forever in front of the others.
+            except (IntegrityError, DataError) as exc:
+                # An entry the database refuses whatever the moment: kept aside with the
+                # reason, never retried forever in front of the others. Any other error
+                # (the database away, a deadlock) propagates: the batch stays pending
+                # and is stored again (flash_writer's recovery, or another writer).
                 logger.error("flash hold %s could not be stored: %s", entry[0], exc)
                 r.xadd(key("dead"), {"entry": repr(entry), "error": str(exc)[:500]})
     stream_writer.acknowledge(r, stream(), GROUP, entries)

@@ -166,7 +166,7 @@ def sale_close(*, actor, sale: FlashSale, reason: str) -> FlashSale:
         FlashSale.objects.filter(pk=sale.pk).update(status=SaleStatus.CLOSED)
         audit_record(actor=actor, action="flashsales.sale.closed", target=sale, reason=reason)
         sale.refresh_from_db()
-        _after_commit(lambda: admission.mark(sale))
+        _after_commit(lambda: admission.mark_quietly(sale))
     return sale
 
 
@@ -319,13 +319,16 @@ def _pass_signature(key: bytes, payload: str) -> str:
 def read_flash_pass(token: str, sale_id: int) -> tuple[int, int]:
     """(member, place) from a flash pass for this sale, issued within PASS_DAYS; 401
     `pass_invalid` otherwise."""
-    payload, _sep, signature = (token or "")[:200].rpartition(":")
+    if not token or len(token) > 200 or not token.isascii():
+        raise FlashPassInvalid()
+    payload, _sep, signature = token.rpartition(":")
     parts = payload.split(":")
     if len(parts) != 4 or not all(part.isdigit() for part in parts) or parts[0] != str(sale_id):
         raise FlashPassInvalid()
     if not any(hmac.compare_digest(signature, _pass_signature(key, payload)) for key in _pass_keys()):
         raise FlashPassInvalid()
-    if not 0 <= time.time() - int(parts[3]) <= PASS_DAYS * 86400:
+    # A minute's grace for a web server whose clock is a little behind the issuer's.
+    if not -60 <= time.time() - int(parts[3]) <= PASS_DAYS * 86400:
         raise FlashPassInvalid()
     return int(parts[1]), int(parts[2])
 
@@ -632,9 +635,9 @@ def hold_paid(*, payment) -> None:
         )
         if not Unit.objects.filter(sale_id=hold.sale_id).exclude(state=UnitState.SOLD).exists():
             FlashSale.objects.filter(pk=hold.sale_id, sold_out_at__isnull=True).update(sold_out_at=now)
-            _after_commit(lambda: admission.mark(FlashSale.objects.get(pk=hold.sale_id)))
+            _after_commit(lambda: admission.mark_quietly(FlashSale.objects.get(pk=hold.sale_id)))
         return
-    if hold.status == HoldStatus.HELD:
+    if hold.status == HoldStatus.HELD and _is_holds_payment(hold, payment):
         hold.status = HoldStatus.EXPIRED
         hold.ended_at = now
         hold.save(update_fields=["status", "ended_at"])
@@ -648,9 +651,15 @@ def hold_paid(*, payment) -> None:
     )
 
 
+def _is_holds_payment(hold: Hold, payment) -> bool:
+    """Whether the payment is the hold's (or the hold has none linked yet): a second
+    payment started by a second click and closed at once must not end the hold."""
+    return hold.payment_id is None or hold.payment_id == payment.pk
+
+
 def hold_not_paid(*, payment) -> None:
     hold = _hold_of(payment)
-    if hold is None or hold.status != HoldStatus.HELD:
+    if hold is None or hold.status != HoldStatus.HELD or not _is_holds_payment(hold, payment):
         return
     now = timezone.now()
     Unit.objects.select_for_update().filter(sale_id=hold.sale_id, number=hold.unit_number).first()
@@ -719,6 +728,8 @@ def admission_tidy(*, now=None) -> int:
     for sale in sales:
         try:
             admission.arm(sale)
+            if sale.status == SaleStatus.CLOSED or sale.sold_out_at is not None:
+                admission.mark(sale)  # in case the call after its commit was lost
             _attempts_store(sale)
             admission.sync(sale, tries=1)
         except (*REDIS_UNREACHABLE, TimeoutError):

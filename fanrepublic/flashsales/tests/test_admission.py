@@ -530,3 +530,95 @@ def test_the_writer_command_refuses_without_redis(settings):
     settings.FLASHSALES_REDIS_ADMISSION = False
     with pytest.raises(CommandError):
         call_command("flash_writer", "--once")
+
+
+# ------------------------------------------------------------------ after review
+
+
+def test_a_pass_with_odd_characters_is_refused_not_an_error(client):
+    sale = open_sale(units=1)
+    member = queued(sale)
+    for token in (f"{sale.pk}:{member.pk}:1:1:é", "x" * 5000, f"{sale.pk}:{member.pk}:1:1:\u202e"):
+        answer = client.post(f"/flash/{sale.slug}/hold", HTTP_X_FLASH_PASS=token.encode().decode("latin-1"))
+        assert answer.status_code == 401
+
+
+def test_a_second_payment_closed_at_once_does_not_end_the_hold():
+    sale = open_sale(units=1)
+    member = queued(sale)
+    services.reserve(actor=member, sale=sale, provider_code="offline")
+    admission.drain()
+    hold = Hold.objects.get(sale=sale)
+    first = services._payment_for(member, sale, hold, "offline")
+    second = services._payment_for(member, sale, hold, "offline")
+    Hold.objects.filter(pk=hold.pk).update(payment=first)
+    payments.payment_close_quietly(payment=second)  # the losing click's payment
+    hold.refresh_from_db()
+    assert hold.status == HoldStatus.HELD and Unit.objects.get(sale=sale, number=1).hold_id == hold.pk
+    payments.offline_pay(actor=member, reference=first.reference)
+    hold.refresh_from_db()
+    assert hold.status == HoldStatus.PAID
+
+
+def test_a_sync_never_reopens_a_closed_sale(client):
+    from fanrepublic.members.tests.factories import operator
+
+    sale = open_sale(units=2)
+    member = queued(sale)
+    admission.arm(sale)
+    stale = type(sale).objects.get(pk=sale.pk)
+    services.sale_close(actor=operator(), sale=sale, reason="Recall")
+    # A sync that read the sale before it closed (its rows say open) writes its picture.
+    stale.status = "scheduled"
+    stale.refresh_from_db = lambda **kwargs: None
+    admission.sync(stale)
+    assert hold_json(client, sale, flash_pass(sale, member)).json()["error"]["code"] == "sale_closed"
+
+
+def test_the_database_away_leaves_the_batch_pending(monkeypatch):
+    from django.db import OperationalError
+
+    sale = open_sale(units=1)
+    member = queued(sale)
+    services.reserve(actor=member, sale=sale, provider_code="offline")
+
+    def away(entries):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(admission, "store_entries", away)
+    with pytest.raises(OperationalError):
+        admission.write_batch("w1", claim_idle_ms=None)
+    monkeypatch.undo()
+    assert admission.client().xlen(admission.stream()) == 1
+    assert admission.write_batch("w1", own_pending=True) == 1
+    assert Hold.objects.get(sale=sale).member_id == member.pk
+
+
+def test_a_member_deleted_before_the_writer_gives_the_unit_back():
+    sale = open_sale(units=1)
+    member, other = queued(sale), queued(sale)
+    services.reserve(actor=member, sale=sale, provider_code="offline")
+    member.delete()
+    admission.drain()
+    assert not Hold.objects.filter(sale=sale).exists()
+    assert redis_free(sale) == [1]
+    assert services.reserve(actor=other, sale=sale, provider_code="offline").unit_number == 1
+
+
+def test_one_unit_named_twice_in_a_batch_goes_to_the_first_only():
+    sale = open_sale(units=2)
+    a, b = MemberFactory(), MemberFactory()
+    now = timezone.now().timestamp()
+    assert admission.store_entries([("1-1", sale.pk, a.pk, 1, now), ("1-2", sale.pk, b.pk, 1, now)]) == 2
+    assert Hold.objects.get(ticket="1-1").status == HoldStatus.HELD
+    assert Hold.objects.get(ticket="1-2").status == HoldStatus.EXPIRED
+    assert Unit.objects.get(sale=sale, number=1).hold.ticket == "1-1"
+
+
+def test_a_ticket_redis_reused_for_another_hold_is_stored_under_a_new_name():
+    sale = open_sale(units=2)
+    a, b = MemberFactory(), MemberFactory()
+    now = timezone.now().timestamp()
+    admission.store_entries([("5-0", sale.pk, a.pk, 1, now)])
+    assert admission.store_entries([("5-0", sale.pk, b.pk, 2, now)]) == 1
+    assert Hold.objects.get(ticket="5-0/2").member_id == b.pk
