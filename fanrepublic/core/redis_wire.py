@@ -11,8 +11,9 @@ import redis
 from django.conf import settings
 
 
-class SentWithoutReply(ConnectionError):
-    """The command reached the socket but its reply did not come back."""
+class SentWithoutReply(redis.exceptions.ConnectionError):
+    """The command reached the socket but its reply did not come back (Redis is
+    unreachable, as far as the caller knows: core.cache.REDIS_UNREACHABLE covers it)."""
 
 
 class Wire:

@@ -163,8 +163,8 @@ def cast(*, member_id: int, event_id: int, question_id: int, option_id: int) -> 
             reply = _fast_call("EVALSHA", _cast_script.sha, 5, *keys, *args)
             if not isinstance(reply, hiredis.ReplyError):
                 return int(reply)
-        except (OSError, hiredis.ProtocolError):
-            pass  # redis-py below reconnects (or raises a clear error)
+        except (OSError, hiredis.ProtocolError, redis_wire.SentWithoutReply):
+            pass  # redis-py below reconnects (or raises a clear error); an answer is safe to send twice
     try:
         return int(client().evalsha(_cast_script.sha, 5, *keys, *args))
     except redis.exceptions.NoScriptError:

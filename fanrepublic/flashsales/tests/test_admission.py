@@ -622,3 +622,25 @@ def test_a_ticket_redis_reused_for_another_hold_is_stored_under_a_new_name():
     admission.store_entries([("5-0", sale.pk, a.pk, 1, now)])
     assert admission.store_entries([("5-0", sale.pk, b.pk, 2, now)]) == 1
     assert Hold.objects.get(ticket="5-0/2").member_id == b.pk
+
+
+def test_a_reservation_whose_reply_is_lost_answers_503_and_is_not_sent_again(client, monkeypatch):
+    from fanrepublic.core import redis_wire
+
+    sale = open_sale(units=2)
+    member = queued(sale)
+    admission.client().script_load(admission._RESERVE)
+    real = redis_wire.fast_call
+
+    def lost(*args):
+        real(*args)  # it ran in Redis...
+        raise redis_wire.SentWithoutReply("reply lost")  # ...but the answer never came
+
+    monkeypatch.setattr(redis_wire, "fast_call", lost)
+    answer = hold_json(client, sale, flash_pass(sale, member))
+    assert answer.status_code == 503 and answer["Retry-After"]
+    monkeypatch.undo()
+    admission.drain()
+    # One unit, not two: the member sees the hold it got.
+    assert list(Hold.objects.filter(sale=sale).values_list("unit_number", flat=True)) == [1]
+    assert redis_counts(sale) == {member.pk: 1}
