@@ -62,6 +62,17 @@ def acknowledge(r: redis.Redis, stream: str, group: str, entries: list) -> None:
     pipe.execute()
 
 
+def write_batch(r: redis.Redis, stream: str, group: str, consumer: str, store: Callable, **reading) -> int:
+    """Read one batch (`read_batch`, with `reading`'s options), hand its entries to
+    `store`, acknowledge them once it returns. Returns the entries handled; an error in
+    `store` leaves them pending, to be read again."""
+    entries = read_batch(r, stream, group, consumer, **reading)
+    if entries:
+        store(entries)
+        acknowledge(r, stream, group, entries)
+    return len(entries)
+
+
 def run_writer(write_batch: Callable[..., int], *, consumer: str, batch: int, pause: float, what: str) -> int:
     """A writer process's loop: store batches until SIGTERM. After a failure (Redis or
     the database away) what this writer read is still pending for it — perhaps stored

@@ -479,33 +479,33 @@ def write_batch(
     """Store one batch from the stream (core.stream_writer.read_batch says which).
     Returns the entries handled."""
     r = client()
-    entries = stream_writer.read_batch(
+
+    def store(entries):
+        try:
+            store_entries(_parse(entries))
+        except (IntegrityError, DataError):
+            for entry in entries:  # one by one, so one bad entry holds up only itself
+                try:
+                    store_entries(_parse([entry]))
+                except (IntegrityError, DataError) as exc:
+                    # An entry the database refuses whatever the moment: kept aside with
+                    # the reason, never retried forever in front of the others. Any other
+                    # error (the database away, a deadlock) propagates: the batch stays
+                    # pending and is stored again (flash_writer's recovery, or another).
+                    logger.error("flash hold %s could not be stored: %s", entry[0], exc)
+                    r.xadd(key("dead"), {"entry": repr(entry), "error": str(exc)[:500]})
+
+    return stream_writer.write_batch(
         r,
         stream(),
         GROUP,
         consumer,
+        store,
         count=count,
         block_ms=block_ms,
         claim_idle_ms=claim_idle_ms,
         own_pending=own_pending,
     )
-    if not entries:
-        return 0
-    try:
-        store_entries(_parse(entries))
-    except (IntegrityError, DataError):
-        for entry in entries:  # one by one, so one bad entry holds up only itself
-            try:
-                store_entries(_parse([entry]))
-            except (IntegrityError, DataError) as exc:
-                # An entry the database refuses whatever the moment: kept aside with the
-                # reason, never retried forever in front of the others. Any other error
-                # (the database away, a deadlock) propagates: the batch stays pending
-                # and is stored again (flash_writer's recovery, or another writer).
-                logger.error("flash hold %s could not be stored: %s", entry[0], exc)
-                r.xadd(key("dead"), {"entry": repr(entry), "error": str(exc)[:500]})
-    stream_writer.acknowledge(r, stream(), GROUP, entries)
-    return len(entries)
 
 
 def drain(consumer: str = "drain", *, timeout: float = 30.0) -> None:

@@ -18,7 +18,6 @@ from fanrepublic.payments.providers import registry
 
 from . import permissions, selectors, services
 from .forms import CloseForm, ReserveForm, SaleForm
-from .models import Hold
 
 
 def index(request):
@@ -131,9 +130,7 @@ def reserve(request, slug):
 @require_POST
 def pay(request, slug, hold_id):
     found = selectors.sale_get(viewer=request.user, slug=slug)
-    hold = Hold.objects.filter(pk=hold_id, sale=found, member=request.user).first()
-    if hold is None:
-        raise NotFound()
+    hold = selectors.my_hold(member=request.user, sale=found, hold_id=hold_id)
     form = ReserveForm(request.POST)
     provider = form.cleaned_data["provider"] if form.is_valid() else ""
     paid, refused = _act(
@@ -206,9 +203,7 @@ def hold_json(request, slug):
 @require_POST
 def release(request, slug, hold_id):
     found = selectors.sale_get(viewer=request.user, slug=slug)
-    hold = Hold.objects.filter(pk=hold_id, sale=found, member=request.user).first()
-    if hold is None:
-        raise NotFound()
+    hold = selectors.my_hold(member=request.user, sale=found, hold_id=hold_id)
     services.hold_release(actor=request.user, hold=hold)
     messages.success(request, _("The unit is back in the pool."))
     return redirect(found)

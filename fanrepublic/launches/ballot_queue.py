@@ -360,23 +360,21 @@ def write_batch(
 ) -> int:
     """Store one batch from the stream (core.stream_writer.read_batch says which).
     Returns the entries handled."""
-    r = client()
-    entries = stream_writer.read_batch(
-        r,
+
+    def store(entries):
+        store_rows([(int(f[b"q"]), int(f[b"o"]), int(f[b"m"]), float(f[b"t"])) for _id, f in entries if f])
+
+    return stream_writer.write_batch(
+        client(),
         stream(),
         GROUP,
         consumer,
+        store,
         count=count,
         block_ms=block_ms,
         claim_idle_ms=claim_idle_ms,
         own_pending=own_pending,
     )
-    if not entries:
-        return 0
-    rows = [(int(f[b"q"]), int(f[b"o"]), int(f[b"m"]), float(f[b"t"])) for _id, f in entries if f]
-    store_rows(rows)
-    stream_writer.acknowledge(r, stream(), GROUP, entries)
-    return len(entries)
 
 
 def _stream_id(value) -> tuple[int, int]:

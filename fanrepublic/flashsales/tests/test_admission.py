@@ -644,3 +644,21 @@ def test_a_reservation_whose_reply_is_lost_answers_503_and_is_not_sent_again(cli
     # One unit, not two: the member sees the hold it got.
     assert list(Hold.objects.filter(sale=sale).values_list("unit_number", flat=True)) == [1]
     assert redis_counts(sale) == {member.pk: 1}
+
+
+def test_paying_with_a_method_not_offered_is_refused_and_starts_nothing(client):
+    from fanrepublic.payments.models import Payment
+
+    sale = open_sale(units=1)
+    member = queued(sale)
+    services.reserve(actor=member, sale=sale, provider_code="offline")
+    admission.drain()
+    hold = Hold.objects.get(sale=sale)
+    client.force_login(member)
+    answer = client.post(
+        f"/api/v1/flash/{sale.slug}/holds/{hold.pk}/pay",
+        {"provider": "nowhere"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and "provider" in answer.json()["error"]["fields"]
+    assert not Payment.objects.filter(member=member).exists()
