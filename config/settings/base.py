@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fanrepublic.payments",
     "fanrepublic.campaigns",
     "fanrepublic.flashsales",
+    "fanrepublic.insights",
     "fanrepublic.demo",
 ]
 
@@ -306,6 +307,13 @@ CELERY_TIMEZONE = TIME_ZONE
 EMBEDDED_BEAT = env.bool("EMBEDDED_BEAT", default=CELERY_TASK_ALWAYS_EAGER)
 # The beat schedule is declared by the apps (periodic_tasks in their capability.py) and
 # set on the Celery app when the apps are ready (core/apps.py).
+
+# Lifetime value (insights): "auto" fits with pymc-marketing where PyTensor finds its C++
+# compiler and with the SciPy fallback elsewhere (docs/insights.md); "scipy" or
+# "pymc-marketing" forces one.
+INSIGHTS_CLV_ENGINE = env("INSIGHTS_CLV_ENGINE", default="auto")
+INSIGHTS_CLV_REFIT_HOURS = env.int("INSIGHTS_CLV_REFIT_HOURS", default=24)
+INSIGHTS_CLV_LOST_HOURS = env.int("INSIGHTS_CLV_LOST_HOURS", default=3)
 
 # Security headers that hold everywhere; prod.py adds the HTTPS-only ones.
 SESSION_COOKIE_HTTPONLY = True

@@ -43,3 +43,7 @@ LAUNCH_QUEUE_PREFIX = f"frtest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{
 # Connections opened in the threads that serve the hall's sockets close after each use,
 # so none is left open when the test database is dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Lifetime-value fits in tests use the SciPy engine (a pymc-marketing fit compiles its
+# graph: seconds per fit); the tests that check pymc-marketing itself ask for it.
+INSIGHTS_CLV_ENGINE = "scipy"

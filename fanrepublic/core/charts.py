@@ -50,3 +50,57 @@ def bar_chart(
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+
+
+def grouped_bar_chart(
+    labels: list[str],
+    series: list[tuple[str, list[float | None]]],
+    *,
+    title: str,
+    unit: str = "",
+    height: int = 200,
+    chart_id: str = "chart",
+    min_width: int = 320,
+) -> str:
+    """Bars side by side per label, one colour per series (at most three), with a legend:
+    "predicted against actual" and the like. None draws no bar."""
+    width = max(min_width, (14 * len(series) + 16) * len(labels) + 60)
+    top, bottom, left = 30, 36, 44
+    plot_h = height - top - bottom
+    values = [v for _name, vs in series for v in vs if v is not None]
+    peak = max(values) if values else 0
+    peak = peak or 1
+    step = (width - left - 10) / max(1, len(labels))
+    bar_w = max(3, step * 0.8 / max(1, len(series)))
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title" preserveAspectRatio="xMinYMin meet" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 5}" y2="{top + plot_h}" class="axis"/>',
+        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" class="tick">{peak:.3g}{escape(unit)}</text>',
+        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" class="tick">0</text>',
+    ]
+    for s, (name, _vs) in enumerate(series):
+        x = left + s * 120
+        parts.append(f'<rect x="{x}" y="6" width="10" height="10" class="bar series-{s}"/>')
+        parts.append(f'<text x="{x + 14}" y="15" class="tick">{escape(name)}</text>')
+    for i, label in enumerate(labels):
+        group_x = left + i * step + step * 0.1
+        for s, (name, vs) in enumerate(series):
+            value = vs[i]
+            if value is None:
+                continue
+            h = plot_h * value / peak
+            x = group_x + s * bar_w
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                f'class="bar series-{s}"><title>{escape(label)} · {escape(name)}: '
+                f"{value:.3g}{escape(unit)}</title></rect>"
+            )
+        parts.append(
+            f'<text x="{group_x + bar_w * len(series) / 2:.1f}" y="{height - bottom + 16}" '
+            f'text-anchor="middle" class="tick">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

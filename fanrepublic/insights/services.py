@@ -1,0 +1,90 @@
+"""Writes: one function per use case, keyword-only, one transaction each."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fanrepublic.core.errors import Conflict, Forbidden, ValidationFailed
+from fanrepublic.core.services import audit_record
+from fanrepublic.core.tasks import enqueue_on_commit
+
+from . import fitting, permissions
+from .enums import FitFailure, FitStatus, FitTrigger
+from .models import ClvFit
+
+LIMITS = {
+    "years": (1, 10),
+    "holdout_days": (14, 365),
+    "horizon_days": (30, 1825),
+}
+
+
+def _checked(name: str, value) -> int:
+    low, high = LIMITS[name]
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValidationFailed(
+            _("Choose a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}, field=name
+        )
+    return value
+
+
+def clv_fit_start(
+    *,
+    actor=None,
+    years: int = 3,
+    holdout_days: int = 90,
+    horizon_days: int = 365,
+    window_end: date | None = None,
+) -> ClvFit:
+    """Start a fit of the purchase history up to `window_end` (today): an operator's
+    "refit now" (actor given) or the schedule's (no actor). The fit runs as a task once
+    this commits; only one runs at a time."""
+    if actor is not None and not permissions.can_refit(actor):
+        raise Forbidden()
+    years = _checked("years", years)
+    holdout_days = _checked("holdout_days", holdout_days)
+    horizon_days = _checked("horizon_days", horizon_days)
+    end = window_end or timezone.localdate()
+    start = end - timedelta(days=365 * years)
+    try:
+        with transaction.atomic():
+            fit = ClvFit.objects.create(
+                trigger=FitTrigger.DEMAND if actor else FitTrigger.SCHEDULE,
+                requested_by=actor,
+                window_start=start,
+                window_end=end,
+                holdout_days=holdout_days,
+                horizon_days=horizon_days,
+                started_at=timezone.now(),
+            )
+            if actor is not None:
+                audit_record(actor=actor, action="insights.clv.refit", target=fit)
+    except IntegrityError:
+        raise Conflict(_("A fit is already running; its result will be here shortly.")) from None
+    enqueue_on_commit(fitting.run_clv_fit, fit.pk)
+    return fit
+
+
+def clv_refit_if_due(*, now=None) -> ClvFit | None:
+    now = now or timezone.now()
+    hours = getattr(settings, "INSIGHTS_CLV_REFIT_HOURS", 24)
+    newest = ClvFit.objects.exclude(status=FitStatus.FAILED).order_by("-started_at").first()
+    if newest and newest.started_at > now - timedelta(hours=hours):
+        return None
+    try:
+        return clv_fit_start()
+    except Conflict:
+        return None
+
+
+def clv_fits_lost_mark(*, now=None) -> int:
+    """A fit still running after INSIGHTS_CLV_LOST_HOURS lost its worker: mark it failed,
+    so the next one may start."""
+    now = now or timezone.now()
+    hours = getattr(settings, "INSIGHTS_CLV_LOST_HOURS", 3)
+    return ClvFit.objects.filter(
+        status=FitStatus.RUNNING, started_at__lt=now - timedelta(hours=hours)
+    ).update(status=FitStatus.FAILED, failure=FitFailure.LOST, finished_at=now)

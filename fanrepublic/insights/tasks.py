@@ -1,0 +1,12 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def refit_clv_when_due() -> int | None:
+    """The schedule: start a fit when the newest is older than INSIGHTS_CLV_REFIT_HOURS,
+    and mark a fit whose worker died as failed."""
+    services.clv_fits_lost_mark()
+    fit = services.clv_refit_if_due()
+    return fit.pk if fit else None
