@@ -314,6 +314,9 @@ EMBEDDED_BEAT = env.bool("EMBEDDED_BEAT", default=CELERY_TASK_ALWAYS_EAGER)
 INSIGHTS_CLV_ENGINE = env("INSIGHTS_CLV_ENGINE", default="auto")
 INSIGHTS_CLV_REFIT_HOURS = env.int("INSIGHTS_CLV_REFIT_HOURS", default=24)
 INSIGHTS_CLV_LOST_HOURS = env.int("INSIGHTS_CLV_LOST_HOURS", default=3)
+# NPS surveys: nobody is asked twice within this many days; a survey takes answers this long.
+INSIGHTS_SURVEY_THROTTLE_DAYS = env.int("INSIGHTS_SURVEY_THROTTLE_DAYS", default=90)
+INSIGHTS_SURVEY_OPEN_DAYS = env.int("INSIGHTS_SURVEY_OPEN_DAYS", default=14)
 
 # Security headers that hold everywhere; prod.py adds the HTTPS-only ones.
 SESSION_COOKIE_HTTPONLY = True

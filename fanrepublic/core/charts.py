@@ -104,3 +104,55 @@ def grouped_bar_chart(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+
+
+def signed_bar_chart(
+    points: list[tuple[str, float | None]],
+    *,
+    title: str,
+    low: float,
+    high: float,
+    height: int = 200,
+    chart_id: str = "chart",
+    min_width: int = 320,
+) -> str:
+    """Bars up from and down from zero on a fixed scale from `low` to `high` (a score
+    such as NPS, −100 to 100, where a negative month is as telling as a positive one)."""
+    width = max(min_width, 28 * len(points) + 60)
+    top, bottom, left = 16, 36, 44
+    plot_h = height - top - bottom
+
+    def y_of(value):
+        return top + plot_h * (high - value) / (high - low)
+
+    zero = y_of(0)
+    step = (width - left - 10) / max(1, len(points))
+    bar_w = max(4, step * 0.7)
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title" preserveAspectRatio="xMinYMin meet" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<line x1="{left}" y1="{zero:.1f}" x2="{width - 5}" y2="{zero:.1f}" class="axis"/>',
+        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" class="tick">{high:g}</text>',
+        f'<text x="{left - 6}" y="{zero + 4:.1f}" text-anchor="end" class="tick">0</text>',
+        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" class="tick">{low:g}</text>',
+    ]
+    label_every = max(1, len(points) // 10)
+    for i, (label, value) in enumerate(points):
+        x = left + i * step + (step - bar_w) / 2
+        if value is not None:
+            clipped = min(high, max(low, value))
+            y0, y1 = sorted((zero, y_of(clipped)))
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y0:.1f}" width="{bar_w:.1f}" height="{y1 - y0:.1f}" '
+                f'class="bar{" series-1" if value < 0 else ""}">'
+                f"<title>{escape(label)}: {value:.3g}</title></rect>"
+            )
+        if i % label_every == 0:
+            parts.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" class="tick">'
+                f"{escape(label)}</text>"
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from fanrepublic.core.admin import AuditedModelAdmin
 
-from .models import ClvFit, ClvScore
+from .models import ClvFit, ClvScore, InteractionEstimate, Survey, SurveyInvite, SurveyResponse
 
 
 @admin.register(ClvFit)
@@ -20,3 +20,34 @@ class ClvScoreAdmin(AuditedModelAdmin):
     list_select_related = ("member", "fit")
     raw_id_fields = ("member", "fit")
     readonly_fields = [field.name for field in ClvScore._meta.fields]
+
+
+@admin.register(InteractionEstimate)
+class InteractionEstimateAdmin(AuditedModelAdmin):
+    list_display = ("key", "window_end", "computed_at", "treated", "controls")
+    list_filter = ("key",)
+    readonly_fields = [field.name for field in InteractionEstimate._meta.fields]
+
+
+@admin.register(Survey)
+class SurveyAdmin(AuditedModelAdmin):
+    list_display = ("title", "status", "audience", "anonymous", "sent_at")
+    list_filter = ("status", "audience")
+    search_fields = ("title", "title_zh")
+
+
+@admin.register(SurveyInvite)
+class SurveyInviteAdmin(AuditedModelAdmin):
+    list_display = ("survey", "member", "sent_at", "answered_at")
+    raw_id_fields = ("survey", "member")
+    readonly_fields = [field.name for field in SurveyInvite._meta.fields]
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(AuditedModelAdmin):
+    """Answers are the members' words: read here, never edited (tags on the survey page)."""
+
+    list_display = ("survey", "score", "was_co_creator", "created_at")
+    list_filter = ("survey",)
+    raw_id_fields = ("survey", "member", "service_case")
+    readonly_fields = [field.name for field in SurveyResponse._meta.fields]

@@ -5,16 +5,35 @@ operators and the founder, the pages that show it with its checks and uncertaint
 
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Capability, DemoStep, NavEntry, Pages, PeriodicTask
+from fanrepublic.core.capabilities import (
+    Capability,
+    DemoStep,
+    NavEntry,
+    NoticeKind,
+    Pages,
+    PeriodicTask,
+    Verb,
+)
 
+from .notices import notice_text
 from .permissions import can_see_insights
 
 CAPABILITY = Capability(
     label="insights",
     pages=Pages("insights/", "fanrepublic.insights.urls"),
+    verbs=(
+        Verb("insights.survey.answered", _("A member answered an NPS survey (anonymous ones name nobody).")),
+    ),
+    notice_kinds=(NoticeKind("survey", _("Surveys I am asked to answer"), notice_text),),
     # The schedule looks every hour; a fit starts when the newest is a day old
     # (INSIGHTS_CLV_REFIT_HOURS).
-    periodic_tasks=(PeriodicTask("refit-clv", "fanrepublic.insights.tasks.refit_clv_when_due", 3600),),
+    periodic_tasks=(
+        PeriodicTask("refit-clv", "fanrepublic.insights.tasks.refit_clv_when_due", 3600),
+        # Every interaction kind against its matched comparison, once a day.
+        PeriodicTask(
+            "refresh-interaction-estimates", "fanrepublic.insights.tasks.refresh_interaction_estimates", 86400
+        ),
+    ),
     nav=(NavEntry("staff", _("Insights"), "insights:index", rule=can_see_insights, order=20),),
     demo=(
         DemoStep(

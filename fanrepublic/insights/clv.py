@@ -12,6 +12,7 @@ member's formulas.
 
 import logging
 import time
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -212,7 +213,15 @@ class Scores:
 
 
 def _band(point, draws):
-    low, high = np.percentile(draws, INTERVAL, axis=0)
+    """Point, low, high. A draw far out in the Laplace tails can leave the formulas'
+    domain (the hypergeometric term overflows): such draws are left out of the
+    percentiles, and a customer with no usable draw gets the point as both ends."""
+    draws = np.where(np.isfinite(draws), draws, np.nan)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: handled below
+        low, high = np.nanpercentile(draws, INTERVAL, axis=0)
+    low = np.where(np.isfinite(low), low, point)
+    high = np.where(np.isfinite(high), high, point)
     return np.vstack([point, np.minimum(low, point), np.maximum(high, point)])
 
 

@@ -3,7 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import FitFailure, FitStatus, FitTrigger
+from fanrepublic.core.i18n import BilingualMixin
+
+from .enums import Audience, FitFailure, FitStatus, FitTrigger, SurveyStatus
 
 
 class ClvFit(models.Model):
@@ -89,3 +91,119 @@ class ClvScore(models.Model):
 
     def __str__(self):
         return f"{self.member_id} in fit {self.fit_id}"
+
+
+class InteractionEstimate(models.Model):
+    """What one kind of interaction (or a definition of co-creation: several kinds) is
+    associated with: members who did it against members who did not, raw and matched
+    (insights/effects.py), as computed on one day. Recomputed by the schedule; the pages
+    read the newest row per definition."""
+
+    kinds = models.JSONField(_("interactions"))
+    key = models.CharField(max_length=200)  # the kinds, sorted and joined: what a page looks up
+    window_end = models.DateField(_("data until"))
+    computed_at = models.DateTimeField(_("computed at"))
+    treated = models.PositiveIntegerField(_("members who did it"), default=0)
+    controls = models.PositiveIntegerField(_("members who did not"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("interaction estimate")
+        verbose_name_plural = _("interaction estimates")
+        ordering = ["-computed_at", "-pk"]
+        indexes = [models.Index(fields=["key", "-computed_at"], name="estimate_key_time")]
+
+    def __str__(self):
+        return f"{self.key} @ {self.window_end}"
+
+
+class Survey(BilingualMixin, models.Model):
+    """A Net Promoter Score survey: the 0–10 question, a reason, an optional follow-up,
+    sent to a sample of an audience. Anonymous surveys keep no link from an answer to
+    the member (their invitation only records that they answered)."""
+
+    title = models.CharField(_("title (English)"), max_length=120)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=120, blank=True)
+    question = models.CharField(_("question (English)"), max_length=200)
+    question_zh = models.CharField(_("question (Chinese)"), max_length=200, blank=True)
+    follow_up = models.CharField(_("follow-up question (English)"), max_length=200, blank=True)
+    follow_up_zh = models.CharField(_("follow-up question (Chinese)"), max_length=200, blank=True)
+    anonymous = models.BooleanField(_("anonymous answers"), default=False)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    sample_size = models.PositiveIntegerField(
+        _("sample size"), null=True, blank=True, help_text=_("Empty: everyone in the audience.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class SurveyInvite(models.Model):
+    """One member asked to answer one survey; `answered_at` is set once, in the same
+    transaction as the answer, by a conditional UPDATE — so one answer per member even
+    when two arrive at once, and without naming them on an anonymous answer."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invites")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        constraints = [models.UniqueConstraint(fields=["survey", "member"], name="survey_invite_once")]
+        indexes = [models.Index(fields=["member", "sent_at"], name="survey_invite_member_time")]
+
+    def __str__(self):
+        return f"{self.member_id} → {self.survey_id}"
+
+
+class SurveyResponse(models.Model):
+    """One answer. The segment fields are copied when it arrives, so an anonymous answer
+    still counts in "co-creators" or a trust level (groups under 5 are never shown)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    follow_up_answer = models.TextField(_("answer to the follow-up"), max_length=2000, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    was_co_creator = models.BooleanField(_("co-creator"), default=False)
+    trust_level = models.PositiveSmallIntegerField(_("trust level"), default=0)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    service_case = models.ForeignKey(
+        "trust.ServiceCase", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("answered at"))
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=10), name="survey_score_0_to_10"),
+            # A named answer is one per member and survey (anonymous ones: the invitation).
+            models.UniqueConstraint(
+                fields=["survey", "member"], condition=Q(member__isnull=False), name="survey_answer_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["survey", "created_at"], name="survey_answer_time")]
+
+    def __str__(self):
+        return f"{self.score} on {self.survey_id}"

@@ -17,3 +17,7 @@ def can_refit(user) -> bool:
 
 def shows_group(size: int) -> bool:
     return size >= MIN_GROUP
+
+
+def can_run_surveys(user) -> bool:
+    return can_see_insights(user)

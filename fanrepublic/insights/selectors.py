@@ -13,9 +13,10 @@ from fanrepublic.members.enums import TrustLevel
 from fanrepublic.stores.enums import OrderKind
 from fanrepublic.stores.models import Order
 
-from . import permissions
-from .enums import FitStatus
-from .models import ClvFit, ClvScore
+from . import nps, permissions
+from .enums import FitStatus, SurveyStatus
+from .interactions import key_of
+from .models import ClvFit, ClvScore, InteractionEstimate, Survey, SurveyResponse
 
 CURRENCY = "CNY"
 
@@ -168,3 +169,128 @@ def export_scores(*, viewer, fit: ClvFit):
         .order_by("member_id")
         .iterator(chunk_size=2000)
     )
+
+
+def latest_estimate(*, viewer, kinds) -> InteractionEstimate | None:
+    _allowed(viewer)
+    return InteractionEstimate.objects.filter(key=key_of(kinds)).first()
+
+
+def estimate_history(*, viewer, kinds, limit: int = 30) -> list[InteractionEstimate]:
+    _allowed(viewer)
+    found = InteractionEstimate.objects.filter(key=key_of(kinds))[:limit]
+    return list(reversed(found))
+
+
+# ---- NPS surveys ---------------------------------------------------------------------
+
+
+def surveys(*, viewer) -> QuerySet[Survey]:
+    _allowed(viewer)
+    return Survey.objects.annotate(
+        invited=Count("invites", distinct=True), answered=Count("responses", distinct=True)
+    )
+
+
+def survey_get(*, viewer, pk: int) -> Survey:
+    try:
+        return surveys(viewer=viewer).get(pk=pk)
+    except Survey.DoesNotExist:
+        raise NotFound() from None
+
+
+def survey_to_answer(*, member, pk: int) -> Survey:
+    """A survey the member was invited to (anyone else: 404, as for no survey at all)."""
+    if not member.is_authenticated:
+        raise NotFound()
+    found = Survey.objects.filter(pk=pk, invites__member=member).exclude(status=SurveyStatus.DRAFT).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _score_row(label, scores) -> dict:
+    found = nps.score_of(scores)
+    shown = permissions.shows_group(found.answers)
+    return {
+        "label": label,
+        "answers": found.answers,
+        "shown": shown,
+        "nps": found.value if shown else None,
+        "interval": found.interval if shown else None,
+        "promoters": found.promoters if shown else None,
+        "passives": found.passives if shown else None,
+        "detractors": found.detractors if shown else None,
+    }
+
+
+def nps_summary(*, viewer, survey: Survey | None = None) -> dict:
+    """NPS overall, by month, for co-creators and others (with the gap), and by trust
+    level; every figure with its 90 % interval, groups under MIN_GROUP answers hidden."""
+    _allowed(viewer)
+    answers = SurveyResponse.objects.all() if survey is None else SurveyResponse.objects.filter(survey=survey)
+    rows = list(answers.values_list("score", "created_at", "was_co_creator", "trust_level"))
+    by_month: dict = {}
+    for score, at, _co, _level in rows:
+        by_month.setdefault(timezone.localtime(at).strftime("%Y-%m"), []).append(score)
+    trust = dict(TrustLevel.choices)
+    co = [s for s, _at, c, _l in rows if c]
+    others = [s for s, _at, c, _l in rows if not c]
+    return {
+        "overall": _score_row(_("Everyone"), [r[0] for r in rows]),
+        "months": [_score_row(month, scores) for month, scores in sorted(by_month.items())],
+        "co_creators": _score_row(_("Co-creators"), co),
+        "others": _score_row(_("Other members"), others),
+        "gap": nps_gap(co, others),
+        "trust_levels": [
+            _score_row(trust.get(level, str(level)), [s for s, _at, _c, lv in rows if lv == level])
+            for level in sorted({r[3] for r in rows})
+        ],
+        "distribution": [sum(1 for r in rows if r[0] == k) for k in range(11)],
+    }
+
+
+def nps_gap(first, second) -> dict | None:
+    """The difference of two independent NPS, with its 90 % interval (standard errors
+    added in quadrature); None when either group is under MIN_GROUP answers."""
+    a, b = nps.score_of(first), nps.score_of(second)
+    if not (permissions.shows_group(a.answers) and permissions.shows_group(b.answers)):
+        return None
+    error = ((a.interval[1] - a.interval[0]) / 2 / nps.Z90) ** 2 + (
+        (b.interval[1] - b.interval[0]) / 2 / nps.Z90
+    ) ** 2
+    gap = a.value - b.value
+    return {"value": gap, "interval": (gap - nps.Z90 * error**0.5, gap + nps.Z90 * error**0.5)}
+
+
+def verbatims(*, viewer, survey: Survey | None = None, query: str = "", tag: str = "", category: str = ""):
+    """Answers with a reason, newest first, found by words in either language (a plain
+    substring search: Chinese needs no word boundaries for it) or by tag."""
+    _allowed(viewer)
+    found = SurveyResponse.objects.select_related("survey", "member", "service_case").exclude(
+        reason="", follow_up_answer=""
+    )
+    if survey is not None:
+        found = found.filter(survey=survey)
+    query = " ".join(query.split())[:100]
+    for word in query.split(" ") if query else []:
+        found = found.filter(Q(reason__icontains=word) | Q(follow_up_answer__icontains=word))
+    if category == "promoters":
+        found = found.filter(score__gte=nps.PROMOTER)
+    elif category == "passives":
+        found = found.filter(score__gt=nps.DETRACTOR, score__lt=nps.PROMOTER)
+    elif category == "detractors":
+        found = found.filter(score__lte=nps.DETRACTOR)
+    if tag:
+        # Tags are a short JSON list; matched here so SQLite and PostgreSQL agree on case.
+        wanted = tag.casefold()
+        return [r for r in found[:5000] if wanted in {t.casefold() for t in r.tags}]
+    return found
+
+
+def response_get(*, viewer, pk: int) -> SurveyResponse:
+    _allowed(viewer)
+    try:
+        return SurveyResponse.objects.select_related("member", "survey").get(pk=pk)
+    except SurveyResponse.DoesNotExist:
+        raise NotFound() from None

@@ -11,7 +11,7 @@ from fanrepublic.core.errors import Conflict, Forbidden, ValidationFailed
 from fanrepublic.core.services import audit_record
 from fanrepublic.core.tasks import enqueue_on_commit
 
-from . import fitting, permissions
+from . import estimating, fitting, interactions, permissions
 from .enums import FitFailure, FitStatus, FitTrigger
 from .models import ClvFit
 
@@ -88,3 +88,26 @@ def clv_fits_lost_mark(*, now=None) -> int:
     return ClvFit.objects.filter(
         status=FitStatus.RUNNING, started_at__lt=now - timedelta(hours=hours)
     ).update(status=FitStatus.FAILED, failure=FitFailure.LOST, finished_at=now)
+
+
+def estimates_request(*, actor, kinds) -> None:
+    """An operator asks for the comparisons to be computed now (for a definition of
+    co-creation of their own choosing, and every single kind)."""
+    if not permissions.can_refit(actor):
+        raise Forbidden()
+    chosen = _kinds_checked(kinds)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="insights.estimates.requested",
+            target=actor,
+            data={"kinds": list(chosen)},
+        )
+    enqueue_on_commit(estimating.refresh_estimates, list(chosen))
+
+
+def _kinds_checked(kinds) -> tuple[str, ...]:
+    chosen = tuple(sorted(set(kinds or ())))
+    if not chosen or any(code not in interactions.KINDS for code in chosen):
+        raise ValidationFailed(_("Choose at least one kind of interaction."), field="kinds")
+    return chosen

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import estimating, services, surveys
 
 
 @shared_task
@@ -10,3 +10,15 @@ def refit_clv_when_due() -> int | None:
     services.clv_fits_lost_mark()
     fit = services.clv_refit_if_due()
     return fit.pk if fit else None
+
+
+@shared_task
+def close_surveys() -> int:
+    """Close the surveys whose answering time is over."""
+    return surveys.surveys_close_due()
+
+
+@shared_task
+def refresh_interaction_estimates() -> int:
+    """Every kind of interaction and the default co-creation, compared afresh."""
+    return estimating.refresh_estimates()

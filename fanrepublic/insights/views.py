@@ -1,19 +1,25 @@
 """Thin: parse input, call one service or selector, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fanrepublic.core.charts import bar_chart, grouped_bar_chart
+from fanrepublic.core.charts import bar_chart, grouped_bar_chart, signed_bar_chart
 from fanrepublic.core.csvexport import csv_response
+from fanrepublic.core.errors import DomainError, ValidationFailed
 from fanrepublic.core.forms import submit_form, with_retry_after
 from fanrepublic.core.services import audit_record
 
-from . import selectors, services
+from . import interactions, selectors, services
+from . import surveys as surveys_service
 from .enums import FitStatus
-from .forms import RefitForm
+from .forms import AnswerForm, DefinitionForm, RefitForm, SurveyForm, TagForm
 
 
 def _holdout_chart(fit):
@@ -88,6 +94,8 @@ def index(request):
             "latest": latest,
             "totals": selectors.totals(viewer=request.user, fit=latest) if latest else None,
             "running": selectors.running_fit(viewer=request.user),
+            "cocreators": selectors.latest_estimate(viewer=request.user, kinds=interactions.CO_CREATION),
+            "nps": selectors.nps_summary(viewer=request.user),
         },
     )
 
@@ -181,3 +189,271 @@ def fit_export(request, pk):
 def member(request, member_id):
     history = selectors.member_history(viewer=request.user, member_id=member_id)
     return render(request, "insights/member.html", {"history": history, "member": history[0].member})
+
+
+def _shown(estimate) -> dict:
+    """A stored comparison for a page: its figures, and how much of the raw gap the
+    matched comparison keeps (in %)."""
+    result = dict(estimate.result) if estimate else {}
+    if result.get("raw_difference"):
+        result["surviving"] = 100 * result["matched_difference"] / result["raw_difference"]
+    if result.get("balance"):
+        labels = {
+            "log_prior_spend": _("Spend in the year before (log)"),
+            "log_tenure_days": _("Days as a member (log)"),
+            "log_prior_events": _("Activity in the year before (log)"),
+        }
+        result["balance"] = [
+            (labels.get(name, name), before, after) for name, before, after in result["balance"]
+        ]
+    return result
+
+
+def _comparison_rows(viewer):
+    rows = []
+    for code, kind in interactions.KINDS.items():
+        found = selectors.latest_estimate(viewer=viewer, kinds=(code,))
+        rows.append({"kind": kind, "estimate": found, "result": _shown(found)})
+    return rows
+
+
+def _effects_chart(rows):
+    shown = [row for row in rows if row["result"]]
+    if not shown:
+        return None
+    return grouped_bar_chart(
+        [str(row["kind"].label) for row in shown],
+        [
+            (_("Raw gap"), [max(0.0, row["result"]["raw_difference"]) for row in shown]),
+            (_("Matched"), [max(0.0, row["result"]["matched_difference"]) for row in shown]),
+        ],
+        title=_("Extra spend per year of members who did it, raw and matched (yuan; gaps below 0 not drawn)"),
+        chart_id="effects",
+        min_width=640,
+    )
+
+
+@login_required
+@require_GET
+def effects(request):
+    selectors.fits(viewer=request.user)  # 404 for anyone but operators and the founder
+    form = DefinitionForm(request.GET or None, initial={"kinds": list(interactions.CO_CREATION)})
+    kinds = form.cleaned_data["kinds"] if form.is_bound and form.is_valid() else interactions.CO_CREATION
+    report = selectors.latest_estimate(viewer=request.user, kinds=kinds)
+    rows = _comparison_rows(request.user)
+    return render(
+        request,
+        "insights/effects.html",
+        {
+            "form": form,
+            "kinds": [interactions.KINDS[code] for code in kinds],
+            "kind_codes": list(kinds),
+            "report": report,
+            "r": _shown(report),
+            "rows": rows,
+            "chart": _effects_chart(rows),
+            "history": selectors.estimate_history(viewer=request.user, kinds=kinds),
+        },
+        status=200 if not form.is_bound or form.is_valid() else 422,
+    )
+
+
+@login_required
+@require_POST
+def effects_compute(request):
+    selectors.fits(viewer=request.user)
+    kinds = request.POST.getlist("kinds")
+    try:
+        services.estimates_request(actor=request.user, kinds=kinds)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("insights:effects")
+    messages.success(request, _("The comparisons are being computed; they show here when they are done."))
+    query = "&".join(f"kinds={code}" for code in sorted(set(kinds)))
+    return redirect(f"{reverse('insights:effects')}?{query}")
+
+
+# ---- NPS surveys ---------------------------------------------------------------------
+
+
+def _months_chart(summary):
+    months = [row for row in summary["months"] if row["shown"]]
+    if not months:
+        return None
+    return signed_bar_chart(
+        [(row["label"], round(row["nps"], 1)) for row in months],
+        title=_("NPS by month (months with fewer than 5 answers left out)"),
+        low=-100,
+        high=100,
+        chart_id="nps-months",
+        min_width=480,
+    )
+
+
+def _distribution_chart(summary):
+    return bar_chart(
+        [(str(score), count) for score, count in enumerate(summary["distribution"])],
+        title=_("Answers by score, 0 to 10"),
+        chart_id="nps-scores",
+        min_width=420,
+    )
+
+
+@login_required
+@require_GET
+def surveys(request):
+    summary = selectors.nps_summary(viewer=request.user)
+    return render(
+        request,
+        "insights/surveys.html",
+        {
+            "surveys": selectors.surveys(viewer=request.user)[:50],
+            "s": summary,
+            "months_chart": _months_chart(summary),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_edit(request, pk=None):
+    found = selectors.survey_get(viewer=request.user, pk=pk) if pk else None
+    if found is None:
+        selectors.surveys(viewer=request.user)  # 404 for anyone but operators and the founder
+    form = SurveyForm(request.POST or None, instance=found)
+    status = 200
+    if request.method == "POST":
+        saved, status = submit_form(
+            form, lambda data: surveys_service.survey_save(actor=request.user, data=data, survey=found)
+        )
+        if saved:
+            messages.success(request, _("The survey is saved. Send it when it reads right."))
+            return redirect("insights:survey", pk=saved.pk)
+    return render(
+        request,
+        "insights/survey_edit.html",
+        {"form": form, "survey": found, "throttle_days": settings.INSIGHTS_SURVEY_THROTTLE_DAYS},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def survey(request, pk):
+    found = selectors.survey_get(viewer=request.user, pk=pk)
+    summary = selectors.nps_summary(viewer=request.user, survey=found)
+    query, tag, category = (
+        request.GET.get("q", ""),
+        request.GET.get("tag", ""),
+        request.GET.get("category", ""),
+    )
+    answers = selectors.verbatims(viewer=request.user, survey=found, query=query, tag=tag, category=category)
+    page = Paginator(answers, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "insights/survey.html",
+        {
+            "survey": found,
+            "s": summary,
+            "distribution_chart": _distribution_chart(summary),
+            "page": page,
+            "q": query,
+            "tag": tag,
+            "category": category,
+        },
+    )
+
+
+def _staff_post(request, pk, action, done):
+    found = selectors.survey_get(viewer=request.user, pk=pk)
+    try:
+        result = action(found)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done(result))
+    return redirect("insights:survey", pk=found.pk)
+
+
+@login_required
+@require_POST
+def survey_send(request, pk):
+    return _staff_post(
+        request,
+        pk,
+        lambda found: surveys_service.survey_send(actor=request.user, survey=found),
+        lambda count: (
+            ngettext("Sent to %(count)d member.", "Sent to %(count)d members.", count) % {"count": count}
+        ),
+    )
+
+
+@login_required
+@require_POST
+def survey_close(request, pk):
+    return _staff_post(
+        request,
+        pk,
+        lambda found: surveys_service.survey_close(actor=request.user, survey=found),
+        lambda _found: _("The survey is closed."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer(request, pk):
+    found = selectors.survey_to_answer(member=request.user, pk=pk)
+    problem = surveys_service.answering_problem(member=request.user, survey=found)
+    form = AnswerForm(request.POST or None, survey=found)
+    status = 200
+    if request.method == "POST" and not problem:
+        saved, status = submit_form(
+            form,
+            lambda data: surveys_service.survey_answer(
+                member=request.user,
+                survey=found,
+                score=data["score"],
+                reason=data.get("reason", ""),
+                follow_up_answer=data.get("follow_up_answer", ""),
+            ),
+        )
+        if saved:
+            messages.success(request, _("Thank you! Your answer helps decide what we build next."))
+            return redirect("insights:answer", pk=found.pk)
+    return render(
+        request,
+        "insights/answer.html",
+        {"survey": found, "form": form, "problem": problem},
+        status=status if not problem or request.method == "GET" else 409,
+    )
+
+
+@login_required
+@require_POST
+def answer_tag(request, pk):
+    response = selectors.response_get(viewer=request.user, pk=pk)
+    form = TagForm(request.POST)
+    if form.is_valid():
+        tags = [t for t in form.cleaned_data["tags"].split(",")]
+        try:
+            surveys_service.response_tag(actor=request.user, response=response, tags=tags)
+        except ValidationFailed as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("Tags are at most 200 characters in all."))
+    return redirect(f"{reverse('insights:survey', args=[response.survey_id])}#answer-{response.pk}")
+
+
+@login_required
+@require_POST
+def answer_route(request, pk):
+    response = selectors.response_get(viewer=request.user, pk=pk)
+    try:
+        case = surveys_service.response_route(actor=request.user, response=response)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Service case %(number)d is open with the member's store.") % {"number": case.pk}
+        )
+    return redirect(f"{reverse('insights:survey', args=[response.survey_id])}#answer-{response.pk}")

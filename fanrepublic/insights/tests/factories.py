@@ -13,8 +13,8 @@ from fanrepublic.stores.models import SalesSource
 from fanrepublic.stores.purchases import orders_import
 
 from .. import simulation
-from ..enums import FitStatus, FitTrigger
-from ..models import ClvFit, ClvScore
+from ..enums import FitStatus, FitTrigger, SurveyStatus
+from ..models import ClvFit, ClvScore, InteractionEstimate, Survey, SurveyInvite, SurveyResponse
 
 VERBS = ["stores.purchase.recorded", "stores.purchase.refunded"]
 
@@ -57,7 +57,8 @@ def simulated_members(count: int, *, end: date, years: int = 2, cocreators: int 
     """`count` members with simulated purchases up to `end`; the first `cocreators` of them
     get the co-creation effect. Returns the members."""
     members = [MemberFactory() for _ in range(count)]
-    boosted = {m.pk for m in members[:cocreators]}
+    # Co-creators from the window's first day, so the whole window shows the effect.
+    boosted = {m.pk: end - timedelta(days=365 * years) for m in members[:cocreators]}
     drawn = simulation.purchases(
         [m.pk for m in members], boosted, start=end - timedelta(days=365 * years), end=end, seed=seed
     )
@@ -111,3 +112,46 @@ class ClvScoreFactory(factory.django.DjangoModelFactory):
     value = Decimal("1200.00")
     value_low = Decimal("950.00")
     value_high = Decimal("1450.00")
+
+
+class InteractionEstimateFactory(factory.django.DjangoModelFactory):
+    """A comparison with too few members to compare (what a new community has)."""
+
+    class Meta:
+        model = InteractionEstimate
+
+    kinds = factory.LazyFunction(lambda: ["committee"])
+    key = "committee"
+    window_end = factory.LazyFunction(timezone.localdate)
+    computed_at = factory.LazyFunction(timezone.now)
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Survey
+
+    title = "How are we doing?"
+    title_zh = "我们做得怎么样？"
+    question = "How likely are you to recommend Orange to a friend?"
+    question_zh = "你有多大可能把橙子推荐给朋友？"
+    created_by = factory.SubFactory(MemberFactory)
+
+
+class SurveyInviteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SurveyInvite
+
+    survey = factory.SubFactory(SurveyFactory, status=SurveyStatus.OPEN)
+    member = factory.SubFactory(MemberFactory)
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+class SurveyResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SurveyResponse
+
+    survey = factory.SubFactory(SurveyFactory, status=SurveyStatus.OPEN)
+    member = factory.SubFactory(MemberFactory)
+    score = 9
+    reason = "Engineers answer fast."
+    created_at = factory.LazyFunction(timezone.now)

@@ -48,6 +48,94 @@ ACCESS = (
     page("insights:fit_status", DECIDERS, args=lambda w: {"pk": fit(w)["pk"]}, visitor=302),
     page("insights:fit_export", DECIDERS, args=lambda w: {"pk": fit(w)["pk"]}, visitor=302),
     page("insights:member", DECIDERS, args=member_args, visitor=302),
+    page("insights:effects", DECIDERS, visitor=302),
+    page(
+        "insights:effects_compute",
+        DECIDERS,
+        ok=302,
+        method="post",
+        data=lambda w: {"kinds": ["committee", "beta"]},
+        visitor=302,
+    ),
+)
+
+
+def survey_args(w, *, status="open"):
+    def build():
+        from fanrepublic.insights import surveys
+
+        boss = w.user("operator")
+        made = surveys.survey_save(
+            actor=boss,
+            data={"title": "How are we doing?", "question": "Recommend us?", "audience": "everyone"},
+        )
+        if status == "open":
+            surveys.survey_send(actor=boss, survey=made)
+        return {"pk": made.pk}
+
+    return w.once(f"survey-{status}", build)
+
+
+def answer_args(w):
+    def build():
+        from fanrepublic.insights import surveys
+        from fanrepublic.insights.models import Survey
+        from fanrepublic.members.tests.factories import MemberFactory
+
+        critic = MemberFactory()
+        boss = w.user("operator")
+        made = surveys.survey_save(
+            actor=boss, data={"title": "Quick one", "question": "Recommend?", "audience": "everyone"}
+        )
+        surveys.survey_send(actor=boss, survey=made)
+        survey = Survey.objects.get(pk=made.pk)
+        # The critic was asked by the first survey if it ran before; invite them here.
+        survey.invites.get_or_create(member=critic, defaults={"sent_at": survey.sent_at})
+        return {"pk": surveys.survey_answer(member=critic, survey=survey, score=2, reason="slow").pk}
+
+    return w.once("answer", build)
+
+
+ACCESS = ACCESS + (
+    page("insights:surveys", DECIDERS, visitor=302),
+    page("insights:survey_new", DECIDERS, visitor=302),
+    page(
+        "insights:survey_new",
+        DECIDERS,
+        ok=302,
+        method="post",
+        data=lambda w: {"title": "T", "question": "Q?", "audience": "everyone"},
+        visitor=302,
+    ),
+    page("insights:survey", DECIDERS, args=survey_args, visitor=302),
+    page("insights:survey_edit", DECIDERS, args=lambda w: survey_args(w, status="draft"), visitor=302),
+    page(
+        "insights:survey_send",
+        DECIDERS,
+        ok=302,
+        method="post",
+        args=lambda w: survey_args(w, status="draft"),
+        visitor=302,
+        note="the second sender is told it has been sent",
+    ),
+    page("insights:survey_close", DECIDERS, ok=302, method="post", args=survey_args, visitor=302),
+    page(
+        "insights:answer",
+        ("member",),
+        args=lambda w: survey_args(w),
+        visitor=302,
+        note="the member was in the audience when it was sent; staff were not (404)",
+    ),
+    page(
+        "insights:answer_tag",
+        DECIDERS,
+        ok=302,
+        method="post",
+        args=answer_args,
+        data=lambda w: {"tags": "speed"},
+        visitor=302,
+    ),
+    page("insights:answer_route", DECIDERS, ok=302, method="post", args=answer_args, visitor=302),
 )
 
 test_access = access_test(ACCESS)

@@ -11,12 +11,20 @@ from fanrepublic.core.tests.xss_payloads import fitting
 ALLOWED: dict[str, str] = {
     "insights.ClvFit.engine": "the name of the engine that fitted, set by the code",
     "insights.ClvFit.error": "the exception a failed fit raised, written by the code (shown escaped)",
+    "insights.SurveyResponse.language": "the language code the answer came in, set by the code",
+    "insights.InteractionEstimate.key": "the codes of the kinds compared, joined by the code",
 }
 # Named pages that never show stored text, each with the reason.
 NOT_PAGES: dict[str, str] = {
     "insights:refit": "a form action: redirects to the fit",
     "insights:fit_status": "the running fit's status box: dates and numbers only",
     "insights:fit_export": "a CSV download: the CSV exporter's own tests cover formulas in it",
+    "insights:effects": "figures and the names of the kinds of interaction (from the code) only",
+    "insights:effects_compute": "a form action: redirects to the report",
+    "insights:survey_send": "a form action: redirects to the survey",
+    "insights:survey_close": "a form action: redirects to the survey",
+    "insights:answer_tag": "a form action: redirects to the survey",
+    "insights:answer_route": "a form action: redirects to the survey",
 }
 
 
@@ -47,3 +55,58 @@ def insights_clv(pages: Pages):
     for member, payload in zip(buyers, shown, strict=False):
         if member.pk in valued:
             pages.check(boss, _reverse("insights:member", member.pk), shows=markers([payload]))
+
+
+@place(
+    "insights-surveys",
+    "insights.Survey.title",
+    "insights.Survey.title_zh",
+    "insights.Survey.question",
+    "insights.Survey.question_zh",
+    "insights.Survey.follow_up",
+    "insights.Survey.follow_up_zh",
+    "insights.SurveyResponse.reason",
+    "insights.SurveyResponse.follow_up_answer",
+)
+def insights_surveys(pages: Pages):
+    from fanrepublic.core.tests.xss_payloads import CORPUS, joined, packs
+    from fanrepublic.insights import surveys
+    from fanrepublic.members.tests.factories import MemberFactory, operator
+
+    boss = operator()
+    titles, questions = packs(120), packs(200)
+    count = max(len(titles), len(questions))
+    made = []
+    for n in range(count):
+        title = joined(titles[n % len(titles)])
+        question = joined(questions[n % len(questions)])
+        survey = surveys.survey_save(
+            actor=boss,
+            data={
+                "title": title,
+                "title_zh": title,
+                "question": question,
+                "question_zh": question,
+                "follow_up": question,
+                "follow_up_zh": question,
+                "audience": "everyone",
+            },
+        )
+        made.append((survey, titles[n % len(titles)] + questions[n % len(questions)]))
+    draft = surveys.survey_save(
+        actor=boss,
+        data={"title": joined(titles[0]), "question": joined(questions[0]), "audience": "everyone"},
+    )
+    for survey, _shown in made:
+        # A fresh member for each survey: the throttle would leave the others out.
+        member = MemberFactory()
+        surveys.survey_send(actor=boss, survey=survey)
+        surveys.survey_answer(member=member, survey=survey, score=3, reason=CORPUS, follow_up_answer=CORPUS)
+    pages.check(boss, _reverse("insights:surveys"), shows=markers(titles[0]))
+    pages.check(boss, _reverse("insights:survey_edit", draft.pk))
+    pages.check(boss, _reverse("insights:survey_new"))
+    for survey, shown in made:
+        pages.check(boss, _reverse("insights:survey", survey.pk), shows=markers(shown))
+    invited = made[0][0].invites.first().member
+    pages.check(invited, _reverse("insights:answer", made[0][0].pk))
+    pages.check(invited, _reverse("notifications:list"))

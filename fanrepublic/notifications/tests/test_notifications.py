@@ -208,6 +208,7 @@ class TestDeclaredKinds:
             "campaign",
             "flash",
             "payments_refund_failed",
+            "survey",
         }
         assert declared["quote"].email_default is False and declared["bounty"].email_default is True
         member = MemberFactory()
