@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from fanrepublic.core.admin import AuditedModelAdmin
 
-from .models import ClvFit, ClvScore, InteractionEstimate, Survey, SurveyInvite, SurveyResponse
+from .models import (
+    ClvFit,
+    ClvScore,
+    DashboardSnapshot,
+    InteractionEstimate,
+    Survey,
+    SurveyInvite,
+    SurveyResponse,
+)
 
 
 @admin.register(ClvFit)
@@ -51,3 +59,9 @@ class SurveyResponseAdmin(AuditedModelAdmin):
     list_filter = ("survey",)
     raw_id_fields = ("survey", "member", "service_case")
     readonly_fields = [field.name for field in SurveyResponse._meta.fields]
+
+
+@admin.register(DashboardSnapshot)
+class DashboardSnapshotAdmin(AuditedModelAdmin):
+    list_display = ("computed_at", "seconds")
+    readonly_fields = [field.name for field in DashboardSnapshot._meta.fields]

@@ -34,7 +34,10 @@ CAPABILITY = Capability(
             "refresh-interaction-estimates", "fanrepublic.insights.tasks.refresh_interaction_estimates", 86400
         ),
     ),
-    nav=(NavEntry("staff", _("Insights"), "insights:index", rule=can_see_insights, order=20),),
+    nav=(
+        NavEntry("staff", _("Republic dashboard"), "insights:dashboard", rule=can_see_insights, order=19),
+        NavEntry("staff", _("Insights"), "insights:index", rule=can_see_insights, order=20),
+    ),
     demo=(
         DemoStep(
             "insights",

@@ -77,3 +77,15 @@ def first_dates(kinds, *, until: datetime | None = None) -> dict[int, datetime]:
 
 def cocreator_ids(kinds=CO_CREATION, *, until: datetime | None = None) -> set[int]:
     return set(first_dates(kinds, until=until))
+
+
+def is_cocreator(member_id: int, *, until: datetime | None = None, kinds=CO_CREATION) -> bool:
+    """Whether this one member had co-created before `until` (one indexed query per kind)."""
+    for code in kinds:
+        kind = KINDS[code]
+        events = Event.objects.filter(verb__in=kind.verbs, **{kind.role: member_id})
+        if until is not None:
+            events = events.filter(occurred_at__lt=until)
+        if events.exists():
+            return True
+    return False

@@ -207,3 +207,20 @@ class SurveyResponse(models.Model):
 
     def __str__(self):
         return f"{self.score} on {self.survey_id}"
+
+
+class DashboardSnapshot(models.Model):
+    """The republic's dashboard as computed at one moment (insights/dashboard.py): numbers
+    only, keyed by figure; the page reads the newest, so it costs one row to serve."""
+
+    computed_at = models.DateTimeField(_("computed at"))
+    seconds = models.FloatField(_("time to compute (s)"))
+    figures = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+        ordering = ["-computed_at", "-pk"]
+
+    def __str__(self):
+        return f"dashboard {self.computed_at:%Y-%m-%d %H:%M}"

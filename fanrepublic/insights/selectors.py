@@ -16,7 +16,7 @@ from fanrepublic.stores.models import Order
 from . import nps, permissions
 from .enums import FitStatus, SurveyStatus
 from .interactions import key_of
-from .models import ClvFit, ClvScore, InteractionEstimate, Survey, SurveyResponse
+from .models import ClvFit, ClvScore, DashboardSnapshot, InteractionEstimate, Survey, SurveyResponse
 
 CURRENCY = "CNY"
 
@@ -294,3 +294,15 @@ def response_get(*, viewer, pk: int) -> SurveyResponse:
         return SurveyResponse.objects.select_related("member", "survey").get(pk=pk)
     except SurveyResponse.DoesNotExist:
         raise NotFound() from None
+
+
+def dashboard_latest(*, viewer) -> DashboardSnapshot | None:
+    _allowed(viewer)
+    return DashboardSnapshot.objects.first()
+
+
+def dashboard_history(*, viewer, code: str, limit: int = 48) -> list[tuple]:
+    """(computed at, value) of one figure over the kept snapshots, oldest first."""
+    _allowed(viewer)
+    rows = DashboardSnapshot.objects.values_list("computed_at", "figures")[:limit]
+    return [(at, figures.get(code, {}).get("value")) for at, figures in reversed(rows)]

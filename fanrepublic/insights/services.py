@@ -11,9 +11,9 @@ from fanrepublic.core.errors import Conflict, Forbidden, ValidationFailed
 from fanrepublic.core.services import audit_record
 from fanrepublic.core.tasks import enqueue_on_commit
 
-from . import estimating, fitting, interactions, permissions
+from . import dashboard, estimating, fitting, interactions, permissions
 from .enums import FitFailure, FitStatus, FitTrigger
-from .models import ClvFit
+from .models import ClvFit, DashboardSnapshot
 
 LIMITS = {
     "years": (1, 10),
@@ -111,3 +111,20 @@ def _kinds_checked(kinds) -> tuple[str, ...]:
     if not chosen or any(code not in interactions.KINDS for code in chosen):
         raise ValidationFailed(_("Choose at least one kind of interaction."), field="kinds")
     return chosen
+
+
+def dashboard_refresh(*, actor=None):
+    """Compute the dashboard now (an operator's "Refresh now"; the schedule's when no
+    actor). Keeps the newest snapshots only."""
+    if actor is not None and not permissions.can_see_insights(actor):
+        raise Forbidden()
+    snapshot = dashboard.refresh()
+    with transaction.atomic():
+        old = DashboardSnapshot.objects.values_list("pk", flat=True)[DASHBOARD_KEPT:]
+        DashboardSnapshot.objects.filter(pk__in=list(old)).delete()
+        if actor is not None:
+            audit_record(actor=actor, action="insights.dashboard.refreshed", target=snapshot)
+    return snapshot
+
+
+DASHBOARD_KEPT = 48

@@ -23,7 +23,7 @@ from fanrepublic.trust.services import case_open
 
 from . import nps, permissions
 from .enums import Audience, SurveyStatus
-from .interactions import cocreator_ids
+from .interactions import cocreator_ids, is_cocreator
 from .models import Survey, SurveyInvite, SurveyResponse
 
 NOTICE = "survey"
@@ -207,7 +207,7 @@ def survey_answer(
             reason=reason,
             follow_up_answer=follow_up_answer,
             language=translation.get_language() or "",
-            was_co_creator=member.pk in cocreator_ids(until=now),
+            was_co_creator=is_cocreator(member.pk, until=now),
             trust_level=member.trust_level,
             created_at=now,
         )

@@ -22,3 +22,9 @@ def close_surveys() -> int:
 def refresh_interaction_estimates() -> int:
     """Every kind of interaction and the default co-creation, compared afresh."""
     return estimating.refresh_estimates()
+
+
+@shared_task
+def refresh_dashboard() -> float:
+    """The republic's dashboard, recomputed; returns how long it took (seconds)."""
+    return services.dashboard_refresh().seconds

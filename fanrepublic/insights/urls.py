@@ -27,3 +27,8 @@ urlpatterns += [
     path("answers/<int:pk>/tags/", views.answer_tag, name="answer_tag"),
     path("answers/<int:pk>/route/", views.answer_route, name="answer_route"),
 ]
+urlpatterns += [
+    path("dashboard/", views.dashboard_page, name="dashboard"),
+    path("dashboard/refresh/", views.dashboard_refresh, name="dashboard_refresh"),
+    path("dashboard.csv", views.dashboard_export, name="dashboard_export"),
+]

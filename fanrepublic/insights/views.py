@@ -16,7 +16,7 @@ from fanrepublic.core.errors import DomainError, ValidationFailed
 from fanrepublic.core.forms import submit_form, with_retry_after
 from fanrepublic.core.services import audit_record
 
-from . import interactions, selectors, services
+from . import dashboard, interactions, selectors, services
 from . import surveys as surveys_service
 from .enums import FitStatus
 from .forms import AnswerForm, DefinitionForm, RefitForm, SurveyForm, TagForm
@@ -457,3 +457,96 @@ def answer_route(request, pk):
             request, _("Service case %(number)d is open with the member's store.") % {"number": case.pk}
         )
     return redirect(f"{reverse('insights:survey', args=[response.survey_id])}#answer-{response.pk}")
+
+
+# ---- The republic's dashboard --------------------------------------------------------
+
+
+def _figure_detail(code: str, found: dict) -> str:
+    detail = found.get("detail") or []
+    if code == "answered_within_7_days" and detail:
+        return _("%(answered)s of %(topics)s topics") % {"answered": detail[0], "topics": detail[1]}
+    if code == "beta_report_approval" and detail:
+        return _("%(approved)s of %(reviewed)s reviewed") % {"approved": detail[0], "reviewed": detail[1]}
+    if code == "cocreator_spend_ratio" and detail and detail[0] is not None:
+        return _("raw %(raw).2f×, %(count)s co-creators") % {"raw": detail[0], "count": detail[1]}
+    if code == "cocreator_nps_gap" and detail:
+        return _("%(co)s co-creators' and %(others)s others' answers") % {
+            "co": detail[0],
+            "others": detail[1],
+        }
+    return ""
+
+
+def _dashboard_groups(snapshot):
+    groups: dict[str, list] = {}
+    for figure in dashboard.FIGURES:
+        found = snapshot.figures.get(figure.code, {}) if snapshot else {}
+        trend = found.get("trend") or []
+        groups.setdefault(str(figure.group), []).append(
+            {
+                "figure": figure,
+                "value": found.get("value"),
+                "detail": _figure_detail(figure.code, found),
+                "rows": found.get("rows") or [],
+                "chart": bar_chart(
+                    [(str(label), value) for label, value in trend],
+                    title=str(figure.label),
+                    unit=figure.unit if figure.unit in ("%", "d") else "",
+                    chart_id=f"trend-{figure.code}",
+                    min_width=480,
+                )
+                if trend
+                else None,
+                "url": reverse(figure.link) if figure.link else "",
+            }
+        )
+    return list(groups.items())
+
+
+@login_required
+@require_GET
+def dashboard_page(request):
+    snapshot = selectors.dashboard_latest(viewer=request.user)
+    return render(
+        request,
+        "insights/dashboard.html",
+        {"snapshot": snapshot, "groups": _dashboard_groups(snapshot)},
+    )
+
+
+@login_required
+@require_POST
+def dashboard_refresh(request):
+    selectors.dashboard_latest(viewer=request.user)  # 404 for anyone but operators and the founder
+    snapshot = services.dashboard_refresh(actor=request.user)
+    messages.success(
+        request, _("The dashboard is computed afresh (%(seconds)s s).") % {"seconds": snapshot.seconds}
+    )
+    return redirect("insights:dashboard")
+
+
+@login_required
+@require_GET
+def dashboard_export(request):
+    snapshot = selectors.dashboard_latest(viewer=request.user)
+    audit_record(actor=request.user, action="insights.dashboard.exported", target=request.user)
+    rows = []
+    for figure in dashboard.FIGURES:
+        found = snapshot.figures.get(figure.code, {}) if snapshot else {}
+        value = found.get("value")
+        rows.append(
+            [
+                str(figure.group),
+                str(figure.label),
+                value if isinstance(value, int | float) else "",
+                figure.unit,
+                str(figure.definition),
+                snapshot.computed_at.isoformat() if snapshot else "",
+            ]
+        )
+    return csv_response(
+        filename="republic-dashboard.csv",
+        header=[_("Area"), _("Figure"), _("Value"), _("Unit"), _("Definition"), _("Computed at")],
+        rows=rows,
+    )

@@ -14,7 +14,15 @@ from fanrepublic.stores.purchases import orders_import
 
 from .. import simulation
 from ..enums import FitStatus, FitTrigger, SurveyStatus
-from ..models import ClvFit, ClvScore, InteractionEstimate, Survey, SurveyInvite, SurveyResponse
+from ..models import (
+    ClvFit,
+    ClvScore,
+    DashboardSnapshot,
+    InteractionEstimate,
+    Survey,
+    SurveyInvite,
+    SurveyResponse,
+)
 
 VERBS = ["stores.purchase.recorded", "stores.purchase.refunded"]
 
@@ -155,3 +163,12 @@ class SurveyResponseFactory(factory.django.DjangoModelFactory):
     score = 9
     reason = "Engineers answer fast."
     created_at = factory.LazyFunction(timezone.now)
+
+
+class DashboardSnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DashboardSnapshot
+
+    computed_at = factory.LazyFunction(timezone.now)
+    seconds = 0.05
+    figures = factory.LazyFunction(lambda: {"beta_seats": {"value": 0}})

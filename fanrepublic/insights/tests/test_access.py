@@ -138,4 +138,10 @@ ACCESS = ACCESS + (
     page("insights:answer_route", DECIDERS, ok=302, method="post", args=answer_args, visitor=302),
 )
 
+ACCESS = ACCESS + (
+    page("insights:dashboard", DECIDERS, visitor=302),
+    page("insights:dashboard_refresh", DECIDERS, ok=302, method="post", visitor=302),
+    page("insights:dashboard_export", DECIDERS, visitor=302),
+)
+
 test_access = access_test(ACCESS)

@@ -25,6 +25,8 @@ NOT_PAGES: dict[str, str] = {
     "insights:survey_close": "a form action: redirects to the survey",
     "insights:answer_tag": "a form action: redirects to the survey",
     "insights:answer_route": "a form action: redirects to the survey",
+    "insights:dashboard_refresh": "a form action: redirects to the dashboard",
+    "insights:dashboard_export": "a CSV download: figures and their definitions (from the code) only",
 }
 
 
@@ -110,3 +112,24 @@ def insights_surveys(pages: Pages):
     invited = made[0][0].invites.first().member
     pages.check(invited, _reverse("insights:answer", made[0][0].pk))
     pages.check(invited, _reverse("notifications:list"))
+
+
+@place("insights-dashboard")
+def insights_dashboard(pages: Pages):
+    """The dashboard lists votes and campaigns by their names: the other apps' stored
+    text, shown here too."""
+    from fanrepublic.campaigns.tests.factories import CampaignFactory
+    from fanrepublic.core.tests.xss_payloads import joined, packs
+    from fanrepublic.governance.tests.factories import VoteFactory
+    from fanrepublic.insights.services import dashboard_refresh
+    from fanrepublic.members.tests.factories import operator
+
+    questions, titles = packs(300), packs(120)
+    for group in questions:
+        VoteFactory(question=joined(group), question_zh=joined(group))
+    for group in titles[:10]:
+        CampaignFactory(title=joined(group), title_zh=joined(group), deposits_held_fen=100, backer_count=1)
+    dashboard_refresh()
+    boss = operator()
+    shown = [m for group in questions[:12] for m in markers(group)]
+    pages.check(boss, _reverse("insights:dashboard"), shows=shown + markers(titles[0]))
