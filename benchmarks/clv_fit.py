@@ -6,7 +6,8 @@ parameters each recovers against the ones that drew the data.
 
 1. draws --customers customers from BG/NBD with known parameters (r, α, a, b) and, for
    those who bought again, a mean spend from Gamma-Gamma with known (p, q, v) — the
-   stories the papers tell, vectorised over all customers at once — and saves them;
+   stories the papers tell, vectorised over all customers at once — in whole days, as
+   the platform's summaries are, and saves them;
 2. fits each engine in its own process (so each one's peak memory is its own, read from
    the kernel's maximum resident set size): lifetimes (BetaGeoFitter + GammaGammaFitter,
    the baseline), pymc-marketing through `insights.clv.fit` (a cold run — PyTensor's
@@ -57,6 +58,9 @@ def draw(n: int, seed: int):
         dropped = rng.random(len(idx)) < p[idx]
         t[idx] += rng.exponential(1 / lam[idx])
         active[idx] = ~dropped & (t[idx] <= T[idx])
+    # Whole days, as the platform's summaries are (clv.summarise).
+    T = np.floor(T)
+    tx = np.minimum(np.floor(tx), T)
     nu = rng.gamma(TRUTH_GG["q"], 1 / TRUTH_GG["v"], n)
     # The mean of x purchases each ~ Gamma(p, ν) is Gamma(p·x, ν·x).
     m = np.where(x > 0, rng.gamma(TRUTH_GG["p"] * np.maximum(x, 1), 1 / (nu * np.maximum(x, 1))), 0.0)

@@ -133,18 +133,37 @@ class Fit:
 
 
 def _hessian(function, point: np.ndarray, step: float = 1e-4) -> np.ndarray:
-    """Central differences; the log-likelihoods are smooth in the log-parameters."""
+    """Second differences, accurate to O(step²), sharing evaluations: f at the point, at
+    ±step along each axis and at ±step along each pair of axes — 1 + 2n + n(n−1)
+    evaluations (21 for BG/NBD's four parameters) where the four-point formula per pair
+    needs 4·n(n+1)/2 (40). Each evaluation is a pass over every customer, so this is
+    most of the Laplace step's time. The log-likelihoods are smooth in the log-parameters."""
     size = len(point)
+    cache: dict[tuple, float] = {}
+
+    def f(*moves):
+        key = tuple(sorted(moves))
+        if key not in cache:
+            moved = point.copy()
+            for axis, sign in moves:
+                moved[axis] += sign * step
+            cache[key] = function(moved)
+        return cache[key]
+
+    centre = f()
     hessian = np.empty((size, size))
     for i in range(size):
-        for j in range(i, size):
-            shifts = []
-            for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
-                moved = point.copy()
-                moved[i] += si * step
-                moved[j] += sj * step
-                shifts.append(function(moved))
-            value = (shifts[0] - shifts[1] - shifts[2] + shifts[3]) / (4 * step * step)
+        hessian[i, i] = (f((i, 1)) - 2 * centre + f((i, -1))) / step**2
+        for j in range(i + 1, size):
+            value = (
+                f((i, 1), (j, 1))
+                - f((i, 1))
+                - f((j, 1))
+                + 2 * centre
+                - f((i, -1))
+                - f((j, -1))
+                + f((i, -1), (j, -1))
+            ) / (2 * step**2)
             hessian[i, j] = hessian[j, i] = value
     return hessian
 
