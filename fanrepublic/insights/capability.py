@@ -33,6 +33,8 @@ CAPABILITY = Capability(
         PeriodicTask(
             "refresh-interaction-estimates", "fanrepublic.insights.tasks.refresh_interaction_estimates", 86400
         ),
+        PeriodicTask("close-surveys", "fanrepublic.insights.tasks.close_surveys", 3600),
+        PeriodicTask("refresh-dashboard", "fanrepublic.insights.tasks.refresh_dashboard", 900),
     ),
     nav=(
         NavEntry("staff", _("Republic dashboard"), "insights:dashboard", rule=can_see_insights, order=19),

@@ -270,6 +270,7 @@ def _trust(now):
     return {
         "trust_temperature": {
             "value": round(overall, 1) if overall is not None else None,
+            # A store with fewer than MIN_GROUP customers would show one person's warmth.
             "rows": [
                 [
                     row["contact__store_links__store__name"],
@@ -277,6 +278,7 @@ def _trust(now):
                     cases.get(row["contact__store_links__store__name"], 0),
                 ]
                 for row in stores
+                if shows_group(row["customers"])
             ],
         }
     }
@@ -312,6 +314,8 @@ def _votes():
 def _cocreators():
     estimate = InteractionEstimate.objects.filter(key=key_of(CO_CREATION)).first()
     result = estimate.result if estimate else {}
+    matched = InteractionEstimate.objects.filter(key="nps-gap").first()
+    matched_gap = (matched.result or {}).get("matched_difference") if matched else None
     answers = list(SurveyResponse.objects.values_list("score", "was_co_creator"))
     co = nps.score_of([s for s, c in answers if c])
     others = nps.score_of([s for s, c in answers if not c])
@@ -323,7 +327,7 @@ def _cocreators():
         },
         "cocreator_nps_gap": {
             "value": round(gap, 1) if gap is not None else None,
-            "detail": [co.answers, others.answers],
+            "detail": [co.answers, others.answers, matched_gap],
         },
     }
 

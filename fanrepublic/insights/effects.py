@@ -24,8 +24,9 @@ from django.utils import timezone
 
 from fanrepublic.activity.models import Event
 
-from . import matching, permissions, selectors
+from . import matching, nps, permissions, selectors
 from .interactions import first_dates
+from .models import SurveyResponse
 
 PRIOR_DAYS = 365
 MIN_FOLLOW_DAYS = 14
@@ -52,6 +53,44 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
+class _History:
+    """What the comparisons need to know of some members: their purchase days (up to
+    WINDOW_YEARS back), their events in the log from a year before `since`, and when
+    they joined — read once, then measured at any member's own date."""
+
+    def __init__(self, members, *, joined: dict, since: date, end: date):
+        wanted = set(members)
+        self.joined = joined
+        self.days = defaultdict(lambda: defaultdict(float))
+        for member, day, amount in selectors.member_purchase_days(
+            start=end - timedelta(days=365 * WINDOW_YEARS), end=end
+        ):
+            if member in wanted:
+                self.days[member][day] += amount
+        self.events = defaultdict(list)
+        rows = Event.objects.filter(
+            actor_id__in=list(wanted), occurred_at__gte=_start_of(since - timedelta(days=PRIOR_DAYS))
+        ).values_list("actor_id", "occurred_at")
+        for member, at in rows.iterator(chunk_size=10_000):
+            self.events[member].append(timezone.localtime(at).date())
+
+    def spend(self, member, start: date, end: date) -> float:
+        return sum(amount for day, amount in self.days[member].items() if start <= day <= end)
+
+    def was_customer(self, member, day: date) -> bool:
+        return any(amount > 0 for d, amount in self.days[member].items() if d < day)
+
+    def covariates(self, member, day: date) -> list[float]:
+        """Spend, days as a member and events in the year before `day`, as logarithms:
+        spend and activity are heavy-tailed, and the matching's distances and its
+        regression should not be run by a few big spenders."""
+        since = day - timedelta(days=PRIOR_DAYS)
+        prior = sum(amount for d, amount in self.days[member].items() if since <= d < day)
+        tenure = max(0, (day - timezone.localtime(self.joined[member]).date()).days)
+        activity = sum(1 for d in self.events[member] if since <= d < day)
+        return [np.log1p(max(prior, 0.0)), np.log1p(tenure), np.log1p(activity)]
+
+
 def cohorts(kinds, *, end: date, seed: int = 0) -> Cohorts | None:
     """The two groups with their covariates and outcome; None if either has fewer than
     MIN_GROUP members (permissions.py)."""
@@ -71,39 +110,15 @@ def cohorts(kinds, *, end: date, seed: int = 0) -> Cohorts | None:
     index = dict(treated)
     for member, drawn in zip(controls, rng.choice(treated_days, size=len(controls)), strict=True):
         index[member] = drawn.item()
-    earliest = min(index.values()) - timedelta(days=PRIOR_DAYS)
-    spend = defaultdict(list)
-    for member, day, amount in selectors.member_purchase_days(
-        start=end - timedelta(days=365 * WINDOW_YEARS), end=end
-    ):
-        if member in index:
-            spend[member].append((day, amount))
-
-    def was_customer(member):
-        by_day = defaultdict(float)
-        for day, amount in spend[member]:
-            if day < index[member]:
-                by_day[day] += amount
-        return any(amount > 0 for amount in by_day.values())
-
-    events = defaultdict(list)
-    rows = Event.objects.filter(actor_id__in=list(index), occurred_at__gte=_start_of(earliest)).values_list(
-        "actor_id", "occurred_at"
-    )
-    for member, at in rows.iterator(chunk_size=10_000):
-        events[member].append(timezone.localtime(at).date())
+    history = _History(index.keys(), joined=joined, since=min(index.values()), end=end)
 
     def measure(member):
         day = index[member]
-        since = day - timedelta(days=PRIOR_DAYS)
-        prior = sum(amount for d, amount in spend[member] if since <= d < day)
-        after = sum(amount for d, amount in spend[member] if day <= d <= end)
-        follow_days = (end - day).days + 1
-        tenure = max(0, (day - timezone.localtime(joined[member]).date()).days)
-        activity = sum(1 for d in events[member] if since <= d < day)
-        # Logarithms: spend and activity are heavy-tailed, and the matching's distances
-        # and its regression should not be run by a few big spenders.
-        return [np.log1p(prior), np.log1p(tenure), np.log1p(activity)], after / follow_days * 365
+        after = history.spend(member, day, end)
+        return history.covariates(member, day), after / ((end - day).days + 1) * 365
+
+    def was_customer(member):
+        return history.was_customer(member, index[member])
 
     t_ids = sorted(m for m in treated if was_customer(m))
     c_ids = sorted(m for m in controls if was_customer(m))
@@ -135,3 +150,35 @@ def compare(kinds, *, end: date, bootstrap: int = 400, seed: int = 0) -> matchin
         bootstrap=bootstrap,
         seed=seed,
     )
+
+
+def nps_comparison(
+    *, end: date | None = None, bootstrap: int = 400, seed: int = 0
+) -> matching.Comparison | None:
+    """Co-creators' NPS against other members', raw and matched: every named answer
+    (anonymous ones cannot be matched) is +100, 0 or −100; co-creators as they were when
+    they answered, each set against the other respondents most like them at that date.
+    The matched difference is the NPS gap that survives comparing like with like."""
+    end = end or timezone.localdate()
+    joined = dict(_members().values_list("pk", "date_joined"))
+    answers = [
+        (member, timezone.localtime(at).date(), score, co)
+        for member, at, score, co in SurveyResponse.objects.filter(member__isnull=False).values_list(
+            "member_id", "created_at", "score", "was_co_creator"
+        )
+        if member in joined
+    ]
+    treated = [a for a in answers if a[3]]
+    controls = [a for a in answers if not a[3]]
+    if not (permissions.shows_group(len(treated)) and permissions.shows_group(len(controls))):
+        return None
+    history = _History({a[0] for a in answers}, joined=joined, since=min(a[1] for a in answers), end=end)
+
+    def rows(group):
+        x = np.array([history.covariates(member, day) for member, day, _s, _c in group], dtype=float)
+        y = np.array([100.0 * nps.category(score) for _m, _d, score, _c in group])
+        return x, y
+
+    tx, ty = rows(treated)
+    cx, cy = rows(controls)
+    return matching.compare(tx, ty, cx, cy, names=COVARIATES, bootstrap=bootstrap, seed=seed)

@@ -35,6 +35,24 @@ def estimate(kinds, *, end=None) -> InteractionEstimate:
     return row
 
 
+NPS_KEY = "nps-gap"
+
+
+def estimate_nps_gap(*, end=None) -> InteractionEstimate:
+    """Co-creators' NPS against other respondents', raw and matched (effects.py)."""
+    end = end or timezone.localdate()
+    found = effects.nps_comparison(end=end)
+    return InteractionEstimate.objects.create(
+        kinds=[],
+        key=NPS_KEY,
+        window_end=end,
+        computed_at=timezone.now(),
+        treated=found.treated if found else 0,
+        controls=found.controls if found else 0,
+        result=asdict(found) if found else {},
+    )
+
+
 @shared_task
 def refresh_estimates(extra_kinds: list[str] | None = None) -> int:
     definitions = [(code,) for code in KINDS] + [CO_CREATION]
@@ -43,4 +61,5 @@ def refresh_estimates(extra_kinds: list[str] | None = None) -> int:
     end = timezone.localdate()
     for kinds in definitions:
         estimate(kinds, end=end)
+    estimate_nps_gap(end=end)
     return len(definitions)

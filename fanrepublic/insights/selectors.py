@@ -3,8 +3,8 @@ operators and the founder (permissions.can_see_insights); anyone else gets NotFo
 
 from datetime import date, datetime, time
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncQuarter
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,15 @@ from fanrepublic.stores.models import Order
 from . import nps, permissions
 from .enums import FitStatus, SurveyStatus
 from .interactions import key_of
-from .models import ClvFit, ClvScore, DashboardSnapshot, InteractionEstimate, Survey, SurveyResponse
+from .models import (
+    ClvFit,
+    ClvScore,
+    DashboardSnapshot,
+    InteractionEstimate,
+    Survey,
+    SurveyInvite,
+    SurveyResponse,
+)
 
 CURRENCY = "CNY"
 
@@ -143,6 +151,8 @@ def top_members(*, viewer, fit: ClvFit, limit: int = 50) -> QuerySet[ClvScore]:
 def member_history(*, viewer, member_id: int) -> list[ClvScore]:
     """One member's figures in every fit that still keeps them, newest first."""
     _allowed(viewer)
+    if not 0 < member_id < 2**63:
+        raise NotFound()
     found = list(
         ClvScore.objects.filter(member_id=member_id, fit__status=FitStatus.DONE)
         .select_related("fit", "member")
@@ -187,8 +197,21 @@ def estimate_history(*, viewer, kinds, limit: int = 30) -> list[InteractionEstim
 
 def surveys(*, viewer) -> QuerySet[Survey]:
     _allowed(viewer)
+    # Subqueries, not two joins: joining invitations and answers would multiply rows.
+    invited = (
+        SurveyInvite.objects.filter(survey=OuterRef("pk"))
+        .values("survey")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    answered = (
+        SurveyResponse.objects.filter(survey=OuterRef("pk"))
+        .values("survey")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Survey.objects.annotate(
-        invited=Count("invites", distinct=True), answered=Count("responses", distinct=True)
+        invited=Coalesce(Subquery(invited), 0), answered=Coalesce(Subquery(answered), 0)
     )
 
 
@@ -224,6 +247,25 @@ def _score_row(label, scores) -> dict:
     }
 
 
+def _complete(rows: list[dict]) -> list[dict]:
+    """Groups that add up to the total: one hidden group alone would be the total minus
+    the others, so a second (the smallest shown) is hidden with it."""
+    hidden = [row for row in rows if not row["shown"]]
+    shown = [row for row in rows if row["shown"]]
+    if len(hidden) == 1 and shown:
+        smallest = min(shown, key=lambda row: row["answers"])
+        rows = [_hidden(row) if row is smallest else row for row in rows]
+    return rows
+
+
+def _hidden(row: dict) -> dict:
+    return {
+        **row,
+        "shown": False,
+        **dict.fromkeys(("nps", "interval", "promoters", "passives", "detractors")),
+    }
+
+
 def nps_summary(*, viewer, survey: Survey | None = None) -> dict:
     """NPS overall, by month, for co-creators and others (with the gap), and by trust
     level; every figure with its 90 % interval, groups under MIN_GROUP answers hidden."""
@@ -236,16 +278,19 @@ def nps_summary(*, viewer, survey: Survey | None = None) -> dict:
     trust = dict(TrustLevel.choices)
     co = [s for s, _at, c, _l in rows if c]
     others = [s for s, _at, c, _l in rows if not c]
+    split = _complete([_score_row(_("Co-creators"), co), _score_row(_("Other members"), others)])
     return {
         "overall": _score_row(_("Everyone"), [r[0] for r in rows]),
-        "months": [_score_row(month, scores) for month, scores in sorted(by_month.items())],
-        "co_creators": _score_row(_("Co-creators"), co),
-        "others": _score_row(_("Other members"), others),
-        "gap": nps_gap(co, others),
-        "trust_levels": [
-            _score_row(trust.get(level, str(level)), [s for s, _at, _c, lv in rows if lv == level])
-            for level in sorted({r[3] for r in rows})
-        ],
+        "months": _complete([_score_row(month, scores) for month, scores in sorted(by_month.items())]),
+        "co_creators": split[0],
+        "others": split[1],
+        "gap": nps_gap(co, others) if split[0]["shown"] and split[1]["shown"] else None,
+        "trust_levels": _complete(
+            [
+                _score_row(trust.get(level, str(level)), [s for s, _at, _c, lv in rows if lv == level])
+                for level in sorted({r[3] for r in rows})
+            ]
+        ),
         "distribution": [sum(1 for r in rows if r[0] == k) for k in range(11)],
     }
 
@@ -306,3 +351,8 @@ def dashboard_history(*, viewer, code: str, limit: int = 48) -> list[tuple]:
     _allowed(viewer)
     rows = DashboardSnapshot.objects.values_list("computed_at", "figures")[:limit]
     return [(at, figures.get(code, {}).get("value")) for at, figures in reversed(rows)]
+
+
+def nps_gap_estimate(*, viewer) -> InteractionEstimate | None:
+    _allowed(viewer)
+    return InteractionEstimate.objects.filter(key="nps-gap").first()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,6 +27,9 @@ from .interactions import cocreator_ids, is_cocreator
 from .models import Survey, SurveyInvite, SurveyResponse
 
 NOTICE = "survey"
+# An anonymous survey goes to at least this many members: one sent to a handful would
+# name its answers by elimination.
+ANONYMOUS_MIN_AUDIENCE = 20
 MAX_TEXT = 2000
 MAX_TAGS = 5
 MAX_TAG = 30
@@ -106,6 +109,19 @@ def audience_ids(audience: str, *, now=None) -> set[int]:
     return members
 
 
+SENDING_LOCK = 0x5E5D  # any constant: the key of the advisory lock below
+
+
+def _one_sender_at_a_time() -> None:
+    """Two surveys sent at once would each read the recent invitations before the other
+    wrote its own, and ask the same members twice inside the throttle. PostgreSQL: a
+    transaction-scoped advisory lock; SQLite's write transactions already run one at a
+    time (IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SENDING_LOCK])
+
+
 def survey_send(*, actor, survey: Survey, seed: int | None = None) -> int:
     """Invite the audience (a random sample of it if a size is set), leaving out anyone
     invited to any survey in the last INSIGHTS_SURVEY_THROTTLE_DAYS, and notify them (in
@@ -115,6 +131,7 @@ def survey_send(*, actor, survey: Survey, seed: int | None = None) -> int:
     now = timezone.now()
     throttle = timedelta(days=settings.INSIGHTS_SURVEY_THROTTLE_DAYS)
     with transaction.atomic():
+        _one_sender_at_a_time()
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
         if locked.status != SurveyStatus.DRAFT:
             raise Conflict(_("This survey has already been sent."))
@@ -125,6 +142,12 @@ def survey_send(*, actor, survey: Survey, seed: int | None = None) -> int:
         if locked.sample_size is not None and locked.sample_size < len(chosen):
             chosen = sorted(
                 random.Random(seed if seed is not None else locked.pk).sample(chosen, locked.sample_size)
+            )
+        if locked.anonymous and len(chosen) < ANONYMOUS_MIN_AUDIENCE:
+            raise ValidationFailed(
+                _("An anonymous survey goes to at least %(n)d members, or its answers could be told apart.")
+                % {"n": ANONYMOUS_MIN_AUDIENCE},
+                field="sample_size",
             )
         if not chosen:
             raise ValidationFailed(
@@ -179,6 +202,11 @@ def _text(value, field: str) -> str:
     return text
 
 
+def _day_start(moment):
+    local = timezone.localtime(moment)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def survey_answer(
     *, member, survey: Survey, score, reason: str = "", follow_up_answer: str = ""
 ) -> SurveyResponse:
@@ -193,11 +221,19 @@ def survey_answer(
         raise NotFound()
     if problem:
         raise Conflict(problem)
+    # An anonymous answer and its invitation keep only the day: equal timestamps would
+    # join the answer to the member who gave it.
+    stamp = _day_start(now) if survey.anonymous else now
     with transaction.atomic():
-        # The one-answer rule: of two answers at once, only one moves answered_at.
-        taken = SurveyInvite.objects.filter(survey=survey, member=member, answered_at__isnull=True).update(
-            answered_at=now
-        )
+        # The one-answer rule: of two answers at once, only one moves answered_at — and
+        # only while the survey is still open (it may have closed since the check above).
+        taken = SurveyInvite.objects.filter(
+            survey=survey,
+            member=member,
+            answered_at__isnull=True,
+            survey__status=SurveyStatus.OPEN,
+            survey__closes_at__gt=now,
+        ).update(answered_at=stamp)
         if not taken:
             raise Conflict(_("You have answered this survey. Thank you!"))
         response = SurveyResponse.objects.create(
@@ -206,10 +242,10 @@ def survey_answer(
             score=score,
             reason=reason,
             follow_up_answer=follow_up_answer,
-            language=translation.get_language() or "",
+            language="" if survey.anonymous else (translation.get_language() or ""),
             was_co_creator=is_cocreator(member.pk, until=now),
             trust_level=member.trust_level,
-            created_at=now,
+            created_at=stamp,
         )
         # An anonymous answer's event names no one and nothing that would lead back.
         record_event(
@@ -217,7 +253,7 @@ def survey_answer(
             actor=None if survey.anonymous else member,
             obj=survey,
             properties={} if survey.anonymous else {"category": nps.category(score)},
-            occurred_at=now,
+            occurred_at=stamp,
         )
     return response
 

@@ -237,7 +237,9 @@ def _effects_chart(rows):
 @require_GET
 def effects(request):
     selectors.fits(viewer=request.user)  # 404 for anyone but operators and the founder
-    form = DefinitionForm(request.GET or None, initial={"kinds": list(interactions.CO_CREATION)})
+    # Only a query naming kinds is a choice; other parameters (a tracking tag) are not.
+    chosen = request.GET if "kinds" in request.GET else None
+    form = DefinitionForm(chosen, initial={"kinds": list(interactions.CO_CREATION)})
     kinds = form.cleaned_data["kinds"] if form.is_bound and form.is_valid() else interactions.CO_CREATION
     report = selectors.latest_estimate(viewer=request.user, kinds=kinds)
     rows = _comparison_rows(request.user)
@@ -253,6 +255,7 @@ def effects(request):
             "rows": rows,
             "chart": _effects_chart(rows),
             "history": selectors.estimate_history(viewer=request.user, kinds=kinds),
+            "nps_gap": _shown(selectors.nps_gap_estimate(viewer=request.user)),
         },
         status=200 if not form.is_bound or form.is_valid() else 422,
     )
@@ -471,10 +474,13 @@ def _figure_detail(code: str, found: dict) -> str:
     if code == "cocreator_spend_ratio" and detail and detail[0] is not None:
         return _("raw %(raw).2f×, %(count)s co-creators") % {"raw": detail[0], "count": detail[1]}
     if code == "cocreator_nps_gap" and detail:
-        return _("%(co)s co-creators' and %(others)s others' answers") % {
+        text = _("%(co)s co-creators' and %(others)s others' answers") % {
             "co": detail[0],
             "others": detail[1],
         }
+        if len(detail) > 2 and detail[2] is not None:
+            text += " · " + _("matched: %(gap)+.0f") % {"gap": detail[2]}
+        return text
     return ""
 
 

@@ -86,7 +86,8 @@ def test_matching_sees_through_self_selection_to_the_effect_put_in():
 def test_the_schedule_stores_every_kind_and_the_co_creation_definition():
     community(60, 0.3, seed=2)
     count = estimating.refresh_estimates()
-    assert count == InteractionEstimate.objects.count() == 8
+    assert count == 8  # seven kinds and the default co-creation
+    assert InteractionEstimate.objects.count() == 9  # and the NPS gap
     stored = InteractionEstimate.objects.get(key=key_of(CO_CREATION))
     assert stored.treated == 18 and stored.result["matched_ratio_interval"]
     assert InteractionEstimate.objects.get(key="vote").result == {}  # nobody voted: nothing to compare
@@ -117,3 +118,33 @@ def test_the_report_page_shows_raw_and_matched_with_their_intervals(client):
     assert 'data-testid="balance"' in page
     bad = client.get("/insights/effects/", {"kinds": ["astrology"]})
     assert bad.status_code == 422
+
+
+def test_the_nps_gap_of_co_creators_is_recovered_raw_and_matched():
+    from fanrepublic.insights.models import Survey, SurveyResponse
+
+    rng = np.random.default_rng(8)
+    members, seated = community(240, 0.3, seed=8)
+    survey = Survey.objects.create(title="Q", question="Recommend?", created_by=operator())
+    answered = moment(END - timedelta(days=10))
+    rows = [
+        SurveyResponse(
+            survey=survey,
+            member=member,
+            score=simulation.nps_score(rng, member.pk in seated),
+            was_co_creator=member.pk in seated,
+            created_at=answered,
+        )
+        for member in members
+    ]
+    SurveyResponse.objects.bulk_create(rows)
+    found = effects.nps_comparison(end=END, bootstrap=300)
+    assert found.treated == len(seated) == 72 and found.controls == 168
+    # Put in: 58 points (68 % − 10 % against 30 % − 30 %), whoever the co-creators were.
+    assert found.raw_difference_interval[0] < 58 < found.raw_difference_interval[1]
+    assert found.matched_difference_interval[0] < 58 < found.matched_difference_interval[1]
+    assert found.raw_difference > 30 and found.matched_difference > 30
+
+
+def test_too_few_named_answers_give_no_nps_gap():
+    assert effects.nps_comparison(end=END) is None

@@ -137,7 +137,7 @@ def test_bad_reasons_are_refused():
 
 
 def test_an_anonymous_answer_names_nobody_but_still_counts_once():
-    member = MemberFactory()
+    member, *_others = [MemberFactory() for _ in range(surveys.ANONYMOUS_MIN_AUDIENCE)]
     survey = sent([member], anonymous=True)
     answer = surveys.survey_answer(member=member, survey=survey, score=2, reason="slow")
     assert answer.member is None
@@ -249,7 +249,7 @@ def test_the_summary_hides_small_groups_and_gives_the_co_creator_gap():
 def test_six_answers_sent_at_once_by_one_member_store_one():
     from fanrepublic.core.tests.concurrency import run_at_once
 
-    member = MemberFactory()
+    member, *_others = [MemberFactory() for _ in range(surveys.ANONYMOUS_MIN_AUDIENCE)]
     survey = sent([member], anonymous=True)  # anonymous: only the invitation stands guard
     results, errors = run_at_once(lambda i: surveys.survey_answer(member=member, survey=survey, score=i), 6)
     assert len(results) == 1 and len(errors) == 5
@@ -268,3 +268,30 @@ def test_the_invitation_reads_in_the_readers_language():
             "survey", params
         )
     assert "How are we doing?" in notification_text("survey", params)
+
+
+def test_an_anonymous_answer_keeps_only_the_day_and_goes_to_twenty_or_more():
+    members = [MemberFactory() for _ in range(25)]
+    survey = sent(members, anonymous=True)
+    answer = surveys.survey_answer(member=members[0], survey=survey, score=4, reason="meh")
+    invite = SurveyInvite.objects.get(survey=survey, member=members[0])
+    local = timezone.localtime(answer.created_at)
+    assert (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
+    assert invite.answered_at == answer.created_at and answer.language == ""
+    SurveyInvite.objects.update(sent_at=timezone.now() - timedelta(days=91))
+    with pytest.raises(ValidationFailed) as refused:
+        sent(members, anonymous=True, sample_size=19)
+    assert "sample_size" in refused.value.errors
+
+
+def test_a_breakdown_never_leaves_one_group_to_subtraction():
+    members = [MemberFactory() for _ in range(9)]
+    survey = sent(members)
+    for i, member in enumerate(members):
+        surveys.survey_answer(member=member, survey=survey, score=10 if i < 6 else 2)
+    SurveyResponse.objects.filter(score=10).update(was_co_creator=True)
+    summary = selectors.nps_summary(viewer=operator(), survey=survey)
+    # Others have 3 answers (hidden); co-creators' 6 would give them away with the total.
+    assert summary["overall"]["shown"]
+    assert not summary["others"]["shown"] and not summary["co_creators"]["shown"]
+    assert summary["gap"] is None
