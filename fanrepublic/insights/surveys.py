@@ -225,15 +225,16 @@ def survey_answer(
     # join the answer to the member who gave it.
     stamp = _day_start(now) if survey.anonymous else now
     with transaction.atomic():
-        # The one-answer rule: of two answers at once, only one moves answered_at — and
-        # only while the survey is still open (it may have closed since the check above).
-        taken = SurveyInvite.objects.filter(
-            survey=survey,
-            member=member,
-            answered_at__isnull=True,
-            survey__status=SurveyStatus.OPEN,
-            survey__closes_at__gt=now,
-        ).update(answered_at=stamp)
+        # The one-answer rule: of two answers at once, only one moves answered_at. The
+        # conditions stay on the invitation's own row, so PostgreSQL re-checks them on the
+        # row a concurrent answer just changed (a condition through a join would not be).
+        taken = SurveyInvite.objects.filter(survey=survey, member=member, answered_at__isnull=True).update(
+            answered_at=stamp
+        )
+        # The survey may have closed since the check above: then this answer does not count.
+        current = Survey.objects.filter(pk=survey.pk).values_list("status", "closes_at").get()
+        if taken and (current[0] != SurveyStatus.OPEN or (current[1] and current[1] <= now)):
+            raise Conflict(_("This survey is closed."))
         if not taken:
             raise Conflict(_("You have answered this survey. Thank you!"))
         response = SurveyResponse.objects.create(

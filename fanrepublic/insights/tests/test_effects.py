@@ -79,8 +79,9 @@ def test_matching_sees_through_self_selection_to_the_effect_put_in():
     assert found.matched_ratio == pytest.approx(truth, rel=0.35)
     low, high = found.matched_ratio_interval
     assert low < truth < high
-    # Balance: the matches are closer to the co-creators in prior spend than everyone is.
-    assert abs(found.balance[0][2]) < abs(found.balance[0][1])
+    # Balance: the matches are alike in prior spend (standardised difference well under
+    # a quarter of a standard deviation, the usual threshold).
+    assert abs(found.balance[0][2]) < 0.25
 
 
 def test_the_schedule_stores_every_kind_and_the_co_creation_definition():
