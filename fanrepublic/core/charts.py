@@ -5,6 +5,16 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 
+def _svg_open(css_class: str, width, height, chart_id: str, title: str) -> str:
+    """The chart's opening tag and its accessible title, the same for every kind."""
+    return (
+        f'<svg class="{css_class}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title" preserveAspectRatio="xMinYMin meet" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+    )
+
+
 def bar_chart(
     points: list[tuple[str, float | None]],
     *,
@@ -25,10 +35,7 @@ def bar_chart(
     step = (width - left - 10) / max(1, len(points))
     bar_w = max(4, step * 0.7)
     parts = [
-        f'<svg class="{css_class}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title" preserveAspectRatio="xMinYMin meet" '
-        'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        _svg_open(css_class, width, height, chart_id, title),
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 5}" y2="{top + plot_h}" class="axis"/>',
         f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" class="tick">{peak:g}{escape(unit)}</text>',
         f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" class="tick">0</text>',
@@ -73,10 +80,7 @@ def grouped_bar_chart(
     step = (width - left - 10) / max(1, len(labels))
     bar_w = max(3, step * 0.8 / max(1, len(series)))
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title" preserveAspectRatio="xMinYMin meet" '
-        'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        _svg_open("chart", width, height, chart_id, title),
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 5}" y2="{top + plot_h}" class="axis"/>',
         f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" class="tick">{peak:.3g}{escape(unit)}</text>',
         f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" class="tick">0</text>',
@@ -129,10 +133,7 @@ def signed_bar_chart(
     step = (width - left - 10) / max(1, len(points))
     bar_w = max(4, step * 0.7)
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title" preserveAspectRatio="xMinYMin meet" '
-        'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        _svg_open("chart", width, height, chart_id, title),
         f'<line x1="{left}" y1="{zero:.1f}" x2="{width - 5}" y2="{zero:.1f}" class="axis"/>',
         f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" class="tick">{high:g}</text>',
         f'<text x="{left - 6}" y="{zero + 4:.1f}" text-anchor="end" class="tick">0</text>',

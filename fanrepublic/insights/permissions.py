@@ -2,6 +2,7 @@
 founder. No member sees another member's lifetime value; a page of groups hides any
 group of fewer than MIN_GROUP members, so a figure never points at one person."""
 
+from fanrepublic.core.errors import NotFound
 from fanrepublic.members.enums import StaffRole
 
 MIN_GROUP = 5
@@ -9,6 +10,13 @@ MIN_GROUP = 5
 
 def can_see_insights(user) -> bool:
     return bool(user and user.is_authenticated and user.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER))
+
+
+def access_insights(user) -> None:
+    """Anyone but operators and the founder is told there is nothing here (404), as for
+    a page that does not exist."""
+    if not can_see_insights(user):
+        raise NotFound()
 
 
 def can_refit(user) -> bool:

@@ -29,11 +29,6 @@ from .models import (
 CURRENCY = "CNY"
 
 
-def _allowed(viewer) -> None:
-    if not permissions.can_see_insights(viewer):
-        raise NotFound()
-
-
 def member_purchase_days(*, start: date, end: date) -> list[tuple[int, date, float]]:
     """(member, local day, signed amount) of every yuan sale and refund of members whose
     sale falls in [start, end]. A refund counts on its sale's day, so a day refunded in
@@ -59,7 +54,7 @@ def member_purchase_days(*, start: date, end: date) -> list[tuple[int, date, flo
 
 
 def fits(*, viewer) -> QuerySet[ClvFit]:
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     return ClvFit.objects.select_related("requested_by")
 
 
@@ -113,7 +108,7 @@ def _aggregate(scores, group_by) -> QuerySet:
 def segments(*, viewer, fit: ClvFit) -> dict[str, list[dict]]:
     """The fit's members grouped by the quarter of their first purchase (cohorts) and by
     trust level; a group of fewer than MIN_GROUP members shows its size only."""
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     scores = ClvScore.objects.filter(fit=fit)
     trust = dict(TrustLevel.choices)
     return {
@@ -128,7 +123,7 @@ def segments(*, viewer, fit: ClvFit) -> dict[str, list[dict]]:
 
 
 def totals(*, viewer, fit: ClvFit) -> dict:
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     return ClvScore.objects.filter(fit=fit).aggregate(
         members=Count("pk"),
         value=Sum("value"),
@@ -140,7 +135,7 @@ def totals(*, viewer, fit: ClvFit) -> dict:
 
 
 def top_members(*, viewer, fit: ClvFit, limit: int = 50) -> QuerySet[ClvScore]:
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     return (
         ClvScore.objects.filter(fit=fit, value__isnull=False)
         .select_related("member")
@@ -150,7 +145,7 @@ def top_members(*, viewer, fit: ClvFit, limit: int = 50) -> QuerySet[ClvScore]:
 
 def member_history(*, viewer, member_id: int) -> list[ClvScore]:
     """One member's figures in every fit that still keeps them, newest first."""
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     if not 0 < member_id < 2**63:
         raise NotFound()
     found = list(
@@ -172,7 +167,7 @@ def holdout_bucket_label(row: dict) -> str:
 
 
 def export_scores(*, viewer, fit: ClvFit):
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     return (
         ClvScore.objects.filter(fit=fit)
         .select_related("member")
@@ -182,12 +177,12 @@ def export_scores(*, viewer, fit: ClvFit):
 
 
 def latest_estimate(*, viewer, kinds) -> InteractionEstimate | None:
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     return InteractionEstimate.objects.filter(key=key_of(kinds)).first()
 
 
 def estimate_history(*, viewer, kinds, limit: int = 30) -> list[InteractionEstimate]:
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     found = InteractionEstimate.objects.filter(key=key_of(kinds))[:limit]
     return list(reversed(found))
 
@@ -196,7 +191,7 @@ def estimate_history(*, viewer, kinds, limit: int = 30) -> list[InteractionEstim
 
 
 def surveys(*, viewer) -> QuerySet[Survey]:
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     # Subqueries, not two joins: joining invitations and answers would multiply rows.
     invited = (
         SurveyInvite.objects.filter(survey=OuterRef("pk"))
@@ -269,7 +264,7 @@ def _hidden(row: dict) -> dict:
 def nps_summary(*, viewer, survey: Survey | None = None) -> dict:
     """NPS overall, by month, for co-creators and others (with the gap), and by trust
     level; every figure with its 90 % interval, groups under MIN_GROUP answers hidden."""
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     answers = SurveyResponse.objects.all() if survey is None else SurveyResponse.objects.filter(survey=survey)
     rows = list(answers.values_list("score", "created_at", "was_co_creator", "trust_level"))
     by_month: dict = {}
@@ -311,7 +306,7 @@ def nps_gap(first, second) -> dict | None:
 def verbatims(*, viewer, survey: Survey | None = None, query: str = "", tag: str = "", category: str = ""):
     """Answers with a reason, newest first, found by words in either language (a plain
     substring search: Chinese needs no word boundaries for it) or by tag."""
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     found = SurveyResponse.objects.select_related("survey", "member", "service_case").exclude(
         reason="", follow_up_answer=""
     )
@@ -334,7 +329,7 @@ def verbatims(*, viewer, survey: Survey | None = None, query: str = "", tag: str
 
 
 def response_get(*, viewer, pk: int) -> SurveyResponse:
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     try:
         return SurveyResponse.objects.select_related("member", "survey").get(pk=pk)
     except SurveyResponse.DoesNotExist:
@@ -342,17 +337,17 @@ def response_get(*, viewer, pk: int) -> SurveyResponse:
 
 
 def dashboard_latest(*, viewer) -> DashboardSnapshot | None:
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     return DashboardSnapshot.objects.first()
 
 
 def dashboard_history(*, viewer, code: str, limit: int = 48) -> list[tuple]:
     """(computed at, value) of one figure over the kept snapshots, oldest first."""
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     rows = DashboardSnapshot.objects.values_list("computed_at", "figures")[:limit]
     return [(at, figures.get(code, {}).get("value")) for at, figures in reversed(rows)]
 
 
 def nps_gap_estimate(*, viewer) -> InteractionEstimate | None:
-    _allowed(viewer)
+    permissions.access_insights(viewer)
     return InteractionEstimate.objects.filter(key="nps-gap").first()

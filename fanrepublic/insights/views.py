@@ -16,7 +16,7 @@ from fanrepublic.core.errors import DomainError, ValidationFailed
 from fanrepublic.core.forms import submit_form, with_retry_after
 from fanrepublic.core.services import audit_record
 
-from . import dashboard, interactions, selectors, services
+from . import dashboard, interactions, permissions, selectors, services
 from . import surveys as surveys_service
 from .enums import FitStatus
 from .forms import AnswerForm, DefinitionForm, RefitForm, SurveyForm, TagForm
@@ -119,7 +119,7 @@ def clv(request, form=None, status=200):
 @login_required
 @require_POST
 def refit(request):
-    selectors.fits(viewer=request.user)  # 404 before reading anything for a non-operator
+    permissions.access_insights(request.user)
     form = RefitForm(request.POST)
     fit, status = submit_form(form, lambda data: services.clv_fit_start(actor=request.user, **data))
     if fit is None:
@@ -236,7 +236,7 @@ def _effects_chart(rows):
 @login_required
 @require_GET
 def effects(request):
-    selectors.fits(viewer=request.user)  # 404 for anyone but operators and the founder
+    permissions.access_insights(request.user)
     # Only a query naming kinds is a choice; other parameters (a tracking tag) are not.
     chosen = request.GET if "kinds" in request.GET else None
     form = DefinitionForm(chosen, initial={"kinds": list(interactions.CO_CREATION)})
@@ -264,7 +264,7 @@ def effects(request):
 @login_required
 @require_POST
 def effects_compute(request):
-    selectors.fits(viewer=request.user)
+    permissions.access_insights(request.user)
     kinds = request.POST.getlist("kinds")
     try:
         services.estimates_request(actor=request.user, kinds=kinds)
@@ -322,7 +322,7 @@ def surveys(request):
 def survey_edit(request, pk=None):
     found = selectors.survey_get(viewer=request.user, pk=pk) if pk else None
     if found is None:
-        selectors.surveys(viewer=request.user)  # 404 for anyone but operators and the founder
+        permissions.access_insights(request.user)
     form = SurveyForm(request.POST or None, instance=found)
     status = 200
     if request.method == "POST":
@@ -524,7 +524,7 @@ def dashboard_page(request):
 @login_required
 @require_POST
 def dashboard_refresh(request):
-    selectors.dashboard_latest(viewer=request.user)  # 404 for anyone but operators and the founder
+    permissions.access_insights(request.user)
     snapshot = services.dashboard_refresh(actor=request.user)
     messages.success(
         request, _("The dashboard is computed afresh (%(seconds)s s).") % {"seconds": snapshot.seconds}
