@@ -317,6 +317,8 @@ INSIGHTS_CLV_LOST_HOURS = env.int("INSIGHTS_CLV_LOST_HOURS", default=3)
 # NPS surveys: nobody is asked twice within this many days; a survey takes answers this long.
 INSIGHTS_SURVEY_THROTTLE_DAYS = env.int("INSIGHTS_SURVEY_THROTTLE_DAYS", default=90)
 INSIGHTS_SURVEY_OPEN_DAYS = env.int("INSIGHTS_SURVEY_OPEN_DAYS", default=14)
+# Fits, comparisons and dashboard refreshes one operator may ask for (each a full pass).
+INSIGHTS_RECOMPUTE_RATE = env("INSIGHTS_RECOMPUTE_RATE", default="20/h")
 
 # Security headers that hold everywhere; prod.py adds the HTTPS-only ones.
 SESSION_COOKIE_HTTPONLY = True

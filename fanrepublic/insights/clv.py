@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
+from scipy import optimize
 
 from . import btyd
 
@@ -125,6 +126,26 @@ MIN_CUSTOMERS = 20
 MIN_REPEAT_BUYERS = 10
 
 
+START_SAMPLE = 10_000
+
+
+def _start_from_sample(negative_total_of, arrays, start, seed: int = 0) -> np.ndarray:
+    """A rough maximum of the likelihood on a random sample of customers (loose
+    Nelder-Mead, no intervals): pymc-marketing's MAP started there needs fewer passes
+    over every customer than from its default start."""
+    size = len(arrays[0])
+    if size > START_SAMPLE:
+        picked = np.random.default_rng(seed).choice(size, size=START_SAMPLE, replace=False)
+        arrays = [values[picked] for values in arrays]
+    found = optimize.minimize(
+        negative_total_of(*arrays),
+        np.log(start),
+        method="Nelder-Mead",
+        options={"xatol": 1e-3, "fatol": 1e-3, "maxiter": 2000},
+    )
+    return np.exp(found.x)
+
+
 def _pymc_bgnbd(summary: Summary) -> np.ndarray:
     import pandas as pd
     from pymc_extras.prior import Prior
@@ -137,8 +158,12 @@ def _pymc_bgnbd(summary: Summary) -> np.ndarray:
     # alpha is several times larger, so alpha, r and kappa (= a + b) get flat priors and the
     # MAP lands on the likelihood's own maximum, as the papers fit it.
     config = {name: Prior("HalfFlat") for name in ("alpha", "r", "kappa_dropout")}
+    r, alpha, a, b = _start_from_sample(
+        btyd.bgnbd_negative_total, [summary.x, summary.tx, summary.T], [1.0, 10.0, 1.0, 3.0]
+    )
+    start = {"r": r, "alpha": alpha, "phi_dropout": a / (a + b), "kappa_dropout": a + b}
     model = BetaGeoModel(model_config=config)
-    model.fit(data, method="map", progressbar=False)
+    model.fit(data, method="map", progressbar=False, start=start)
     found = model.fit_summary()
     return np.array([float(found[name]) for name in btyd.BGNBD_NAMES])
 
@@ -148,8 +173,9 @@ def _pymc_gamma_gamma(x: np.ndarray, m: np.ndarray) -> np.ndarray:
     from pymc_marketing.clv import GammaGammaModel
 
     data = pd.DataFrame({"customer_id": np.arange(len(x)), "frequency": x, "monetary_value": m})
+    p, q, v = _start_from_sample(btyd.gamma_gamma_negative_total, [x, m], [2.0, 3.0, 100.0])
     model = GammaGammaModel()
-    model.fit(data, method="map", progressbar=False)
+    model.fit(data, method="map", progressbar=False, start={"p": p, "q": q, "v": v})
     found = model.fit_summary()
     return np.array([float(found[name]) for name in btyd.GG_NAMES])
 

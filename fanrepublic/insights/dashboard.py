@@ -27,6 +27,7 @@ from fanrepublic.governance.models import Ballot, Vote
 from fanrepublic.launches.models import LiveQuestion
 from fanrepublic.points.models import Posting
 from fanrepublic.releases.selectors import release_metrics
+from fanrepublic.rewards.selectors import yuan_per_point
 from fanrepublic.trust.models import ServiceCase, Temperature
 
 from . import nps
@@ -108,7 +109,7 @@ FIGURES = (
         "bounty_points_paid",
         _("Bug bounty"),
         _("Popcorn points paid"),
-        _("Points paid to hunters for valid reports, all time."),
+        _("Points paid to hunters for valid reports, all time; in yuan at the rewards store's prices."),
         "points",
         "bounty:queue",
     ),
@@ -119,6 +120,7 @@ FIGURES = (
         _("The most bounty points one hunter earned in 30 days (the article: ¥23,000 in a month)."),
         "points",
         "bounty:hall_of_fame",
+        columns=(_("Hunter"), _("Points in 30 days"), _("Yuan at the store's prices")),
     ),
     Figure(
         "trust_temperature",
@@ -239,18 +241,35 @@ def _betas():
 def _bounty(now):
     valid = BountyReport.objects.filter(status__in=[ReportStatus.VALID, ReportStatus.FIXED])
     paid = Posting.objects.filter(transaction__kind="bounty", amount_minor__gt=0)
-    recent = (
+    hunters = list(
         paid.filter(created_at__gte=now - timedelta(days=WINDOW_DAYS))
-        .values("account__owner_id")
+        .values("account__owner__username")
         .annotate(total=Sum("amount_minor"))
-        .order_by("-total")
-        .first()
+        .order_by("-total")[:10]
     )
+    total = paid.aggregate(total=Sum("amount_minor"))["total"] or 0
+    top = hunters[0]["total"] if hunters else 0
+    # Points in yuan at the rewards store's prices (what the points would buy there).
+    rate = yuan_per_point()
+
+    def in_yuan(points):
+        return round(float(points * rate), 2) if rate is not None else None
+
     return {
         "bounty_valid_reports": {"value": valid.count()},
-        "bounty_points_paid": {"value": paid.aggregate(total=Sum("amount_minor"))["total"] or 0},
-        "bounty_top_month": {"value": recent["total"] if recent else 0},
+        "bounty_points_paid": {"value": total, "detail": [in_yuan(total), _rate(rate)]},
+        "bounty_top_month": {
+            "value": top,
+            "detail": [in_yuan(top), _rate(rate)],
+            "rows": [
+                [row["account__owner__username"], row["total"], in_yuan(row["total"])] for row in hunters
+            ],
+        },
     }
+
+
+def _rate(rate):
+    return round(float(rate), 4) if rate is not None else None
 
 
 def _trust(now):

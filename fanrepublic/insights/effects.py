@@ -15,8 +15,8 @@ The design (docs/insights.md, "The value of an interaction"):
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 import numpy as np
 from django.contrib.auth import get_user_model
@@ -25,17 +25,24 @@ from django.utils import timezone
 from fanrepublic.activity.models import Event
 
 from . import matching, nps, permissions, selectors
-from .interactions import first_dates
+from .interactions import day_start, first_dates
 from .models import SurveyResponse
 
 PRIOR_DAYS = 365
 MIN_FOLLOW_DAYS = 14
 WINDOW_YEARS = 3
 COVARIATES = ("log_prior_spend", "log_tenure_days", "log_prior_events")
+# A group larger than this is represented by a random sample of this many customers
+# (drawn from CANDIDATES members, since some turn out not to be customers yet): beyond
+# it the intervals barely narrow, while reading and matching grow with every member.
+MAX_GROUP = 10_000
+CANDIDATES = 3 * MAX_GROUP
+CHUNK = 5_000  # members per query: parameter lists stay well inside the drivers' limits
 
 
 @dataclass(frozen=True)
 class Cohorts:
+    population: tuple[int, int]  # members who did it and who did not, before any sampling
     treated_ids: np.ndarray
     control_ids: np.ndarray
     treated_x: np.ndarray
@@ -49,30 +56,27 @@ def _members():
     return get_user_model().objects.filter(is_active=True, is_staff=False, groups__isnull=True)
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
-
-
 class _History:
     """What the comparisons need to know of some members: their purchase days (up to
     WINDOW_YEARS back), their events in the log from a year before `since`, and when
     they joined — read once, then measured at any member's own date."""
 
     def __init__(self, members, *, joined: dict, since: date, end: date):
-        wanted = set(members)
+        wanted = sorted(set(members))
         self.joined = joined
         self.days = defaultdict(lambda: defaultdict(float))
-        for member, day, amount in selectors.member_purchase_days(
-            start=end - timedelta(days=365 * WINDOW_YEARS), end=end
-        ):
-            if member in wanted:
-                self.days[member][day] += amount
         self.events = defaultdict(list)
-        rows = Event.objects.filter(
-            actor_id__in=list(wanted), occurred_at__gte=_start_of(since - timedelta(days=PRIOR_DAYS))
-        ).values_list("actor_id", "occurred_at")
-        for member, at in rows.iterator(chunk_size=10_000):
-            self.events[member].append(timezone.localtime(at).date())
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            for member, day, amount in selectors.member_purchase_days(
+                start=end - timedelta(days=365 * WINDOW_YEARS), end=end, members=chunk
+            ):
+                self.days[member][day] += amount
+            rows = Event.objects.filter(
+                actor_id__in=chunk, occurred_at__gte=day_start(since - timedelta(days=PRIOR_DAYS))
+            ).values_list("actor_id", "occurred_at")
+            for member, at in rows.iterator(chunk_size=10_000):
+                self.events[member].append(timezone.localtime(at).date())
 
     def spend(self, member, start: date, end: date) -> float:
         return sum(amount for day, amount in self.days[member].items() if start <= day <= end)
@@ -91,6 +95,14 @@ class _History:
         return [np.log1p(max(prior, 0.0)), np.log1p(tenure), np.log1p(activity)]
 
 
+def _sample(members: list, size: int, rng) -> list:
+    """`size` of `members` at random, in their order; all of them if there are no more."""
+    if len(members) <= size:
+        return list(members)
+    picked = np.sort(rng.choice(len(members), size=size, replace=False))
+    return [members[i] for i in picked]
+
+
 def cohorts(kinds, *, end: date, seed: int = 0) -> Cohorts | None:
     """The two groups with their covariates and outcome; None if either has fewer than
     MIN_GROUP members (permissions.py)."""
@@ -98,7 +110,7 @@ def cohorts(kinds, *, end: date, seed: int = 0) -> Cohorts | None:
     joined = dict(_members().values_list("pk", "date_joined"))
     firsts = {
         member: timezone.localtime(at).date()
-        for member, at in first_dates(kinds, until=_start_of(end + timedelta(days=1))).items()
+        for member, at in first_dates(kinds, until=day_start(end + timedelta(days=1))).items()
         if member in joined
     }
     treated = {member: day for member, day in firsts.items() if day <= last_index}
@@ -106,7 +118,10 @@ def cohorts(kinds, *, end: date, seed: int = 0) -> Cohorts | None:
     if not (permissions.shows_group(len(treated)) and permissions.shows_group(len(controls))):
         return None
     rng = np.random.default_rng(seed)
+    population = (len(treated), len(controls))
     treated_days = np.array(sorted(treated.values()), dtype="datetime64[D]")
+    treated = {member: treated[member] for member in _sample(sorted(treated), CANDIDATES, rng)}
+    controls = _sample(controls, CANDIDATES, rng)
     index = dict(treated)
     for member, drawn in zip(controls, rng.choice(treated_days, size=len(controls)), strict=True):
         index[member] = drawn.item()
@@ -120,14 +135,15 @@ def cohorts(kinds, *, end: date, seed: int = 0) -> Cohorts | None:
     def was_customer(member):
         return history.was_customer(member, index[member])
 
-    t_ids = sorted(m for m in treated if was_customer(m))
-    c_ids = sorted(m for m in controls if was_customer(m))
+    t_ids = _sample(sorted(m for m in treated if was_customer(m)), MAX_GROUP, rng)
+    c_ids = _sample(sorted(m for m in controls if was_customer(m)), MAX_GROUP, rng)
     # A group's mean spend would point at its members when it has only a few of them.
     if not (permissions.shows_group(len(t_ids)) and permissions.shows_group(len(c_ids))):
         return None
     t_rows = [measure(m) for m in t_ids]
     c_rows = [measure(m) for m in c_ids]
     return Cohorts(
+        population=population,
         treated_ids=np.array(t_ids),
         control_ids=np.array(c_ids),
         treated_x=np.array([x for x, _y in t_rows], dtype=float).reshape(len(t_ids), len(COVARIATES)),
@@ -141,7 +157,7 @@ def compare(kinds, *, end: date, bootstrap: int = 400, seed: int = 0) -> matchin
     groups = cohorts(kinds, end=end, seed=seed)
     if groups is None or len(groups.control_y) < 2:
         return None
-    return matching.compare(
+    found = matching.compare(
         groups.treated_x,
         groups.treated_y,
         groups.control_x,
@@ -150,6 +166,7 @@ def compare(kinds, *, end: date, bootstrap: int = 400, seed: int = 0) -> matchin
         bootstrap=bootstrap,
         seed=seed,
     )
+    return replace(found, population=groups.population)
 
 
 def nps_comparison(
@@ -172,6 +189,9 @@ def nps_comparison(
     controls = [a for a in answers if not a[3]]
     if not (permissions.shows_group(len(treated)) and permissions.shows_group(len(controls))):
         return None
+    population = (len(treated), len(controls))
+    rng = np.random.default_rng(seed)
+    treated, controls = _sample(treated, MAX_GROUP, rng), _sample(controls, MAX_GROUP, rng)
     history = _History({a[0] for a in answers}, joined=joined, since=min(a[1] for a in answers), end=end)
 
     def rows(group):
@@ -181,4 +201,5 @@ def nps_comparison(
 
     tx, ty = rows(treated)
     cx, cy = rows(controls)
-    return matching.compare(tx, ty, cx, cy, names=COVARIATES, bootstrap=bootstrap, seed=seed)
+    found = matching.compare(tx, ty, cx, cy, names=COVARIATES, bootstrap=bootstrap, seed=seed)
+    return replace(found, population=population)

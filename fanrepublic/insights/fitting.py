@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from . import clv, selectors
 from .enums import FitFailure, FitStatus
+from .interactions import cocreator_ids, day_start
 from .models import ClvFit, ClvScore
 
 logger = logging.getLogger(__name__)
@@ -109,9 +110,11 @@ def _fit_and_score(fit: ClvFit, purchases: list, engine: str) -> ClvFit:
     parameters = {"bgnbd": models.bgnbd.as_dict()}
     if models.gamma_gamma:
         parameters["gamma_gamma"] = models.gamma_gamma.as_dict()
+    cocreators = cocreator_ids(until=day_start(fit.window_end + timedelta(days=1)))
     rows = [
         ClvScore(
             fit_id=fit.pk,
+            co_creator=int(member) in cocreators,
             member_id=int(member),
             first_purchase=summary.first[i].item(),
             repeat_purchases=int(summary.x[i]),

@@ -9,9 +9,10 @@ Co-creation is the subset an operator chooses (the co-creator report says which)
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fanrepublic.activity.models import Event
@@ -53,6 +54,11 @@ KINDS = {
     )
 }
 CO_CREATION = tuple(code for code, kind in KINDS.items() if kind.co_creation)
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of a local day: "before `until`" counts whole days."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
 def key_of(kinds) -> str:

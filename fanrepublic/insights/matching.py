@@ -43,6 +43,8 @@ class Comparison:
     matched_ratio: float | None
     matched_ratio_interval: tuple[float, float] | None
     balance: list[tuple[str, float, float]]  # covariate, std. mean difference before, after
+    # (did it, did not) before sampling, when the groups compared are samples of larger ones
+    population: tuple[int, int] | None = None
 
     @property
     def surviving_share(self) -> float | None:

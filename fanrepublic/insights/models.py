@@ -79,6 +79,9 @@ class ClvScore(models.Model):
     value = models.DecimalField(_("expected value"), max_digits=14, decimal_places=2, null=True)
     value_low = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     value_high = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    # A co-creator (interactions.CO_CREATION) by the fit's window end: the segment the
+    # co-creator report compares.
+    co_creator = models.BooleanField(_("co-creator"), default=False)
 
     class Meta:
         verbose_name = _("member lifetime value")
@@ -187,6 +190,9 @@ class SurveyResponse(models.Model):
     was_co_creator = models.BooleanField(_("co-creator"), default=False)
     trust_level = models.PositiveSmallIntegerField(_("trust level"), default=0)
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    # The tags casefolded, each between newlines ("\nprice\nbattery\n"), so a tag is
+    # found by one substring match in SQL on every database (tags are single-line).
+    tag_keys = models.TextField(default="", blank=True, editable=False)
     service_case = models.ForeignKey(
         "trust.ServiceCase", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -29,21 +29,20 @@ from .models import (
 CURRENCY = "CNY"
 
 
-def member_purchase_days(*, start: date, end: date) -> list[tuple[int, date, float]]:
-    """(member, local day, signed amount) of every yuan sale and refund of members whose
-    sale falls in [start, end]. A refund counts on its sale's day, so a day refunded in
-    full is no purchase at all (clv.summarise)."""
+def member_purchase_days(*, start: date, end: date, members=None) -> list[tuple[int, date, float]]:
+    """(member, local day, signed amount) of every yuan sale and refund of members (all,
+    or those listed) whose sale falls in [start, end]. A refund counts on its sale's day,
+    so a day refunded in full is no purchase at all (clv.summarise)."""
     zone = timezone.get_current_timezone()
     since = timezone.make_aware(datetime.combine(start, time.min), zone)
     until = timezone.make_aware(datetime.combine(end, time.max), zone)
-    rows = (
-        Order.objects.filter(member__isnull=False, currency=CURRENCY)
-        .filter(
-            Q(kind=OrderKind.SALE, occurred_at__range=(since, until))
-            | Q(kind=OrderKind.REFUND, refund_of__occurred_at__range=(since, until))
-        )
-        .values_list("member_id", "kind", "total", "occurred_at", "refund_of__occurred_at")
-    )
+    orders = Order.objects.filter(member__isnull=False, currency=CURRENCY)
+    if members is not None:
+        orders = orders.filter(member_id__in=list(members))
+    rows = orders.filter(
+        Q(kind=OrderKind.SALE, occurred_at__range=(since, until))
+        | Q(kind=OrderKind.REFUND, refund_of__occurred_at__range=(since, until))
+    ).values_list("member_id", "kind", "total", "occurred_at", "refund_of__occurred_at")
     found = []
     for member_id, kind, total, occurred_at, sale_at in rows.iterator(chunk_size=10_000):
         if kind == OrderKind.REFUND:
@@ -89,7 +88,8 @@ def _group_rows(queryset, label_of) -> list[dict]:
                 "mean_value": (row["value"] / size) if shown and row["value"] is not None else None,
             }
         )
-    return rows
+    # A group's figures must not be the whole fit's (totals) less the groups shown.
+    return _complete(rows, size="members", figures=CLV_FIGURES)
 
 
 def _aggregate(scores, group_by) -> QuerySet:
@@ -106,8 +106,9 @@ def _aggregate(scores, group_by) -> QuerySet:
 
 
 def segments(*, viewer, fit: ClvFit) -> dict[str, list[dict]]:
-    """The fit's members grouped by the quarter of their first purchase (cohorts) and by
-    trust level; a group of fewer than MIN_GROUP members shows its size only."""
+    """The fit's members grouped by the quarter of their first purchase (cohorts), by
+    trust level and by co-creation; a group of fewer than MIN_GROUP members shows its
+    size only."""
     permissions.access_insights(viewer)
     scores = ClvScore.objects.filter(fit=fit)
     trust = dict(TrustLevel.choices)
@@ -118,6 +119,10 @@ def segments(*, viewer, fit: ClvFit) -> dict[str, list[dict]]:
         ),
         "trust_levels": _group_rows(
             _aggregate(scores, F("member__trust_level")), lambda level: trust.get(level, str(level))
+        ),
+        "co_creators": _group_rows(
+            _aggregate(scores, F("co_creator")),
+            lambda co: _("Co-creators") if co else _("Other customers"),
         ),
     }
 
@@ -242,23 +247,19 @@ def _score_row(label, scores) -> dict:
     }
 
 
-def _complete(rows: list[dict]) -> list[dict]:
+NPS_FIGURES = ("nps", "interval", "promoters", "passives", "detractors")
+CLV_FIGURES = ("p_alive", "purchases", "value", "mean_value")
+
+
+def _complete(rows: list[dict], *, size: str = "answers", figures=NPS_FIGURES) -> list[dict]:
     """Groups that add up to the total: one hidden group alone would be the total minus
     the others, so a second (the smallest shown) is hidden with it."""
     hidden = [row for row in rows if not row["shown"]]
     shown = [row for row in rows if row["shown"]]
     if len(hidden) == 1 and shown:
-        smallest = min(shown, key=lambda row: row["answers"])
-        rows = [_hidden(row) if row is smallest else row for row in rows]
+        smallest = min(shown, key=lambda row: row[size])
+        rows = [{**row, "shown": False, **dict.fromkeys(figures)} if row is smallest else row for row in rows]
     return rows
-
-
-def _hidden(row: dict) -> dict:
-    return {
-        **row,
-        "shown": False,
-        **dict.fromkeys(("nps", "interval", "promoters", "passives", "detractors")),
-    }
 
 
 def nps_summary(*, viewer, survey: Survey | None = None) -> dict:
@@ -321,10 +322,9 @@ def verbatims(*, viewer, survey: Survey | None = None, query: str = "", tag: str
         found = found.filter(score__gt=nps.DETRACTOR, score__lt=nps.PROMOTER)
     elif category == "detractors":
         found = found.filter(score__lte=nps.DETRACTOR)
+    tag = " ".join(tag.split())
     if tag:
-        # Tags are a short JSON list; matched here so SQLite and PostgreSQL agree on case.
-        wanted = tag.casefold()
-        return [r for r in found[:5000] if wanted in {t.casefold() for t in r.tags}]
+        found = found.filter(tag_keys__contains=f"\n{tag.casefold()}\n")
     return found
 
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fanrepublic.core import ratelimit
 from fanrepublic.core.errors import Conflict, Forbidden, ValidationFailed
 from fanrepublic.core.services import audit_record
 from fanrepublic.core.tasks import enqueue_on_commit
@@ -47,6 +48,8 @@ def clv_fit_start(
     years = _checked("years", years)
     holdout_days = _checked("holdout_days", holdout_days)
     horizon_days = _checked("horizon_days", horizon_days)
+    if actor is not None:
+        _recompute_counted(actor)
     end = window_end or timezone.localdate()
     start = end - timedelta(days=365 * years)
     try:
@@ -96,6 +99,7 @@ def estimates_request(*, actor, kinds) -> None:
     if not permissions.can_refit(actor):
         raise Forbidden()
     chosen = _kinds_checked(kinds)
+    _recompute_counted(actor)
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -113,17 +117,34 @@ def _kinds_checked(kinds) -> tuple[str, ...]:
     return chosen
 
 
-def dashboard_refresh(*, actor=None):
-    """Compute the dashboard now (an operator's "Refresh now"; the schedule's when no
-    actor). Keeps the newest snapshots only."""
-    if actor is not None and not permissions.can_see_insights(actor):
+def _recompute_counted(actor) -> None:
+    """Each recompute an operator asks for costs the database a full pass over the
+    community's history: INSIGHTS_RECOMPUTE_RATE of them per operator (RateLimited,
+    429 with Retry-After, beyond it)."""
+    ratelimit.hit("insights-recompute", str(actor.pk), settings.INSIGHTS_RECOMPUTE_RATE)
+
+
+def dashboard_refresh_request(*, actor) -> None:
+    """An operator's "Refresh now": audited and counted here, computed by a task once
+    this commits (in the embedded setup, tasks run at once), never inside the request."""
+    if not permissions.can_see_insights(actor):
         raise Forbidden()
+    _recompute_counted(actor)
+    with transaction.atomic():
+        audit_record(actor=actor, action="insights.dashboard.refreshed", target=actor)
+    # The task lives in tasks.py, which imports this module.
+    from .tasks import refresh_dashboard
+
+    enqueue_on_commit(refresh_dashboard)
+
+
+def dashboard_refresh():
+    """Compute the dashboard now (the schedule's task, and a queued "Refresh now").
+    Keeps the newest snapshots only."""
     snapshot = dashboard.refresh()
     with transaction.atomic():
         old = DashboardSnapshot.objects.values_list("pk", flat=True)[DASHBOARD_KEPT:]
         DashboardSnapshot.objects.filter(pk__in=list(old)).delete()
-        if actor is not None:
-            audit_record(actor=actor, action="insights.dashboard.refreshed", target=snapshot)
     return snapshot
 
 

@@ -265,6 +265,10 @@ def _response_for_staff(actor, response: SurveyResponse) -> SurveyResponse:
     return response
 
 
+def tag_keys_of(tags) -> str:
+    return "".join(f"\n{tag.casefold()}" for tag in tags) + "\n" if tags else ""
+
+
 def response_tag(*, actor, response: SurveyResponse, tags) -> SurveyResponse:
     _response_for_staff(actor, response)
     cleaned = []
@@ -282,7 +286,7 @@ def response_tag(*, actor, response: SurveyResponse, tags) -> SurveyResponse:
     if len(cleaned) > MAX_TAGS:
         raise ValidationFailed(_("At most %(n)d tags.") % {"n": MAX_TAGS}, field="tags")
     with transaction.atomic():
-        SurveyResponse.objects.filter(pk=response.pk).update(tags=cleaned)
+        SurveyResponse.objects.filter(pk=response.pk).update(tags=cleaned, tag_keys=tag_keys_of(cleaned))
         audit_record(actor=actor, action="insights.answer.tagged", target=response, data={"tags": cleaned})
     response.tags = cleaned
     return response

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -149,8 +150,9 @@ def fit_status(request, pk):
     return response
 
 
+# Exports are POSTs: they write an audit entry, which a cross-site link must not be able to.
 @login_required
-@require_GET
+@require_POST
 def fit_export(request, pk):
     fit = selectors.fit_get(viewer=request.user, pk=pk)
     audit_record(actor=request.user, action="insights.clv.exported", target=fit)
@@ -471,6 +473,11 @@ def _figure_detail(code: str, found: dict) -> str:
         return _("%(answered)s of %(topics)s topics") % {"answered": detail[0], "topics": detail[1]}
     if code == "beta_report_approval" and detail:
         return _("%(approved)s of %(reviewed)s reviewed") % {"approved": detail[0], "reviewed": detail[1]}
+    if code in ("bounty_points_paid", "bounty_top_month") and detail and detail[0] is not None:
+        return _("≈ ¥%(yuan)s at the store's prices (¥%(rate)s a point)") % {
+            "yuan": number_format(detail[0], 0, force_grouping=True),
+            "rate": detail[1],
+        }
     if code == "cocreator_spend_ratio" and detail and detail[0] is not None:
         return _("raw %(raw).2f×, %(count)s co-creators") % {"raw": detail[0], "count": detail[1]}
     if code == "cocreator_nps_gap" and detail:
@@ -525,15 +532,13 @@ def dashboard_page(request):
 @require_POST
 def dashboard_refresh(request):
     permissions.access_insights(request.user)
-    snapshot = services.dashboard_refresh(actor=request.user)
-    messages.success(
-        request, _("The dashboard is computed afresh (%(seconds)s s).") % {"seconds": snapshot.seconds}
-    )
+    services.dashboard_refresh_request(actor=request.user)
+    messages.success(request, _("The dashboard is being computed afresh; it shows here when it is done."))
     return redirect("insights:dashboard")
 
 
 @login_required
-@require_GET
+@require_POST
 def dashboard_export(request):
     snapshot = selectors.dashboard_latest(viewer=request.user)
     audit_record(actor=request.user, action="insights.dashboard.exported", target=request.user)
@@ -548,11 +553,20 @@ def dashboard_export(request):
                 value if isinstance(value, int | float) else "",
                 figure.unit,
                 str(figure.definition),
+                _figure_detail(figure.code, found),
                 snapshot.computed_at.isoformat() if snapshot else "",
             ]
         )
     return csv_response(
         filename="republic-dashboard.csv",
-        header=[_("Area"), _("Figure"), _("Value"), _("Unit"), _("Definition"), _("Computed at")],
+        header=[
+            _("Area"),
+            _("Figure"),
+            _("Value"),
+            _("Unit"),
+            _("Definition"),
+            _("Details"),
+            _("Computed at"),
+        ],
         rows=rows,
     )

@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import Decimal
 
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
@@ -18,6 +19,9 @@ class RewardOut(Schema):
     name_zh: str
     kind: str
     price_points: int
+    retail_price: Decimal | None = Field(
+        ..., description="What the item sells for in the brand's shops, in yuan (a decimal string)."
+    )
     stock: int
     per_member_limit: int | None
     min_trust_level: int

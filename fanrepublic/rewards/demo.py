@@ -1,6 +1,7 @@
 """The demo's rewards catalogue, and the demo member's first order. Idempotent."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
@@ -8,6 +9,17 @@ from fanrepublic.badges.models import Badge
 
 from .models import Order, Reward
 from .services import reward_redeem, reward_save
+
+# What each item sells for in the shops, in yuan: the dashboard values points by these.
+RETAIL_PRICES = {
+    "band-9-voucher": "249.00",
+    "phone-case": "79.00",
+    "fan-tshirt": "129.00",
+    "cloud-200gb": "168.00",
+    "purifier-filter": "219.00",
+    "su7-model": "999.00",
+    "orange-knight-jacket": "169.00",
+}
 
 REWARDS = [
     # slug, name, name_zh, kind, price, stock, limit, min trust, description, description_zh
@@ -101,6 +113,7 @@ def seed(run) -> None:
             name_zh=name_zh,
             kind=kind,
             price_points=price,
+            retail_price=Decimal(RETAIL_PRICES[slug]),
             stock=stock,
             per_member_limit=limit,
             min_trust_level=trust,
@@ -119,6 +132,7 @@ def seed(run) -> None:
             name_zh="橙色骑士夹克",
             kind="product",
             price_points=2000,
+            retail_price=Decimal(RETAIL_PRICES["orange-knight-jacket"]),
             stock=30,
             per_member_limit=1,
             description="Embroidered with the Orange Knight crest; only for holders of the badge.",

@@ -60,6 +60,7 @@ class RewardForm(forms.ModelForm):
             "description_zh",
             "image",
             "price_points",
+            "retail_price",
             "stock",
             "per_member_limit",
             "min_trust_level",

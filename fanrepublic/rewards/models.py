@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,6 +22,15 @@ class Reward(BilingualMixin, models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=RewardKind.choices, default=RewardKind.PRODUCT)
     image = models.ImageField(_("image"), upload_to="rewards/", blank=True)
     price_points = models.PositiveIntegerField(_("price in points"))
+    retail_price = models.DecimalField(
+        _("retail price (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("What the item sells for in the brand's shops; it sets what a point is worth in yuan."),
+    )
     stock = models.PositiveIntegerField(_("stock"))
     per_member_limit = models.PositiveIntegerField(_("limit per member"), null=True, blank=True)
     min_trust_level = models.PositiveSmallIntegerField(_("minimum trust level"), default=0)
@@ -42,7 +54,10 @@ class Reward(BilingualMixin, models.Model):
         verbose_name = _("reward")
         verbose_name_plural = _("rewards")
         ordering = ["position", "price_points"]
-        constraints = [models.CheckConstraint(condition=Q(price_points__gt=0), name="reward_price_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(price_points__gt=0), name="reward_price_positive"),
+            models.CheckConstraint(condition=Q(retail_price__gt=0), name="reward_retail_price_positive"),
+        ]
 
     def __str__(self):
         return self.name

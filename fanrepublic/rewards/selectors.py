@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db.models import Count, Q, QuerySet, Sum
 
 from fanrepublic.core.errors import NotFound
@@ -49,3 +51,15 @@ def order_get(*, pk: int) -> Order:
     if order is None:
         raise NotFound()
     return order
+
+
+def yuan_per_point() -> Decimal | None:
+    """What a point buys in yuan at the store's prices: the retail value of the rewards on
+    sale that have a retail price ÷ their prices in points (a catalogue-weighted rate, so
+    a dear item counts as much as its price says). None while no reward has a retail price."""
+    priced = Reward.objects.filter(is_active=True, retail_price__isnull=False).aggregate(
+        yuan=Sum("retail_price"), points=Sum("price_points")
+    )
+    if not priced["points"]:
+        return None
+    return priced["yuan"] / priced["points"]

@@ -49,6 +49,7 @@ CATALOGUE_FIELDS = [
     "description_zh",
     "image",
     "price_points",
+    "retail_price",
     "per_member_limit",
     "min_trust_level",
     "regions",

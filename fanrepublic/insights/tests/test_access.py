@@ -46,7 +46,7 @@ ACCESS = (
     ),
     page("insights:fit", DECIDERS, args=lambda w: {"pk": fit(w)["pk"]}, visitor=302),
     page("insights:fit_status", DECIDERS, args=lambda w: {"pk": fit(w)["pk"]}, visitor=302),
-    page("insights:fit_export", DECIDERS, args=lambda w: {"pk": fit(w)["pk"]}, visitor=302),
+    page("insights:fit_export", DECIDERS, method="post", args=lambda w: {"pk": fit(w)["pk"]}, visitor=302),
     page("insights:member", DECIDERS, args=member_args, visitor=302),
     page("insights:effects", DECIDERS, visitor=302),
     page(
@@ -141,7 +141,7 @@ ACCESS = ACCESS + (
 ACCESS = ACCESS + (
     page("insights:dashboard", DECIDERS, visitor=302),
     page("insights:dashboard_refresh", DECIDERS, ok=302, method="post", visitor=302),
-    page("insights:dashboard_export", DECIDERS, visitor=302),
+    page("insights:dashboard_export", DECIDERS, method="post", visitor=302),
 )
 
 test_access = access_test(ACCESS)

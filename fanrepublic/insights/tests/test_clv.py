@@ -1,15 +1,19 @@
 """Lifetime-value fits end to end: purchases in, a checked fit and every member's
 figures out; who may start one; one at a time; bad input; the schedule."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import numpy as np
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
+from fanrepublic.activity.services import record_event
 from fanrepublic.core.errors import Conflict, Forbidden, ValidationFailed
 from fanrepublic.core.models import AuditEntry
+from fanrepublic.core.tests.csvcheck import assert_csv_safe
 from fanrepublic.insights import clv, selectors, services
 from fanrepublic.insights.enums import FitFailure, FitStatus, FitTrigger
 from fanrepublic.insights.fitting import SCORES_KEPT, clv_fit_run
@@ -132,6 +136,55 @@ def test_the_members_figures_match_the_formulas_with_the_stored_parameters(
         x, tx, T = score.repeat_purchases, score.recency_days, score.age_days
         assert score.p_alive == pytest.approx(btyd.p_alive(params, [x], [tx], [T])[0])
         assert score.purchases == pytest.approx(btyd.expected_purchases(params, 365, [x], [tx], [T])[0])
+
+
+def seat(members, day):
+    clerk = operator()
+    at = datetime.combine(day, time(12), tzinfo=timezone.get_current_timezone())
+    for member in members:
+        record_event(verb="committees.seated", actor=clerk, owner=member, occurred_at=at)
+
+
+def test_co_creators_are_a_segment_of_the_fit(history, django_capture_on_commit_callbacks):
+    seat(history[:30], END - timedelta(days=400))
+    seat(history[30:32], END + timedelta(days=1))  # seated after the window: not yet co-creators
+    with django_capture_on_commit_callbacks(execute=True):
+        fit = services.clv_fit_start(window_end=END)
+    fit.refresh_from_db()
+    flagged = set(ClvScore.objects.filter(fit=fit, co_creator=True).values_list("member_id", flat=True))
+    assert flagged == {m.pk for m in history[:30]} & set(
+        ClvScore.objects.filter(fit=fit).values_list("member_id", flat=True)
+    )
+    co, others = selectors.segments(viewer=operator(), fit=fit)["co_creators"][::-1]
+    assert co["label"] == "Co-creators" and co["shown"] and others["shown"]
+    assert co["members"] == len(flagged) and co["mean_value"] > Decimal("1.5") * others["mean_value"]
+
+
+def test_a_segment_too_small_to_show_takes_its_complement_with_it(django_capture_on_commit_callbacks):
+    members = simulated_members(60, end=END)
+    seat(members[:3], END - timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        fit = services.clv_fit_start(window_end=END)
+    rows = selectors.segments(viewer=operator(), fit=fit)["co_creators"]
+    # Three co-creators are hidden; the others would be the total less them: hidden too.
+    assert [row["shown"] for row in rows] == [False, False]
+    assert all(row["value"] is None and row["mean_value"] is None for row in rows)
+
+
+def test_every_members_figures_download_as_a_safe_audited_csv(
+    client, history, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        fit = services.clv_fit_start(window_end=END)
+    boss = founder()
+    client.force_login(boss)
+    url = reverse("insights:fit_export", args=[fit.pk])
+    # A link (GET) cannot make an operator's browser download and write an audit entry.
+    assert client.get(url).status_code == 405
+    assert not AuditEntry.objects.filter(action="insights.clv.exported").exists()
+    rows = assert_csv_safe(client.post(url))
+    assert len(rows) == ClvScore.objects.filter(fit=fit).count() + 1
+    assert AuditEntry.objects.filter(action="insights.clv.exported", actor=boss).exists()
 
 
 @pytest.mark.parametrize("who", [MemberFactory, engineer, store_manager])

@@ -84,6 +84,25 @@ def test_matching_sees_through_self_selection_to_the_effect_put_in():
     assert abs(found.balance[0][2]) < 0.25
 
 
+def test_large_groups_are_compared_through_random_samples_that_still_find_the_effect(monkeypatch, client):
+    monkeypatch.setattr(effects, "MAX_GROUP", 80)
+    monkeypatch.setattr(effects, "CANDIDATES", 160)
+    monkeypatch.setattr(effects, "CHUNK", 50)  # and the history is read in several queries
+    members, seated = community(500, 0.3, seed=7)
+    found = effects.compare(("committee",), end=END, bootstrap=200)
+    assert found.population == (len(seated), len(members) - len(seated))
+    assert found.treated == 80 and found.controls == 80
+    truth = simulation.RATE_EFFECT * simulation.SPEND_EFFECT
+    low, high = found.matched_ratio_interval
+    assert low < truth < high
+    # The same sample each time: the schedule's figure does not wander between runs.
+    assert effects.compare(("committee",), end=END, bootstrap=200) == found
+    estimating.estimate(("committee",), end=END)
+    client.force_login(operator())
+    page = client.get("/insights/effects/", {"kinds": ["committee"]}).content.decode()
+    assert 'data-testid="sampled"' in page and f"{len(seated)} members did it" in page
+
+
 def test_the_schedule_stores_every_kind_and_the_co_creation_definition():
     community(60, 0.3, seed=2)
     count = estimating.refresh_estimates()

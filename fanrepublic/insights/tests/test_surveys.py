@@ -193,11 +193,17 @@ def test_verbatims_are_found_in_either_language_by_tag_and_by_category():
     surveys.survey_answer(member=members[2], survey=survey, score=8, reason="相机不错")
     boss = operator()
     surveys.response_tag(actor=boss, response=b, tags=["battery"])
+    surveys.response_tag(actor=boss, response=a, tags=["Batteries", "售后 服务"])
     found = lambda **kw: {r.pk for r in selectors.verbatims(viewer=boss, survey=survey, **kw)}  # noqa: E731
     assert found(query="battery") == {a.pk, b.pk}
     assert found(query="续航") == {a.pk}
     assert found(query="battery", category="detractors") == {b.pk}
+    # A whole tag, in any case (and Chinese ones), matched in the database: not a part of one.
     assert found(tag="BATTERY") == {b.pk}
+    assert found(tag="batteries") == {a.pk}
+    assert found(tag="batter") == set()
+    assert found(tag=" 售后  服务 ") == {a.pk}
+    assert found(tag="battery", category="promoters") == set()
     with pytest.raises(NotFound):
         selectors.verbatims(viewer=members[0], survey=survey)
 

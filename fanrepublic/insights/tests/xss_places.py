@@ -12,6 +12,7 @@ ALLOWED: dict[str, str] = {
     "insights.ClvFit.engine": "the name of the engine that fitted, set by the code",
     "insights.ClvFit.error": "the exception a failed fit raised, written by the code (shown escaped)",
     "insights.SurveyResponse.language": "the language code the answer came in, set by the code",
+    "insights.SurveyResponse.tag_keys": "the tags, casefolded, for searching; never shown (tags are a place)",
     "insights.InteractionEstimate.key": "the codes of the kinds compared, joined by the code",
 }
 # Named pages that never show stored text, each with the reason.

@@ -2,6 +2,7 @@
 perks: who may use them, what bad input does (nothing), and that counts never go back."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -105,21 +106,27 @@ class TestCatalogueStaff:
         badge = BadgeFactory()
         image = SimpleUploadedFile("band.png", png_bytes(), content_type="image/png")
         response = client.post(
-            reverse("rewards:reward_new"), reward_post(required_badges=[badge.pk], image=image)
+            reverse("rewards:reward_new"),
+            reward_post(required_badges=[badge.pk], image=image, retail_price="249.00"),
         )
         assert response.status_code == 302
         reward = Reward.objects.get(slug="band-9")
+        assert reward.retail_price == Decimal("249.00")
         assert reward.stock == 20 and list(reward.regions) == ["CN"] and reward.image
         assert list(reward.required_badges.all()) == [badge]
         assert AuditEntry.objects.filter(action="rewards.reward.created", actor=manager).exists()
         listing = client.get(reverse("rewards:staff_catalogue")).content.decode()
-        assert "Band 9" in listing
+        assert "Band 9" in listing and "¥249.00 in the shops" in listing
 
     @pytest.mark.parametrize(
         "overrides",
         [
             {"price_points": "0"},
             {"price_points": "-5"},
+            {"retail_price": "0"},
+            {"retail_price": "-249"},
+            {"retail_price": "2.499"},
+            {"retail_price": "=1+1"},
             {"stock": "-1"},
             {"min_trust_level": "5"},
             {"name": ""},
@@ -242,7 +249,8 @@ class TestPerkStaff:
 
 def test_the_api_catalogue_lists_badge_and_region_requirements(client):
     knight = BadgeFactory(slug="orange-knight")
-    reward = RewardFactory(slug="jacket", regions=["CN", "HK"])
+    reward = RewardFactory(slug="jacket", regions=["CN", "HK"], retail_price=Decimal("169.00"))
     reward.required_badges.add(knight)
     (item,) = client.get("/api/v1/rewards").json()
     assert item["required_badges"] == ["orange-knight"] and item["regions"] == ["CN", "HK"]
+    assert item["retail_price"] == "169.00"
