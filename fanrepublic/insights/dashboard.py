@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import shared_task
+from django.db import transaction
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -370,3 +372,21 @@ def refresh() -> DashboardSnapshot:
     return DashboardSnapshot.objects.create(
         computed_at=now, seconds=round(time.perf_counter() - started, 3), figures=figures
     )
+
+
+KEPT = 48  # snapshots: two days of the 15-minute schedule, for the trends
+
+
+def refresh_and_prune() -> DashboardSnapshot:
+    """A snapshot computed now, the oldest beyond KEPT removed."""
+    snapshot = refresh()
+    with transaction.atomic():
+        old = DashboardSnapshot.objects.values_list("pk", flat=True)[KEPT:]
+        DashboardSnapshot.objects.filter(pk__in=list(old)).delete()
+    return snapshot
+
+
+@shared_task
+def refresh_queued() -> float:
+    """A queued "Refresh now": how long the computing took (seconds)."""
+    return refresh_and_prune().seconds

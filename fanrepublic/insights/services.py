@@ -14,7 +14,7 @@ from fanrepublic.core.tasks import enqueue_on_commit
 
 from . import dashboard, estimating, fitting, interactions, permissions
 from .enums import FitFailure, FitStatus, FitTrigger
-from .models import ClvFit, DashboardSnapshot
+from .models import ClvFit
 
 LIMITS = {
     "years": (1, 10),
@@ -132,20 +132,12 @@ def dashboard_refresh_request(*, actor) -> None:
     _recompute_counted(actor)
     with transaction.atomic():
         audit_record(actor=actor, action="insights.dashboard.refreshed", target=actor)
-    # The task lives in tasks.py, which imports this module.
-    from .tasks import refresh_dashboard
-
-    enqueue_on_commit(refresh_dashboard)
+    enqueue_on_commit(dashboard.refresh_queued)
 
 
 def dashboard_refresh():
-    """Compute the dashboard now (the schedule's task, and a queued "Refresh now").
-    Keeps the newest snapshots only."""
-    snapshot = dashboard.refresh()
-    with transaction.atomic():
-        old = DashboardSnapshot.objects.values_list("pk", flat=True)[DASHBOARD_KEPT:]
-        DashboardSnapshot.objects.filter(pk__in=list(old)).delete()
-    return snapshot
+    """Compute the dashboard now (the schedule's task). Keeps the newest snapshots only."""
+    return dashboard.refresh_and_prune()
 
 
-DASHBOARD_KEPT = 48
+DASHBOARD_KEPT = dashboard.KEPT
