@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fanrepublic.campaigns",
     "fanrepublic.flashsales",
     "fanrepublic.insights",
+    "fanrepublic.ideas",
     "fanrepublic.demo",
 ]
 
@@ -468,6 +469,12 @@ PAYMENTS_REQUIRED_SETTINGS = {
 }
 
 # Pre-order campaigns (fanrepublic.campaigns).
+# The idea marketplace (docs/ideas.md): supporters that send an idea to review (LEGO Ideas:
+# 10,000), days it may gather them, review rounds a year (each reviews until the next).
+IDEAS_SUPPORT_THRESHOLD = env.int("IDEAS_SUPPORT_THRESHOLD", default=10_000)
+IDEAS_SUPPORT_DAYS = env.int("IDEAS_SUPPORT_DAYS", default=365)
+IDEAS_ROUNDS_PER_YEAR = env.int("IDEAS_ROUNDS_PER_YEAR", default=3)
+IDEAS_PROPOSE_RATE = "5/d"  # ideas a member may propose a day
 CAMPAIGNS_BACK_RATE = "10/h"  # backings a member may start an hour (each opens a payment)
 # A campaign is settled this long after its deadline plus PAYMENTS_EXPIRE_MINUTES, so a
 # deposit started just before the deadline has been paid or closed by then.

@@ -47,3 +47,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Lifetime-value fits in tests use the SciPy engine (a pymc-marketing fit compiles its
 # graph: seconds per fit); the tests that check pymc-marketing itself ask for it.
 INSIGHTS_CLV_ENGINE = "scipy"
+# As on a laptop, so the demo loaded by the tests carries ideas through review rounds.
+IDEAS_SUPPORT_THRESHOLD = 25

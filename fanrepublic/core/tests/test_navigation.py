@@ -69,6 +69,7 @@ def test_the_take_part_menu_lists_every_participation_capability():
         "Chains",
         "Pre-orders",
         "Flash sales",
+        "Ideas",
     }
 
 

@@ -326,3 +326,17 @@ def test_demo_totp_prints_no_real_members_code(seeded):
     operator(username="real_op")
     with pytest.raises(CommandError):
         call_command("demo_totp", "real_op", stdout=StringIO())
+
+
+def test_the_idea_marketplace_shows_every_stage(seeded):
+    from fanrepublic.ideas.models import Proposal, ProposalRevision, Review
+
+    statuses = set(Proposal.objects.values_list("status", flat=True))
+    assert statuses == {"supporting", "in_review", "adopted", "declined", "expired", "withdrawn"}
+    adopted = Proposal.objects.get(status="adopted")
+    assert adopted.review_round is not None and adopted.decision_reason
+    assert Review.objects.filter(proposal=adopted).count() >= 1
+    assert ProposalRevision.objects.filter(proposal=adopted).exists()
+    # Counts are what the supporting produced.
+    for proposal in Proposal.objects.all():
+        assert proposal.support_count == proposal.supports.count()

@@ -209,6 +209,7 @@ class TestDeclaredKinds:
             "flash",
             "payments_refund_failed",
             "survey",
+            "ideas",
         }
         assert declared["quote"].email_default is False and declared["bounty"].email_default is True
         member = MemberFactory()

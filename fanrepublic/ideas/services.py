@@ -1,0 +1,458 @@
+"""Writes for the idea marketplace: one function per use case, keyword-only, one
+transaction, its event recorded; notifications after commit.
+
+The path of a proposal: gathering support (until IDEAS_SUPPORT_DAYS after it was
+proposed) → in review once IDEAS_SUPPORT_THRESHOLD members support it → taken into the
+next review round (IDEAS_ROUNDS_PER_YEAR, on fixed dates; a round reviews until the
+next one opens) → reviewers recommend, product staff decide (adopted or not, with
+reasons the author and the supporters read). A proposal that does not reach the
+threshold in time expires; its author may withdraw it while it gathers support.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fanrepublic.activity.services import record_event
+from fanrepublic.core import ratelimit
+from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from fanrepublic.core.images import check_images
+from fanrepublic.core.services import audit_record
+from fanrepublic.core.text import text_problem
+from fanrepublic.notifications.services import notify
+
+from . import permissions
+from .enums import Decision, ProposalLanguage, ProposalStatus, RoundStatus
+from .models import Comment, Proposal, ProposalImage, ProposalRevision, Review, ReviewRound, Support
+
+MAX_PRICE = Decimal("1000000")
+MAX_IMAGES = 4
+# Supporter counts at which the author hears how far their idea has come.
+MILESTONES = (10, 100, 1000, 5000)
+
+
+@dataclass(frozen=True)
+class ProposalText:
+    title: str
+    pitch: str
+    specs: str = ""
+    title_translated: str = ""
+    pitch_translated: str = ""
+    specs_translated: str = ""
+
+
+LIMITS = {
+    "title": 120,
+    "pitch": 4000,
+    "specs": 8000,
+    "title_translated": 120,
+    "pitch_translated": 4000,
+    "specs_translated": 8000,
+}
+
+
+def threshold() -> int:
+    return settings.IDEAS_SUPPORT_THRESHOLD
+
+
+def _text_checked(text: ProposalText) -> ProposalText:
+    cleaned = {}
+    for name, limit in LIMITS.items():
+        value = (getattr(text, name) or "").strip()
+        if name.startswith("title"):
+            value = " ".join(value.split())
+        problem = text_problem(value, single_line=name.startswith("title"))
+        if problem:
+            raise ValidationFailed(problem, field=name)
+        if len(value) > limit:
+            raise ValidationFailed(_("At most %(n)d characters.") % {"n": limit}, field=name)
+        cleaned[name] = value
+    if not cleaned["title"]:
+        raise ValidationFailed(_("Give your idea a title."), field="title")
+    if len(cleaned["pitch"]) < 20:
+        raise ValidationFailed(_("Tell us a little more: at least 20 characters."), field="pitch")
+    if bool(cleaned["title_translated"]) != bool(cleaned["pitch_translated"]):
+        raise ValidationFailed(
+            _("A translation needs both its title and its pitch."), field="title_translated"
+        )
+    return ProposalText(**cleaned)
+
+
+def _price_checked(value) -> Decimal:
+    try:
+        price = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(
+            _("Enter the price in yuan, such as 299 or 299.50."), field="target_price"
+        ) from None
+    if not price.is_finite() or price <= 0 or price >= MAX_PRICE or price != price.quantize(Decimal("0.01")):
+        raise ValidationFailed(
+            _("Enter a price above 0 and below ¥1,000,000, to the fen."), field="target_price"
+        )
+    return price
+
+
+def proposal_create(
+    *, author, product_line, language: str, text: ProposalText, target_price, images=()
+) -> Proposal:
+    if not permissions.can_propose(author):
+        raise Forbidden()
+    if language not in ProposalLanguage.values:
+        raise ValidationFailed(_("Choose the language you wrote in."), field="language")
+    text = _text_checked(text)
+    price = _price_checked(target_price)
+    checked = check_images(images)
+    if len(checked) > MAX_IMAGES:
+        raise ValidationFailed(_("At most 4 images."), field="images")
+    ratelimit.hit("ideas-propose", str(author.pk), settings.IDEAS_PROPOSE_RATE)
+    now = timezone.now()
+    with transaction.atomic():
+        proposal = Proposal.objects.create(
+            author=author,
+            product_line=product_line,
+            language=language,
+            target_price=price,
+            created_at=now,
+            updated_at=now,
+            expires_at=now + timedelta(days=settings.IDEAS_SUPPORT_DAYS),
+            **text.__dict__,
+        )
+        for position, (upload, _ext, _type) in enumerate(checked):
+            ProposalImage.objects.create(proposal=proposal, image=upload, position=position)
+        record_event(verb="ideas.proposal.created", actor=author, obj=proposal, owner=author)
+    return proposal
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+def proposal_edit(*, actor, proposal: Proposal, text: ProposalText, target_price) -> Proposal:
+    """The author (or product staff) edits an open proposal; what it said before is kept
+    as a revision everyone can read."""
+    if not permissions.may_see(actor, proposal):
+        raise NotFound()
+    text = _text_checked(text)
+    price = _price_checked(target_price)
+    with transaction.atomic():
+        locked = _locked(proposal)
+        if not permissions.can_edit(actor, locked):
+            raise Forbidden()
+        if text == _text_of(locked) and price == locked.target_price:
+            return locked
+        number = locked.revisions.count() + 1
+        ProposalRevision.objects.create(
+            proposal=locked,
+            number=number,
+            target_price=locked.target_price,
+            edited_by=actor,
+            edited_at=timezone.now(),
+            **_text_of(locked).__dict__,
+        )
+        for name, value in text.__dict__.items():
+            setattr(locked, name, value)
+        locked.target_price = price
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=[*LIMITS, "target_price", "updated_at"])
+        if actor.pk != locked.author_id:
+            audit_record(
+                actor=actor, action="ideas.proposal.edited", target=locked, data={"revision": number}
+            )
+        record_event(
+            verb="ideas.proposal.edited",
+            actor=actor,
+            obj=locked,
+            owner=locked.author,
+            properties={"revision": number},
+        )
+    return locked
+
+
+def _text_of(proposal) -> ProposalText:
+    return ProposalText(**{name: getattr(proposal, name) for name in LIMITS})
+
+
+def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:
+    if not permissions.may_see(actor, proposal):
+        raise NotFound()
+    with transaction.atomic():
+        locked = _locked(proposal)
+        if not permissions.can_withdraw(actor, locked):
+            raise Conflict(_("Only an idea that is still gathering support can be withdrawn, by its author."))
+        locked.status = ProposalStatus.WITHDRAWN
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["status", "updated_at"])
+        record_event(verb="ideas.proposal.withdrawn", actor=actor, obj=locked, owner=locked.author)
+    return locked
+
+
+SUPPORT_PROBLEMS = {
+    "member": lambda: _("Sign in with an account in good standing to support ideas."),
+    "own": lambda: _("You cannot support your own idea."),
+    "closed": lambda: _("This idea no longer gathers support."),
+}
+
+
+def proposal_support(*, member, proposal: Proposal) -> Proposal:
+    """One member's support, once. The count moves in the database (no lost updates);
+    the supporter who reaches the threshold sends the idea to review."""
+    if not permissions.may_see(member, proposal):
+        raise NotFound()
+    problem = permissions.support_problem(member, proposal)
+    if problem:
+        raise Conflict(SUPPORT_PROBLEMS[problem]())
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            locked = _locked(proposal)
+            problem = permissions.support_problem(member, locked, now=now)
+            if problem:
+                raise Conflict(SUPPORT_PROBLEMS[problem]())
+            Support.objects.create(proposal=locked, member=member, created_at=now)
+            Proposal.objects.filter(pk=locked.pk).update(support_count=F("support_count") + 1)
+            locked.refresh_from_db(fields=["support_count"])
+            record_event(verb="ideas.proposal.supported", actor=member, obj=locked, owner=locked.author)
+            if locked.support_count >= threshold():
+                locked.status = ProposalStatus.IN_REVIEW
+                locked.qualified_at = now
+                locked.save(update_fields=["status", "qualified_at"])
+                record_event(
+                    verb="ideas.proposal.qualified",
+                    obj=locked,
+                    owner=locked.author,
+                    properties={"supporters": locked.support_count},
+                )
+                _tell_author(locked, "qualified", count=locked.support_count)
+            elif locked.support_count in MILESTONES:
+                _tell_author(locked, "milestone", count=locked.support_count)
+    except IntegrityError:
+        raise Conflict(_("You already support this idea.")) from None
+    return locked
+
+
+def _params(proposal, **extra) -> dict:
+    return {
+        "proposal": proposal.title,
+        "proposal_translated": proposal.title_translated,
+        "language": proposal.language,
+        **extra,
+    }
+
+
+def _tell_author(proposal, what: str, *, count: int) -> None:
+    notify(
+        recipient_ids=[proposal.author_id],
+        kind="ideas",
+        actor=None,
+        url=proposal.get_absolute_url(),
+        params=_params(proposal, what=what, count=count),
+        dedupe_key=f"ideas:{proposal.pk}:{what}:{count}",
+    )
+
+
+def _tell_supporters(proposal, what: str, *, actor, key: str, **extra) -> None:
+    ids = list(Support.objects.filter(proposal=proposal).values_list("member_id", flat=True))
+    notify(
+        recipient_ids=[*ids, proposal.author_id],
+        kind="ideas",
+        actor=actor,
+        url=proposal.get_absolute_url(),
+        params=_params(proposal, what=what, **extra),
+        dedupe_key=key,
+    )
+
+
+def comment_add(*, author, proposal: Proposal, body: str) -> Comment:
+    """A comment; the proposal's author's comments are updates, sent to the supporters."""
+    if not permissions.may_see(author, proposal):
+        raise NotFound()
+    if not permissions.can_comment(author, proposal):
+        raise Forbidden()
+    body = (body or "").strip()
+    problem = text_problem(body)
+    if problem or not body:
+        raise ValidationFailed(problem or _("Write something first."), field="body")
+    if len(body) > 4000:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 4000}, field="body")
+    ratelimit.hit("ideas-comment", str(author.pk), settings.FORUM_POST_RATE)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            proposal=proposal,
+            author=author,
+            body=body,
+            is_update=author.pk == proposal.author_id,
+            created_at=timezone.now(),
+        )
+        record_event(verb="ideas.comment.added", actor=author, obj=comment, owner=proposal.author)
+        if comment.is_update:
+            _tell_supporters(proposal, "update", actor=author, key=f"ideas:{proposal.pk}:update:{comment.pk}")
+    return comment
+
+
+# ---- Review rounds ------------------------------------------------------------------
+
+
+def round_cutoffs(year: int) -> list[datetime]:
+    """The year's cutoffs: IDEAS_ROUNDS_PER_YEAR evenly spaced from 1 January (three a
+    year: 1 January, 1 May, 1 September), at local midnight."""
+    per_year = settings.IDEAS_ROUNDS_PER_YEAR
+    zone = timezone.get_current_timezone()
+    months = [1 + i * 12 // per_year for i in range(per_year)]
+    return [datetime(year, month, 1, tzinfo=zone) for month in months]
+
+
+def _next_cutoff(cutoff: datetime) -> datetime:
+    return min(c for c in round_cutoffs(cutoff.year) + round_cutoffs(cutoff.year + 1) if c > cutoff)
+
+
+def rounds_open_due(*, now=None) -> ReviewRound | None:
+    """At a cutoff, the round opens with every idea that qualified before it and is in no
+    round yet; it reviews them until the next cutoff (the schedule's task; safe to run
+    again). No idea waiting: no round."""
+    now = now or timezone.now()
+    cutoff = max(c for c in round_cutoffs(now.year) + round_cutoffs(now.year - 1) if c <= now)
+    with transaction.atomic():
+        waiting = list(
+            Proposal.objects.select_for_update()
+            .filter(status=ProposalStatus.IN_REVIEW, review_round__isnull=True, qualified_at__lt=cutoff)
+            .order_by("pk")
+        )
+        if not waiting:
+            return None
+        index = round_cutoffs(cutoff.year).index(cutoff) + 1
+        found, _created = ReviewRound.objects.get_or_create(
+            cutoff=cutoff, defaults={"name": f"{cutoff.year}-{index}", "decide_by": _next_cutoff(cutoff)}
+        )
+        if found.status == RoundStatus.CLOSED:
+            ReviewRound.objects.filter(pk=found.pk).update(status=RoundStatus.REVIEWING, closed_at=None)
+        Proposal.objects.filter(pk__in=[p.pk for p in waiting]).update(review_round=found)
+        for proposal in waiting:
+            record_event(
+                verb="ideas.proposal.in_round",
+                obj=proposal,
+                owner=proposal.author,
+                properties={"round": found.name},
+            )
+            _tell_author(proposal, "in_round", count=proposal.support_count)
+    return found
+
+
+def review_record(*, reviewer, proposal: Proposal, recommendation: str, reasons: str) -> Review:
+    if not permissions.may_see(reviewer, proposal):
+        raise NotFound()
+    role = permissions.reviewer_role(reviewer, proposal)
+    if role is None:
+        raise Forbidden()
+    if recommendation not in Decision.values:
+        raise ValidationFailed(_("Choose adopt or decline."), field="recommendation")
+    reasons = _reasons_checked(reasons)
+    with transaction.atomic():
+        locked = _locked(proposal)
+        if locked.status != ProposalStatus.IN_REVIEW or locked.review_round_id is None:
+            raise Conflict(_("Only an idea in a review round can be reviewed."))
+        try:
+            with transaction.atomic():
+                review = Review.objects.create(
+                    proposal=locked,
+                    review_round_id=locked.review_round_id,
+                    reviewer=reviewer,
+                    role=role,
+                    recommendation=recommendation,
+                    reasons=reasons,
+                    created_at=timezone.now(),
+                )
+        except IntegrityError:
+            raise Conflict(_("You have already reviewed this idea in this round.")) from None
+        record_event(
+            verb="ideas.proposal.reviewed",
+            actor=reviewer,
+            obj=locked,
+            owner=locked.author,
+            properties={"recommendation": recommendation, "role": role},
+        )
+    return review
+
+
+def _reasons_checked(reasons: str) -> str:
+    reasons = (reasons or "").strip()
+    problem = text_problem(reasons)
+    if problem:
+        raise ValidationFailed(problem, field="reasons")
+    if len(reasons) < 4:  # Chinese says much in four characters
+        raise ValidationFailed(
+            _("Give your reasons: the author and the supporters read them."), field="reasons"
+        )
+    if len(reasons) > 4000:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": 4000}, field="reasons")
+    return reasons
+
+
+def proposal_decide(*, actor, proposal: Proposal, decision: str, reasons: str) -> Proposal:
+    """Product staff decide an idea in review, after at least one review in its round;
+    the author and every supporter are told, with the reasons."""
+    if not permissions.may_see(actor, proposal):
+        raise NotFound()
+    if not permissions.can_decide(actor):
+        raise Forbidden()
+    if decision not in Decision.values:
+        raise ValidationFailed(_("Choose adopt or decline."), field="decision")
+    reasons = _reasons_checked(reasons)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _locked(proposal)
+        if locked.status != ProposalStatus.IN_REVIEW or locked.review_round_id is None:
+            raise Conflict(_("Only an idea in a review round can be decided."))
+        if not locked.reviews.filter(review_round_id=locked.review_round_id).exists():
+            raise Conflict(_("Record at least one review in this round before deciding."))
+        locked.status = ProposalStatus.ADOPTED if decision == Decision.ADOPT else ProposalStatus.DECLINED
+        locked.decided_at, locked.decided_by, locked.decision_reason = now, actor, reasons
+        locked.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        audit_record(
+            actor=actor,
+            action="ideas.proposal.decided",
+            target=locked,
+            reason=reasons,
+            data={"decision": decision},
+        )
+        record_event(
+            verb="ideas.proposal.decided",
+            actor=actor,
+            obj=locked,
+            owner=locked.author,
+            properties={"decision": decision},
+        )
+        round_ = locked.review_round
+        if not round_.proposals.filter(status=ProposalStatus.IN_REVIEW).exists():
+            ReviewRound.objects.filter(pk=round_.pk).update(status=RoundStatus.CLOSED, closed_at=now)
+        _tell_supporters(locked, locked.status, actor=actor, key=f"ideas:{locked.pk}:decided")
+    return locked
+
+
+def proposals_expire_due(*, now=None) -> int:
+    """Ideas still gathering support when their time is up expire (the schedule's task)."""
+    now = now or timezone.now()
+    due = list(
+        Proposal.objects.filter(status=ProposalStatus.SUPPORTING, expires_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    expired = 0
+    for pk in due:
+        with transaction.atomic():
+            locked = (
+                Proposal.objects.select_for_update().filter(pk=pk, status=ProposalStatus.SUPPORTING).first()
+            )
+            if locked is None or locked.expires_at > now:
+                continue
+            locked.status = ProposalStatus.EXPIRED
+            locked.save(update_fields=["status"])
+            record_event(verb="ideas.proposal.expired", obj=locked, owner=locked.author)
+            _tell_author(locked, "expired", count=locked.support_count)
+            expired += 1
+    return expired

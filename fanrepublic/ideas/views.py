@@ -1,0 +1,315 @@
+"""Thin: parse input, call one service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fanrepublic.core.errors import DomainError, NotFound
+from fanrepublic.core.forms import submit_form, with_retry_after
+from fanrepublic.core.i18n import is_chinese
+from fanrepublic.core.markdown import render_markdown
+from fanrepublic.products.models import ProductLine
+
+from . import permissions, selectors, services
+from .enums import ProposalStatus
+from .forms import CommentForm, DecisionForm, ProposalForm, ReviewForm
+from .services import ProposalText
+
+
+@require_GET
+def index(request):
+    status = request.GET.get("status", "")
+    if status not in ProposalStatus.values:
+        status = ""
+    line = request.GET.get("line", "")
+    product_line = ProductLine.objects.filter(slug=line).first() if line else None
+    sort = request.GET.get("sort", "support")
+    found = selectors.proposals_list(
+        viewer=request.user,
+        status=status,
+        product_line=product_line,
+        query=request.GET.get("q", ""),
+        sort=sort,
+    )
+    page = Paginator(found, 24).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ideas/index.html",
+        {
+            "page": page,
+            "statuses": ProposalStatus.choices,
+            "status": status,
+            "lines": ProductLine.objects.filter(is_active=True),
+            "line": line,
+            "sort": sort if sort in selectors.SORTS else "support",
+            "query": request.GET.get("q", ""),
+            "threshold": selectors.support_threshold(),
+            "can_propose": permissions.can_propose(request.user),
+        },
+    )
+
+
+def _shown_text(proposal, request) -> dict:
+    """The idea in the reader's language when the author gave a translation (the
+    original one click away)."""
+    original_is_reader_language = proposal.in_reader_language
+    show_original = (
+        original_is_reader_language or request.GET.get("original") or not proposal.title_translated
+    )
+    if show_original:
+        title, pitch, specs = proposal.title, proposal.pitch, proposal.specs
+    else:
+        title, pitch, specs = proposal.title_translated, proposal.pitch_translated, proposal.specs_translated
+    return {
+        "title": title,
+        "pitch": render_markdown(pitch),
+        "specs": render_markdown(specs) if specs else "",
+        "translated": not show_original,
+        "has_translation": bool(proposal.title_translated) and not original_is_reader_language,
+    }
+
+
+def _proposal_page(request, proposal, *, comment_form=None, review_form=None, decision_form=None, status=200):
+    user = request.user
+    threshold = selectors.support_threshold()
+    role = permissions.reviewer_role(user, proposal)
+    in_round = proposal.status == ProposalStatus.IN_REVIEW and proposal.review_round_id is not None
+    return render(
+        request,
+        "ideas/proposal.html",
+        {
+            "proposal": proposal,
+            "shown": _shown_text(proposal, request),
+            "images": proposal.images.all(),
+            "threshold": threshold,
+            "progress": min(100, round(100 * proposal.support_count / threshold)) if threshold else 100,
+            "supported": selectors.has_supported(member=user, proposal=proposal),
+            "support_problem": permissions.support_problem(user, proposal),
+            "can_edit": permissions.can_edit(user, proposal),
+            "can_withdraw": permissions.can_withdraw(user, proposal),
+            "can_comment": permissions.can_comment(user, proposal),
+            "comments": [
+                (c, render_markdown(c.body)) for c in selectors.comments_of(viewer=user, proposal=proposal)
+            ],
+            "comment_form": comment_form or CommentForm(),
+            "reviews": selectors.reviews_of(proposal=proposal),
+            "review_form": (review_form or ReviewForm()) if role and in_round else None,
+            "reviewer_role": role,
+            "decision_form": (decision_form or DecisionForm())
+            if permissions.can_decide(user) and in_round
+            else None,
+            "decision": render_markdown(proposal.decision_reason) if proposal.decision_reason else "",
+            "revisions": selectors.revisions_of(proposal=proposal).count(),
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def proposal(request, pk):
+    return _proposal_page(request, selectors.proposal_get(viewer=request.user, pk=pk))
+
+
+def _text(data) -> ProposalText:
+    return ProposalText(**{name: data.get(name, "") for name in services.LIMITS})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request):
+    if not permissions.can_propose(request.user):
+        raise NotFound()
+    form = ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"language": "zh-hans" if is_chinese() else "en"},
+    )
+    status = 200
+    if request.method == "POST":
+        made, status = submit_form(
+            form,
+            lambda data: services.proposal_create(
+                author=request.user,
+                product_line=data["product_line"],
+                language=data["language"],
+                text=_text(data),
+                target_price=data["target_price"],
+                images=data.get("images") or [],
+            ),
+        )
+        if made is not None:
+            messages.success(request, _("Your idea is published. Share it: supporters carry it to review."))
+            return redirect(made.get_absolute_url())
+    return with_retry_after(render(request, "ideas/new.html", {"form": form}, status=status), form)
+
+
+@login_required
+@require_GET
+def similar(request):
+    """While a member writes: ideas that read alike (htmx partial)."""
+    text = " ".join([request.GET.get("title", "")[:200], request.GET.get("pitch", "")[:2000]]).strip()
+    exclude = request.GET.get("exclude", "")
+    found = selectors.similar_proposals(
+        viewer=request.user,
+        text=text,
+        exclude=int(exclude) if exclude.isdigit() and len(exclude) < 18 else None,
+    )
+    return render(request, "ideas/partials/similar.html", {"found": found})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    proposal = selectors.proposal_get(viewer=request.user, pk=pk)
+    if not permissions.can_edit(request.user, proposal):
+        raise NotFound()
+    initial = {name: getattr(proposal, name) for name in services.LIMITS}
+    initial["target_price"] = proposal.target_price
+    form = ProposalForm(request.POST or None, initial=initial, editing=True)
+    status = 200
+    if request.method == "POST":
+        done, status = submit_form(
+            form,
+            lambda data: services.proposal_edit(
+                actor=request.user, proposal=proposal, text=_text(data), target_price=data["target_price"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Saved. The earlier version is in the history."))
+            return redirect(proposal.get_absolute_url())
+    return render(request, "ideas/edit.html", {"form": form, "proposal": proposal}, status=status)
+
+
+@require_GET
+def history(request, pk):
+    proposal = selectors.proposal_get(viewer=request.user, pk=pk)
+    return render(
+        request,
+        "ideas/history.html",
+        {"proposal": proposal, "revisions": selectors.revisions_of(proposal=proposal)},
+    )
+
+
+def _act(request, proposal, action, done: str):
+    try:
+        action()
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(proposal.get_absolute_url())
+
+
+@login_required
+@require_POST
+def support(request, pk):
+    proposal = selectors.proposal_get(viewer=request.user, pk=pk)
+    return _act(
+        request,
+        proposal,
+        lambda: services.proposal_support(member=request.user, proposal=proposal),
+        _("Thank you for your support."),
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    proposal = selectors.proposal_get(viewer=request.user, pk=pk)
+    if not permissions.can_withdraw(request.user, proposal):
+        raise NotFound()
+    return _act(
+        request,
+        proposal,
+        lambda: services.proposal_withdraw(actor=request.user, proposal=proposal),
+        _("Your idea is withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def comment(request, pk):
+    proposal = selectors.proposal_get(viewer=request.user, pk=pk)
+    form = CommentForm(request.POST)
+    done, status = submit_form(
+        form, lambda data: services.comment_add(author=request.user, proposal=proposal, body=data["body"])
+    )
+    if done is None:
+        return with_retry_after(_proposal_page(request, proposal, comment_form=form, status=status), form)
+    return redirect(f"{proposal.get_absolute_url()}#comment-{done.pk}")
+
+
+@login_required
+@require_POST
+def review(request, pk):
+    proposal = selectors.proposal_get(viewer=request.user, pk=pk)
+    if permissions.reviewer_role(request.user, proposal) is None:
+        raise NotFound()
+    form = ReviewForm(request.POST)
+    done, status = submit_form(
+        form,
+        lambda data: services.review_record(
+            reviewer=request.user,
+            proposal=proposal,
+            recommendation=data["recommendation"],
+            reasons=data["reasons"],
+        ),
+    )
+    if done is None:
+        return _proposal_page(request, proposal, review_form=form, status=status)
+    messages.success(request, _("Your review is recorded."))
+    return redirect(f"{proposal.get_absolute_url()}#reviews")
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    proposal = selectors.proposal_get(viewer=request.user, pk=pk)
+    if not permissions.can_decide(request.user):
+        raise NotFound()
+    form = DecisionForm(request.POST)
+    done, status = submit_form(
+        form,
+        lambda data: services.proposal_decide(
+            actor=request.user, proposal=proposal, decision=data["decision"], reasons=data["reasons"]
+        ),
+    )
+    if done is None:
+        return _proposal_page(request, proposal, decision_form=form, status=status)
+    messages.success(request, _("The decision is published; the author and the supporters are told."))
+    return redirect(proposal.get_absolute_url())
+
+
+@login_required
+@require_GET
+def queue(request):
+    found = selectors.review_queue(viewer=request.user)
+    return render(
+        request,
+        "ideas/queue.html",
+        {
+            "proposals": found[:200],
+            "waiting": selectors.waiting_for_round(viewer=request.user)[:50],
+            "rounds": selectors.rounds(viewer=request.user)[:12],
+        },
+    )
+
+
+@login_required
+@require_GET
+def mine(request):
+    return render(
+        request,
+        "ideas/mine.html",
+        {
+            "proposed": selectors.proposed_by(viewer=request.user, author=request.user),
+            "supported": selectors.supported_by(member=request.user)[:100],
+        },
+    )
