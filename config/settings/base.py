@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+from decimal import Decimal
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -475,6 +476,8 @@ IDEAS_SUPPORT_THRESHOLD = env.int("IDEAS_SUPPORT_THRESHOLD", default=10_000)
 IDEAS_SUPPORT_DAYS = env.int("IDEAS_SUPPORT_DAYS", default=365)
 IDEAS_ROUNDS_PER_YEAR = env.int("IDEAS_ROUNDS_PER_YEAR", default=3)
 IDEAS_PROPOSE_RATE = "5/d"  # ideas a member may propose a day
+# Withheld from each royalty payment for the tax office (0 = none); a decimal fraction.
+IDEAS_ROYALTY_TAX_RATE = Decimal(env("IDEAS_ROYALTY_TAX_RATE", default="0"))
 CAMPAIGNS_BACK_RATE = "10/h"  # backings a member may start an hour (each opens a payment)
 # A campaign is settled this long after its deadline plus PAYMENTS_EXPIRE_MINUTES, so a
 # deposit started just before the deadline has been paid or closed by then.

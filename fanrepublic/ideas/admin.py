@@ -2,7 +2,19 @@ from django.contrib import admin
 
 from fanrepublic.core.admin import ReadOnlyAdmin
 
-from .models import Comment, Proposal, ProposalImage, ProposalRevision, Review, ReviewRound, Support
+from .models import (
+    Adoption,
+    AgreementText,
+    Comment,
+    Proposal,
+    ProposalImage,
+    ProposalRevision,
+    Review,
+    ReviewRound,
+    RoyaltyStatement,
+    StatementLine,
+    Support,
+)
 
 # Every row is written by the app's services (with their checks, events, notifications
 # and audit): the admin shows them and may delete them, never adds or edits one.
@@ -20,5 +32,19 @@ class ReviewRoundAdmin(ReadOnlyAdmin):
     list_display = ("name", "cutoff", "decide_by", "status")
 
 
-for model in (ProposalImage, ProposalRevision, Support, Review, Comment):
+@admin.register(RoyaltyStatement)
+class RoyaltyStatementAdmin(ReadOnlyAdmin):
+    list_display = ("adoption", "period", "sales_fen", "refunds_fen", "payable_fen", "credited_fen")
+
+
+for model in (
+    ProposalImage,
+    ProposalRevision,
+    Support,
+    Review,
+    Comment,
+    AgreementText,
+    Adoption,
+    StatementLine,
+):
     admin.site.register(model, ReadOnlyAdmin)

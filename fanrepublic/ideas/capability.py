@@ -34,6 +34,9 @@ CAPABILITY = Capability(
         Verb("ideas.proposal.decided", _("Product staff adopted an idea or decided not to.")),
         Verb("ideas.proposal.expired", _("An idea's time to gather support ran out.")),
         Verb("ideas.comment.added", _("A member commented on an idea, or its author posted an update.")),
+        Verb("ideas.adoption.offered", _("Product staff offered an adopted idea's author its agreement.")),
+        Verb("ideas.adoption.accepted", _("An author accepted the adoption agreement of their idea.")),
+        Verb("ideas.royalty.stated", _("A month's royalty statement was issued and paid.")),
     ),
     notice_kinds=(NoticeKind("ideas", _("Ideas I proposed or support"), notice_text),),
     periodic_tasks=(

@@ -10,14 +10,19 @@ from datetime import timedelta
 
 from django.db import transaction
 
+from fanrepublic.activity.models import Integration
 from fanrepublic.committees.models import Seat
 from fanrepublic.members.demo import demo_accounts
 from fanrepublic.products.models import ProductLine
+from fanrepublic.stores.purchases import orders_import
 
 from .enums import Decision, ProposalStatus
 from .models import Proposal
 from .services import (
     ProposalText,
+    adoption_accept,
+    adoption_offer,
+    agreement_publish,
     comment_add,
     proposal_create,
     proposal_decide,
@@ -27,6 +32,7 @@ from .services import (
     proposals_expire_due,
     review_record,
     rounds_open_due,
+    statements_issue_due,
     threshold,
 )
 
@@ -177,6 +183,7 @@ def seed(run) -> None:
         _conversation(run, made, fans, rng)
         # The schedule's rounds over the past year, in time order, and the decisions.
         _rounds_and_decisions(run, made, operator, engineer)
+        _adoption_and_royalties(run, made, operator, rng)
         if "kickstand" in made:
             with run.at(run.now - timedelta(days=3)):
                 proposal_withdraw(actor=made["kickstand"].author, proposal=made["kickstand"])
@@ -270,3 +277,76 @@ def _rounds_and_decisions(run, made, operator, engineer) -> None:
                 recommendation=Decision.ADOPT,
                 reasons="The V3 head mount can take it; tooling cost is low.",
             )
+
+
+AGREEMENT = (
+    "## Adoption agreement\n\n"
+    "1. The author grants Orange the right to develop, make and sell the product based on the idea.\n"
+    "2. Orange pays the author the royalty rate of the product's net sales (sales less refunds) in "
+    "yuan, every month, into the author's wallet, by the rule published with the statements.\n"
+    "3. Refunds beyond a month's sales are recouped from later royalties, never taken back.\n"
+    "4. The author is credited by name on the product page and in the release notes."
+)
+AGREEMENT_ZH = (
+    "## 创意采纳协议\n\n"
+    "1. 作者授权橙子基于该创意开发、生产和销售产品。\n"
+    "2. 橙子每月按产品净销售额（销售额减退款）的分成比例，以人民币支付至作者钱包，计算规则随对账单公布。\n"
+    "3. 某月退款超过当月销售的部分，从之后的分成中抵扣，不会从作者处追回。\n"
+    "4. 作者将在产品页面和发布说明中署名。"
+)
+COOKER_SKUS = ["DORM-COOKER-600-WHT", "DORM-COOKER-600-ORG"]
+
+
+def _adoption_and_royalties(run, made, operator, rng) -> None:
+    """The adopted cooker: the agreement offered and accepted, then months of the shop's
+    sales and refunds through the order import, and each month's statement paid."""
+    cooker = Proposal.objects.filter(pk=made["cooker"].pk).first() if "cooker" in made else None
+    shop = Integration.objects.filter(slug="orange-online-shop").first()
+    if cooker is None or cooker.status != ProposalStatus.ADOPTED or shop is None:
+        return
+    with run.at(cooker.decided_at + timedelta(days=1)):
+        agreement = agreement_publish(actor=operator, body=AGREEMENT, body_zh=AGREEMENT_ZH, rate="0.01")
+        adoption = adoption_offer(
+            actor=operator, proposal=cooker, product_name="Orange dorm cooker 600 W", skus=COOKER_SKUS
+        )
+    with run.at(cooker.decided_at + timedelta(days=2)):
+        adoption_accept(actor=cooker.author, adoption=adoption, version=agreement.version)
+    # Mass production from a month later: a few hundred a month, some refunded.
+    start = cooker.decided_at + timedelta(days=35)
+    items, day, n = [], start, 0
+    while day < run.now - timedelta(hours=1):
+        for _ in range(rng.randint(3, 8)):
+            n += 1
+            when = day + timedelta(minutes=rng.randint(0, 1400))
+            if when >= run.now:
+                continue
+            sale = {
+                "order_id": f"DC{n:05d}",
+                "occurred_at": when.isoformat(),
+                "channel": "online",
+                "currency": "CNY",
+                "lines": [
+                    {
+                        "sku": rng.choice(COOKER_SKUS),
+                        "quantity": rng.choice([1, 1, 1, 2]),
+                        "unit_price": "219.00",
+                    }
+                ],
+            }
+            items.append(sale)
+            if rng.random() < 0.04 and when + timedelta(days=5) < run.now:
+                items.append(
+                    {
+                        "order_id": f"DC{n:05d}-R",
+                        "kind": "refund",
+                        "refund_of": sale["order_id"],
+                        "occurred_at": (when + timedelta(days=5)).isoformat(),
+                        "currency": "CNY",
+                        "lines": [{**sale["lines"][0], "quantity": 1, "refunds_line": 1}],
+                    }
+                )
+        day += timedelta(days=1)
+    items.sort(key=lambda item: item["occurred_at"])
+    for begin in range(0, len(items), 500):
+        orders_import(integration=shop, items=items[begin : begin + 500])
+    statements_issue_due(now=run.now)

@@ -71,3 +71,32 @@ class DecisionForm(forms.Form):
         max_length=4000,
         help_text=_("Sent to the author and every supporter with the decision."),
     )
+
+
+class AgreementForm(forms.Form):
+    body = forms.CharField(label=_("Agreement (English)"), widget=forms.Textarea(attrs={"rows": 10}))
+    body_zh = forms.CharField(label=_("Agreement (Chinese)"), widget=forms.Textarea(attrs={"rows": 10}))
+    rate = forms.CharField(
+        label=_("Royalty rate"),
+        initial="0.0100",
+        max_length=12,
+        help_text=_("0.0100 is one per cent of net sales."),
+    )
+
+
+class OfferForm(forms.Form):
+    product_name = forms.CharField(label=_("Product"), max_length=120)
+    skus = forms.CharField(
+        label=_("SKUs"),
+        max_length=3300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The product's SKUs in the shops' sales, one per line."),
+    )
+    rate = forms.CharField(
+        label=_("Royalty rate"), required=False, max_length=12, help_text=_("Empty: the agreement's rate.")
+    )
+
+
+class AcceptForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    agree = forms.BooleanField(label=_("I have read the agreement and accept it."))

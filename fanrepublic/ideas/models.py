@@ -204,3 +204,119 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.proposal_id}/{self.pk}"
+
+
+class AgreementText(models.Model):
+    """A version of the adoption agreement. Published versions are never edited: a change
+    is a new version, and each adoption records the one its author accepted."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    body = models.TextField(_("text (English)"), max_length=20000)
+    body_zh = models.TextField(_("text (Chinese)"), max_length=20000)
+    rate = models.DecimalField(
+        _("royalty rate"), max_digits=6, decimal_places=4, help_text=_("0.0100 is one per cent of net sales.")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        verbose_name = _("adoption agreement")
+        verbose_name_plural = _("adoption agreements")
+        ordering = ["-version"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rate__gt=0, rate__lt=1), name="agreement_rate_between_0_and_1")
+        ]
+
+    def __str__(self):
+        return f"v{self.version}"
+
+
+class Adoption(models.Model):
+    """An adopted idea's agreement with its author: the product it became (its SKUs in the
+    shops' sales), the royalty rate, and when the author accepted which version."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="adoption")
+    agreement = models.ForeignKey(AgreementText, on_delete=models.PROTECT, related_name="adoptions")
+    product_name = models.CharField(_("product"), max_length=120)
+    skus = models.JSONField(_("SKUs"), default=list, help_text=_("The product's SKUs in the shops' sales."))
+    rate = models.DecimalField(_("royalty rate"), max_digits=6, decimal_places=4)
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    offered_at = models.DateTimeField(_("offered at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    release_items = models.ManyToManyField("releases.ReleaseItem", blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        constraints = [
+            models.CheckConstraint(condition=Q(rate__gt=0, rate__lt=1), name="adoption_rate_between_0_and_1")
+        ]
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.product_name}"
+
+
+class RoyaltyStatement(models.Model):
+    """One month's royalties of one adoption: the sales lines counted, the refunds deducted,
+    and what was paid (docs/ideas.md, "Royalties", has the rule). Amounts in fen."""
+
+    adoption = models.ForeignKey(Adoption, on_delete=models.PROTECT, related_name="statements")
+    period = models.DateField(_("month"))
+    rate = models.DecimalField(_("royalty rate"), max_digits=6, decimal_places=4)
+    sales_fen = models.BigIntegerField(_("sales"))
+    refunds_fen = models.BigIntegerField(_("refunds"))
+    cumulative_net_fen = models.BigIntegerField(_("net sales to date"))
+    due_to_date_fen = models.BigIntegerField(_("royalties due to date"))
+    payable_fen = models.BigIntegerField(_("royalties this month"))
+    withheld_fen = models.BigIntegerField(_("tax withheld"))
+    credited_fen = models.BigIntegerField(_("paid to the wallet"))
+    transaction = models.ForeignKey(
+        "points.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("issued at"))
+
+    class Meta:
+        verbose_name = _("royalty statement")
+        verbose_name_plural = _("royalty statements")
+        ordering = ["adoption", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["adoption", "period"], name="statement_once_per_month"),
+            models.CheckConstraint(condition=Q(payable_fen__gte=0), name="statement_payable_not_negative"),
+            models.CheckConstraint(
+                condition=Q(credited_fen=models.F("payable_fen") - models.F("withheld_fen")),
+                name="statement_credited_is_payable_less_tax",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.adoption_id} {self.period:%Y-%m}"
+
+    @property
+    def net_fen(self) -> int:
+        return self.sales_fen - self.refunds_fen
+
+
+class StatementLine(models.Model):
+    """A sales or refund line counted in a statement; each line is counted once per adoption."""
+
+    statement = models.ForeignKey(RoyaltyStatement, on_delete=models.CASCADE, related_name="lines")
+    adoption = models.ForeignKey(Adoption, on_delete=models.PROTECT, related_name="+")
+    order_line = models.ForeignKey("stores.OrderLine", on_delete=models.PROTECT, related_name="+")
+    is_refund = models.BooleanField(_("refund"))
+    order_number = models.CharField(_("order number"), max_length=100)
+    occurred_at = models.DateTimeField(_("time"))
+    sku = models.CharField(_("SKU"), max_length=64)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price_fen = models.BigIntegerField(_("unit price"))
+    amount_fen = models.BigIntegerField(_("amount"))  # signed: a refund is negative
+
+    class Meta:
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
+        ordering = ["statement", "occurred_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["adoption", "order_line"], name="sales_line_counted_once")
+        ]
+
+    def __str__(self):
+        return f"{self.statement_id}: {self.sku} {self.amount_fen}"

@@ -36,4 +36,12 @@ def notice_text(params: dict) -> str:
         return _("“%(title)s” was adopted: read the reasons") % {"title": title}
     if what == "declined":
         return _("“%(title)s” was not adopted this time: read the reasons") % {"title": title}
+    if what == "offered":
+        return _("“%(title)s”: your adoption agreement is ready to read and accept") % {"title": title}
+    if what == "statement":
+        return _("Royalty statement for “%(title)s”, %(period)s: ¥%(yuan)s paid into your wallet") % {
+            "title": title,
+            "period": params.get("period", ""),
+            "yuan": f"{params.get('fen', 0) / 100:,.2f}",
+        }
     return _("News from “%(title)s”") % {"title": title}

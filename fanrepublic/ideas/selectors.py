@@ -8,7 +8,17 @@ from fanrepublic.core.errors import NotFound
 
 from . import permissions
 from .enums import ProposalStatus
-from .models import Comment, Proposal, ProposalRevision, Review, ReviewRound, Support
+from .models import (
+    Adoption,
+    AgreementText,
+    Comment,
+    Proposal,
+    ProposalRevision,
+    Review,
+    ReviewRound,
+    RoyaltyStatement,
+    Support,
+)
 
 SORTS = {
     "support": ("-support_count", "-created_at"),
@@ -133,3 +143,34 @@ def proposed_by(*, viewer, author) -> QuerySet[Proposal]:
 
 def support_threshold() -> int:
     return settings.IDEAS_SUPPORT_THRESHOLD
+
+
+def adoption_of(*, viewer, proposal) -> Adoption | None:
+    """The adoption of an idea: its product for everyone; its terms for its author and
+    product staff (the page decides what to show from `may_read_terms`)."""
+    return Adoption.objects.filter(proposal=proposal).select_related("agreement").first()
+
+
+def may_read_terms(viewer, adoption) -> bool:
+    return bool(
+        adoption
+        and viewer is not None
+        and viewer.is_authenticated
+        and (viewer.pk == adoption.proposal.author_id or permissions.is_product_staff(viewer))
+    )
+
+
+def royalties_of(*, viewer, proposal) -> tuple[Adoption, QuerySet[RoyaltyStatement]]:
+    """An adoption's statements, newest first: its author's and product staff's only."""
+    adoption = adoption_of(viewer=viewer, proposal=proposal)
+    if not may_read_terms(viewer, adoption):
+        raise NotFound()
+    return adoption, adoption.statements.prefetch_related("lines").order_by("-period")
+
+
+def agreements() -> QuerySet[AgreementText]:
+    return AgreementText.objects.select_related("created_by")
+
+
+def current_agreement() -> AgreementText | None:
+    return AgreementText.objects.order_by("-version").first()

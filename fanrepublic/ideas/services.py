@@ -10,12 +10,13 @@ threshold in time expires; its author may withdraw it while it gathers support.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,10 +27,26 @@ from fanrepublic.core.images import check_images
 from fanrepublic.core.services import audit_record
 from fanrepublic.core.text import text_problem
 from fanrepublic.notifications.services import notify
+from fanrepublic.points.enums import AccountKind, Currency, to_minor
+from fanrepublic.points.services import AccountRef, ledger_post, wallet_ref
+from fanrepublic.stores.enums import OrderKind
+from fanrepublic.stores.models import OrderLine
 
-from . import permissions
+from . import permissions, royalties
 from .enums import Decision, ProposalLanguage, ProposalStatus, RoundStatus
-from .models import Comment, Proposal, ProposalImage, ProposalRevision, Review, ReviewRound, Support
+from .models import (
+    Adoption,
+    AgreementText,
+    Comment,
+    Proposal,
+    ProposalImage,
+    ProposalRevision,
+    Review,
+    ReviewRound,
+    RoyaltyStatement,
+    StatementLine,
+    Support,
+)
 
 MAX_PRICE = Decimal("1000000")
 MAX_IMAGES = 4
@@ -456,3 +473,304 @@ def proposals_expire_due(*, now=None) -> int:
             _tell_author(locked, "expired", count=locked.support_count)
             expired += 1
     return expired
+
+
+# ---- Adoption agreements and royalties -----------------------------------------------
+
+
+def _royalty_accounts():
+    """Where royalties come from (an expense of the brand, may run negative), and where
+    withheld tax waits for the tax office."""
+    expense = AccountRef(code="system:idea-royalties:CNY", kind=AccountKind.SETTLEMENT, currency=Currency.CNY)
+    tax = AccountRef(
+        code="system:royalty-tax-withheld:CNY", kind=AccountKind.SETTLEMENT, currency=Currency.CNY
+    )
+    return expense, tax
+
+
+def _rate_checked(rate, field: str = "rate") -> Decimal:
+    try:
+        value = Decimal(str(rate).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(_("Enter a rate such as 0.01 for 1 %."), field=field) from None
+    if not value.is_finite() or not (0 < value < 1) or value != value.quantize(Decimal("0.0001")):
+        raise ValidationFailed(
+            _("Enter a rate above 0 and below 1, to four decimals (0.01 is 1 %)."), field=field
+        )
+    return value
+
+
+def agreement_publish(*, actor, body: str, body_zh: str, rate) -> AgreementText:
+    """A new version of the adoption agreement; earlier ones stay as their authors
+    accepted them."""
+    if not permissions.can_decide(actor):
+        raise Forbidden()
+    texts = {}
+    for name, value in (("body", body), ("body_zh", body_zh)):
+        value = (value or "").strip()
+        problem = text_problem(value)
+        if problem or len(value) < 20:
+            raise ValidationFailed(problem or _("Write the agreement in full."), field=name)
+        if len(value) > 20000:
+            raise ValidationFailed(_("At most %(n)d characters.") % {"n": 20000}, field=name)
+        texts[name] = value
+    rate = _rate_checked(rate)
+    with transaction.atomic():
+        latest = AgreementText.objects.select_for_update().order_by("-version").first()
+        agreement = AgreementText.objects.create(
+            version=(latest.version if latest else 0) + 1,
+            rate=rate,
+            created_by=actor,
+            created_at=timezone.now(),
+            **texts,
+        )
+        audit_record(
+            actor=actor, action="ideas.agreement.published", target=agreement, data={"rate": str(rate)}
+        )
+    return agreement
+
+
+def _skus_checked(skus) -> list[str]:
+    """The product's SKUs as the shops send them: a list, or one per line."""
+    cleaned = []
+    for raw in skus if isinstance(skus, list | tuple) else str(skus or "").splitlines():
+        sku = str(raw).strip()
+        if not sku:
+            continue
+        problem = text_problem(sku, single_line=True)
+        if problem or len(sku) > 64:
+            raise ValidationFailed(problem or _("A SKU has at most 64 characters."), field="skus")
+        if sku not in cleaned:
+            cleaned.append(sku)
+    if not cleaned:
+        raise ValidationFailed(_("Name at least one SKU whose sales pay the royalty."), field="skus")
+    if len(cleaned) > 50:
+        raise ValidationFailed(_("At most 50 SKUs."), field="skus")
+    return cleaned
+
+
+def adoption_offer(*, actor, proposal: Proposal, product_name: str, skus, rate=None) -> Adoption:
+    """Product staff offer the author the current agreement for an adopted idea: the
+    product it became (its SKUs in the shops' sales) and the rate (the agreement's unless
+    given)."""
+    if not permissions.can_decide(actor):
+        raise Forbidden()
+    product_name = " ".join((product_name or "").split())
+    problem = text_problem(product_name, single_line=True)
+    if problem or not product_name or len(product_name) > 120:
+        raise ValidationFailed(
+            problem or _("Name the product (at most 120 characters)."), field="product_name"
+        )
+    skus = _skus_checked(skus)
+    agreement = AgreementText.objects.order_by("-version").first()
+    if agreement is None:
+        raise Conflict(_("Publish the adoption agreement first."))
+    rate = _rate_checked(rate) if rate not in (None, "") else agreement.rate
+    with transaction.atomic():
+        locked = _locked(proposal)
+        if locked.status != ProposalStatus.ADOPTED:
+            raise Conflict(_("Only an adopted idea gets an adoption agreement."))
+        found = Adoption.objects.filter(proposal=locked).first()
+        if found is not None and found.accepted_at is not None:
+            raise Conflict(_("The author has accepted the agreement; it is no longer changed."))
+        if found is None:
+            found = Adoption(proposal=locked)
+        found.agreement, found.product_name, found.skus, found.rate = agreement, product_name, skus, rate
+        found.offered_by, found.offered_at = actor, timezone.now()
+        found.save()
+        audit_record(
+            actor=actor,
+            action="ideas.adoption.offered",
+            target=locked,
+            data={"skus": skus, "rate": str(rate), "version": agreement.version},
+        )
+        record_event(verb="ideas.adoption.offered", actor=actor, obj=locked, owner=locked.author)
+        notify(
+            recipient_ids=[locked.author_id],
+            kind="ideas",
+            actor=actor,
+            url=locked.get_absolute_url(),
+            params=_params(locked, what="offered"),
+            dedupe_key=f"ideas:{locked.pk}:offered:{agreement.version}:{found.offered_at.timestamp()}",
+        )
+    return found
+
+
+def adoption_accept(*, actor, adoption: Adoption, version: int) -> Adoption:
+    """The author accepts the agreement they were shown (`version`); royalties count the
+    product's sales from this moment."""
+    with transaction.atomic():
+        locked = (
+            Adoption.objects.select_for_update().select_related("proposal", "agreement").get(pk=adoption.pk)
+        )
+        if actor is None or actor.pk != locked.proposal.author_id:
+            raise NotFound()
+        if locked.accepted_at is not None:
+            raise Conflict(_("You have already accepted this agreement."))
+        if locked.agreement.version != version:
+            raise Conflict(_("The agreement changed while you read it: read the new version."))
+        locked.accepted_at = timezone.now()
+        locked.save(update_fields=["accepted_at"])
+        audit_record(
+            actor=actor,
+            action="ideas.adoption.accepted",
+            target=locked.proposal,
+            data={"version": version, "rate": str(locked.rate)},
+        )
+        record_event(
+            verb="ideas.adoption.accepted",
+            actor=actor,
+            obj=locked.proposal,
+            owner=actor,
+            properties={"version": version},
+        )
+    return locked
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _after_month(period: date) -> datetime:
+    following = (period.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return datetime.combine(following, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def statement_issue(*, adoption: Adoption, period: date, now=None) -> RoyaltyStatement:
+    """The month's statement of one adoption, once (a second call returns it): lines
+    counted by the rule in royalties.py, the author's wallet credited in the ledger."""
+    now = now or timezone.now()
+    if period.day != 1:
+        raise ValidationFailed(_("A statement is for a whole month."), field="period")
+    end = _after_month(period)
+    if end > now:
+        raise Conflict(_("The month is not over yet."))
+    with transaction.atomic():
+        locked = Adoption.objects.select_for_update().select_related("proposal").get(pk=adoption.pk)
+        found = RoyaltyStatement.objects.filter(adoption=locked, period=period).first()
+        if found is not None:
+            return found
+        if locked.accepted_at is None:
+            raise Conflict(_("The author has not accepted the agreement yet."))
+        if period < month_start(timezone.localtime(locked.accepted_at).date()):
+            raise Conflict(_("The agreement was accepted after that month."))
+        if RoyaltyStatement.objects.filter(adoption=locked, period__gt=period).exists():
+            raise Conflict(_("A later month has its statement already: statements are issued in order."))
+        previous = RoyaltyStatement.objects.filter(adoption=locked).order_by("-period").first()
+        paid_before = (
+            RoyaltyStatement.objects.filter(adoption=locked).aggregate(total=Sum("payable_fen"))["total"] or 0
+        )
+        lines = _uncounted_lines(locked, end)
+        sales = sum(line.amount_fen for line in lines if not line.is_refund)
+        refunds = -sum(line.amount_fen for line in lines if line.is_refund)
+        month = royalties.next_month(
+            sales_fen=sales,
+            refunds_fen=refunds,
+            rate=locked.rate,
+            tax_rate=settings.IDEAS_ROYALTY_TAX_RATE,
+            net_before_fen=previous.cumulative_net_fen if previous else 0,
+            paid_before_fen=paid_before,
+        )
+        statement = RoyaltyStatement.objects.create(
+            adoption=locked,
+            period=period,
+            rate=locked.rate,
+            sales_fen=sales,
+            refunds_fen=refunds,
+            cumulative_net_fen=month.cumulative_net_fen,
+            due_to_date_fen=month.due_to_date_fen,
+            payable_fen=month.payable_fen,
+            withheld_fen=month.withheld_fen,
+            credited_fen=month.credited_fen,
+            created_at=now,
+        )
+        for line in lines:
+            line.statement = statement
+        StatementLine.objects.bulk_create(lines)
+        if month.payable_fen:
+            expense, tax = _royalty_accounts()
+            entries = [
+                (expense, -month.payable_fen),
+                (wallet_ref(locked.proposal.author, Currency.CNY), month.credited_fen),
+            ]
+            if month.withheld_fen:
+                entries.append((tax, month.withheld_fen))
+            statement.transaction = ledger_post(
+                key=f"ideas:royalty:{locked.pk}:{period:%Y-%m}",
+                kind="royalty",
+                memo=f"Royalties {period:%Y-%m}: {locked.product_name}",
+                entries=[(account, amount) for account, amount in entries if amount],
+                obj=locked.proposal,
+            )
+            statement.save(update_fields=["transaction"])
+        record_event(
+            verb="ideas.royalty.stated",
+            obj=locked.proposal,
+            owner=locked.proposal.author,
+            properties={"period": f"{period:%Y-%m}", "payable_fen": month.payable_fen},
+        )
+        notify(
+            recipient_ids=[locked.proposal.author_id],
+            kind="ideas",
+            actor=None,
+            url=reverse("ideas:royalties", args=[locked.proposal_id]),
+            params=_params(
+                locked.proposal, what="statement", period=f"{period:%Y-%m}", fen=month.credited_fen
+            ),
+            dedupe_key=f"ideas:{locked.pk}:statement:{period:%Y-%m}",
+        )
+    return statement
+
+
+def _uncounted_lines(adoption: Adoption, end: datetime) -> list[StatementLine]:
+    counted = StatementLine.objects.filter(adoption=adoption).values("order_line_id")
+    found = (
+        OrderLine.objects.filter(
+            sku__in=adoption.skus, order__currency=Currency.CNY, order__occurred_at__lt=end
+        )
+        .filter(
+            Q(order__kind=OrderKind.SALE, order__occurred_at__gte=adoption.accepted_at)
+            | Q(order__kind=OrderKind.REFUND, order__refund_of__occurred_at__gte=adoption.accepted_at)
+        )
+        .exclude(pk__in=counted)
+        .select_related("order")
+        .order_by("order__occurred_at", "pk")
+    )
+    lines = []
+    for line in found:
+        is_refund = line.order.kind == OrderKind.REFUND
+        unit = to_minor(line.unit_price, Currency.CNY)
+        lines.append(
+            StatementLine(
+                adoption=adoption,
+                order_line=line,
+                is_refund=is_refund,
+                order_number=line.order.external_id,
+                occurred_at=line.order.occurred_at,
+                sku=line.sku,
+                quantity=line.quantity,
+                unit_price_fen=unit,
+                amount_fen=-unit * line.quantity if is_refund else unit * line.quantity,
+            )
+        )
+    return lines
+
+
+def statements_issue_due(*, now=None) -> int:
+    """Every accepted adoption's statements for the months that ended, in order (the
+    schedule's task; safe to run again)."""
+    now = now or timezone.now()
+    this_month = month_start(timezone.localtime(now).date())
+    issued = 0
+    for adoption in Adoption.objects.filter(accepted_at__isnull=False).order_by("pk"):
+        latest = adoption.statements.order_by("-period").values_list("period", flat=True).first()
+        period = (
+            (latest.replace(day=28) + timedelta(days=4)).replace(day=1)
+            if latest
+            else month_start(timezone.localtime(adoption.accepted_at).date())
+        )
+        while period < this_month:
+            statement_issue(adoption=adoption, period=period, now=now)
+            issued += 1
+            period = (period.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return issued

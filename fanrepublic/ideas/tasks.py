@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import proposals_expire_due, rounds_open_due
+from .services import proposals_expire_due, rounds_open_due, statements_issue_due
 
 
 @shared_task
@@ -9,3 +9,9 @@ def rounds_and_expiry() -> int:
     ideas whose time to gather support is over; returns how many expired."""
     rounds_open_due()
     return proposals_expire_due()
+
+
+@shared_task
+def royalty_statements() -> int:
+    """Each accepted adoption's statements for the months that ended (once each)."""
+    return statements_issue_due()

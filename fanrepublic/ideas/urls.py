@@ -19,3 +19,10 @@ urlpatterns = [
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/decide/", views.decide, name="decide"),
 ]
+urlpatterns += [
+    path("agreement/", views.agreement, name="agreement"),
+    path("<int:pk>/offer/", views.offer, name="offer"),
+    path("<int:pk>/accept/", views.accept, name="accept"),
+    path("<int:pk>/royalties/", views.royalties, name="royalties"),
+    path("<int:pk>/royalties.csv", views.royalties_csv, name="royalties_csv"),
+]

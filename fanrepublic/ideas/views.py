@@ -8,15 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fanrepublic.core.charts import bar_chart
+from fanrepublic.core.csvexport import csv_response
 from fanrepublic.core.errors import DomainError, NotFound
 from fanrepublic.core.forms import submit_form, with_retry_after
 from fanrepublic.core.i18n import is_chinese
 from fanrepublic.core.markdown import render_markdown
 from fanrepublic.products.models import ProductLine
 
-from . import permissions, selectors, services
+from . import permissions, royalties_file, selectors, services
 from .enums import ProposalStatus
-from .forms import CommentForm, DecisionForm, ProposalForm, ReviewForm
+from .forms import AcceptForm, AgreementForm, CommentForm, DecisionForm, OfferForm, ProposalForm, ReviewForm
 from .services import ProposalText
 
 
@@ -73,8 +75,22 @@ def _shown_text(proposal, request) -> dict:
     }
 
 
-def _proposal_page(request, proposal, *, comment_form=None, review_form=None, decision_form=None, status=200):
+def _proposal_page(
+    request,
+    proposal,
+    *,
+    comment_form=None,
+    review_form=None,
+    decision_form=None,
+    offer_form=None,
+    accept_form=None,
+    status=200,
+):
     user = request.user
+    adoption = selectors.adoption_of(viewer=user, proposal=proposal)
+    terms = selectors.may_read_terms(user, adoption)
+    offering = proposal.status == ProposalStatus.ADOPTED and permissions.can_decide(user)
+    offering = offering and not (adoption and adoption.accepted_at)
     threshold = selectors.support_threshold()
     role = permissions.reviewer_role(user, proposal)
     in_round = proposal.status == ProposalStatus.IN_REVIEW and proposal.review_round_id is not None
@@ -104,6 +120,26 @@ def _proposal_page(request, proposal, *, comment_form=None, review_form=None, de
             else None,
             "decision": render_markdown(proposal.decision_reason) if proposal.decision_reason else "",
             "revisions": selectors.revisions_of(proposal=proposal).count(),
+            "adoption": adoption,
+            "terms": terms,
+            "agreement_text": (
+                render_markdown(adoption.agreement.body_zh if is_chinese() else adoption.agreement.body)
+                if terms
+                else ""
+            ),
+            "offer_form": (
+                offer_form
+                or OfferForm(
+                    initial={"product_name": adoption.product_name, "skus": "\n".join(adoption.skus)}
+                    if adoption
+                    else {"product_name": proposal.display_title}
+                )
+            )
+            if offering
+            else None,
+            "accept_form": (accept_form or AcceptForm(initial={"version": adoption.agreement.version}))
+            if terms and adoption.accepted_at is None and user.pk == proposal.author_id
+            else None,
             "now": timezone.now(),
         },
         status=status,
@@ -312,4 +348,156 @@ def mine(request):
             "proposed": selectors.proposed_by(viewer=request.user, author=request.user),
             "supported": selectors.supported_by(member=request.user)[:100],
         },
+    )
+
+
+# ---- Adoption and royalties --------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement(request):
+    if not permissions.can_decide(request.user):
+        raise NotFound()
+    current = selectors.current_agreement()
+    initial = {"body": current.body, "body_zh": current.body_zh, "rate": current.rate} if current else {}
+    form = AgreementForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        done, status = submit_form(
+            form,
+            lambda data: services.agreement_publish(
+                actor=request.user, body=data["body"], body_zh=data["body_zh"], rate=data["rate"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Version %(n)d of the agreement is published.") % {"n": done.version})
+            return redirect("ideas:agreement")
+    return render(
+        request,
+        "ideas/agreement.html",
+        {"form": form, "versions": selectors.agreements()[:20]},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def offer(request, pk):
+    proposal = selectors.proposal_get(viewer=request.user, pk=pk)
+    if not permissions.can_decide(request.user):
+        raise NotFound()
+    form = OfferForm(request.POST)
+    done, status = submit_form(
+        form,
+        lambda data: services.adoption_offer(
+            actor=request.user,
+            proposal=proposal,
+            product_name=data["product_name"],
+            skus=data["skus"],
+            rate=data["rate"],
+        ),
+    )
+    if done is None:
+        return _proposal_page(request, proposal, offer_form=form, status=status)
+    messages.success(request, _("The agreement is offered to the author."))
+    return redirect(f"{proposal.get_absolute_url()}#adoption")
+
+
+@login_required
+@require_POST
+def accept(request, pk):
+    proposal = selectors.proposal_get(viewer=request.user, pk=pk)
+    adoption = selectors.adoption_of(viewer=request.user, proposal=proposal)
+    if adoption is None or request.user.pk != proposal.author_id:
+        raise NotFound()
+    form = AcceptForm(request.POST)
+    done, status = submit_form(
+        form,
+        lambda data: services.adoption_accept(actor=request.user, adoption=adoption, version=data["version"]),
+    )
+    if done is None:
+        return _proposal_page(request, proposal, accept_form=form, status=status)
+    messages.success(request, _("Accepted. Your royalties count the product's sales from now on."))
+    return redirect(f"{proposal.get_absolute_url()}#adoption")
+
+
+@login_required
+@require_GET
+def royalties(request, pk):
+    proposal = selectors.proposal_get(viewer=request.user, pk=pk)
+    adoption, statements = selectors.royalties_of(viewer=request.user, proposal=proposal)
+    statements = list(statements)
+    return render(
+        request,
+        "ideas/royalties.html",
+        {
+            "proposal": proposal,
+            "adoption": adoption,
+            "statements": statements,
+            "total": sum(s.payable_fen for s in statements),
+            "credited": sum(s.credited_fen for s in statements),
+            "chart": bar_chart(
+                [(f"{s.period:%Y-%m}", s.payable_fen / 100) for s in reversed(statements)],
+                title=_("Royalties by month (yuan)"),
+                chart_id="royalties",
+            )
+            if statements
+            else None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def royalties_csv(request, pk):
+    """Every counted line and every statement, for `manage.py recount_royalties`."""
+    proposal = selectors.proposal_get(viewer=request.user, pk=pk)
+    adoption, statements = selectors.royalties_of(viewer=request.user, proposal=proposal)
+    rows = []
+    for statement in reversed(list(statements)):
+        month = f"{statement.period:%Y-%m}"
+        for line in statement.lines.all():
+            rows.append(
+                [
+                    "line",
+                    month,
+                    line.order_number,
+                    line.occurred_at.isoformat(),
+                    line.sku,
+                    line.quantity,
+                    line.unit_price_fen,
+                    line.amount_fen,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+        rows.append(
+            [
+                "statement",
+                month,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                statement.rate,
+                statement.sales_fen,
+                statement.refunds_fen,
+                statement.cumulative_net_fen,
+                statement.due_to_date_fen,
+                statement.payable_fen,
+                statement.withheld_fen,
+                statement.credited_fen,
+            ]
+        )
+    return csv_response(
+        filename=f"royalties-{proposal.pk}.csv", header=list(royalties_file.HEADER), rows=rows
     )

@@ -340,3 +340,13 @@ def test_the_idea_marketplace_shows_every_stage(seeded):
     # Counts are what the supporting produced.
     for proposal in Proposal.objects.all():
         assert proposal.support_count == proposal.supports.count()
+    # Months of the cooker's sales, each month's royalties paid into its author's wallet.
+    from fanrepublic.points.enums import Currency
+    from fanrepublic.points.selectors import ledger_problems
+    from fanrepublic.points.services import wallet_for
+
+    statements = list(adopted.adoption.statements.all())
+    assert len(statements) >= 3 and sum(s.refunds_fen for s in statements) > 0
+    paid = sum(s.credited_fen for s in statements)
+    assert paid > 0 and wallet_for(adopted.author, Currency.CNY).balance_minor == paid
+    assert ledger_problems() == []

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
@@ -6,7 +6,19 @@ from django.utils import timezone
 from fanrepublic.members.tests.factories import MemberFactory
 from fanrepublic.products.tests.factories import ProductLineFactory
 
-from ..models import Comment, Proposal, ProposalImage, ProposalRevision, Review, ReviewRound, Support
+from ..models import (
+    Adoption,
+    AgreementText,
+    Comment,
+    Proposal,
+    ProposalImage,
+    ProposalRevision,
+    Review,
+    ReviewRound,
+    RoyaltyStatement,
+    StatementLine,
+    Support,
+)
 
 
 class ProposalFactory(factory.django.DjangoModelFactory):
@@ -86,3 +98,64 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     recommendation = "adopt"
     reasons = "Feasible with parts we already make."
     created_at = factory.LazyFunction(timezone.now)
+
+
+class AgreementTextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementText
+
+    version = factory.Sequence(lambda n: n + 1)
+    body = "The author grants the brand the right to make the product; royalties are paid monthly."
+    body_zh = "作者授权品牌生产该产品；分成按月支付。"
+    rate = "0.0100"
+    created_by = factory.SubFactory(MemberFactory)
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class AdoptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Adoption
+
+    proposal = factory.SubFactory(ProposalFactory, status="adopted")
+    agreement = factory.SubFactory(AgreementTextFactory)
+    product_name = "Dorm cooker"
+    skus = factory.LazyFunction(lambda: ["COOKER-1"])
+    rate = "0.0100"
+    offered_by = factory.SubFactory(MemberFactory)
+    offered_at = factory.LazyFunction(timezone.now)
+    accepted_at = factory.LazyFunction(timezone.now)
+
+
+class RoyaltyStatementFactory(factory.django.DjangoModelFactory):
+    """A bare statement row (admin checks); real ones come from statement_issue."""
+
+    class Meta:
+        model = RoyaltyStatement
+
+    adoption = factory.SubFactory(AdoptionFactory)
+    period = factory.Sequence(lambda n: date(2020 + n // 12, n % 12 + 1, 1))
+    rate = "0.0100"
+    sales_fen = 0
+    refunds_fen = 0
+    cumulative_net_fen = 0
+    due_to_date_fen = 0
+    payable_fen = 0
+    withheld_fen = 0
+    credited_fen = 0
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class StatementLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatementLine
+
+    statement = factory.SubFactory(RoyaltyStatementFactory)
+    adoption = factory.LazyAttribute(lambda o: o.statement.adoption)
+    order_line = factory.SubFactory("fanrepublic.stores.tests.factories.OrderLineFactory")
+    is_refund = False
+    order_number = "A1001"
+    occurred_at = factory.LazyFunction(timezone.now)
+    sku = "COOKER-1"
+    quantity = 1
+    unit_price_fen = 19900
+    amount_fen = 19900

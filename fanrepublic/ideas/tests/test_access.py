@@ -59,6 +59,33 @@ def withdrawn(w):
     return w.once("withdrawn", lambda: ProposalFactory(author=w.member, status="withdrawn"))
 
 
+def adopted(w):
+    """An adopted idea of the world's member, offered the agreement; accepted and with a
+    statement when `accepted`."""
+
+    def build():
+        from .factories import AdoptionFactory, AgreementTextFactory, ProposalFactory
+
+        agreement = AgreementTextFactory(created_by=w.user("operator"))
+        proposal = ProposalFactory(author=w.member, status="adopted")
+        return AdoptionFactory(proposal=proposal, agreement=agreement, accepted_at=None)
+
+    return w.once("adopted", build)
+
+
+def with_statement(w):
+    def build():
+        from .factories import RoyaltyStatementFactory
+
+        adoption = adopted(w)
+        adoption.accepted_at = adoption.offered_at
+        adoption.save()
+        RoyaltyStatementFactory(adoption=adoption)
+        return adoption
+
+    return w.once("with_statement", build)
+
+
 def pk(proposal):
     return lambda w: {"pk": proposal(w).pk}
 
@@ -122,6 +149,49 @@ ACCESS = (
         method="post",
         args=pk(reviewed),
         data=lambda w: {"decision": "adopt", "reasons": "Wanted and feasible."},
+        visitor=302,
+    ),
+    page("ideas:agreement", DECIDERS, visitor=302),
+    page(
+        "ideas:agreement",
+        DECIDERS,
+        ok=302,
+        method="post",
+        data=lambda w: {
+            "body": "The author grants the brand the right to make it.",
+            "body_zh": "作者授权品牌生产该产品，品牌按月支付分成。",
+            "rate": "0.01",
+        },
+        visitor=302,
+    ),
+    page(
+        "ideas:offer",
+        DECIDERS,
+        ok=302,
+        method="post",
+        args=lambda w: {"pk": adopted(w).proposal_id},
+        data=lambda w: {"product_name": "Dorm cooker", "skus": "COOKER-1"},
+        visitor=302,
+    ),
+    page(
+        "ideas:accept",
+        ("member",),
+        ok=302,
+        method="post",
+        args=lambda w: {"pk": adopted(w).proposal_id},
+        data=lambda w: {"version": adopted(w).agreement.version, "agree": "on"},
+        visitor=302,
+    ),
+    page(
+        "ideas:royalties",
+        ("member", *DECIDERS),
+        args=lambda w: {"pk": with_statement(w).proposal_id},
+        visitor=302,
+    ),
+    page(
+        "ideas:royalties_csv",
+        ("member", *DECIDERS),
+        args=lambda w: {"pk": with_statement(w).proposal_id},
         visitor=302,
     ),
     api("GET /api/v1/ideas", EVERYONE),

@@ -9,7 +9,15 @@ ALLOWED: dict[str, str] = {
 }
 NOT_PAGES: dict[str, str] = {
     **dict.fromkeys(
-        ["ideas:support", "ideas:withdraw", "ideas:comment", "ideas:review", "ideas:decide"],
+        [
+            "ideas:support",
+            "ideas:withdraw",
+            "ideas:comment",
+            "ideas:review",
+            "ideas:decide",
+            "ideas:offer",
+            "ideas:accept",
+        ],
         "POST only: redirects to the idea's page, which is visited, or shows it with the form's errors",
     ),
     "ideas:new": "an empty form: shows no stored text (the similar ideas come from ideas:similar, visited)",
@@ -116,3 +124,73 @@ def ideas(pages: Pages):
         if Proposal.objects.get(pk=found.pk).status in ("supporting", "in_review"):
             pages.check(found.author, _reverse("ideas:edit", found.pk))
     pages.check(author, _reverse("ideas:similar"), title=made[1][0].title[:200])
+
+
+@place(
+    "ideas.royalties",
+    "ideas.AgreementText.body",
+    "ideas.AgreementText.body_zh",
+    "ideas.Adoption.product_name",
+    "ideas.StatementLine.order_number",
+    "ideas.StatementLine.sku",
+)
+def ideas_royalties(pages: Pages):
+    """The agreement's text (the author reads it on the idea's page, staff edit it), the
+    product's name and SKUs, and the order numbers and SKUs of the shops' sales counted
+    on the royalty page and in its file."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fanrepublic.ideas import services
+    from fanrepublic.ideas.models import Adoption
+    from fanrepublic.insights.tests.factories import shop
+    from fanrepublic.members.tests.factories import operator
+    from fanrepublic.stores.purchases import orders_import
+
+    from .factories import ProposalFactory
+
+    boss = operator()
+    [agreement_group] = packs(20000, sep="\n")[:1]
+    text = "\n".join(p.text for p in agreement_group)
+    services.agreement_publish(actor=boss, body=text, body_zh=text, rate="0.01")
+    numbers, skus, names = packs(100), packs(64), packs(120)
+    made = []
+    for index in range(max(len(numbers), len(skus), len(names))):
+        groups = [g[index % len(g)] for g in (numbers, skus, names)]
+        sku = " ".join(p.text for p in groups[1])
+        proposal = ProposalFactory(status="adopted")
+        adoption = services.adoption_offer(
+            actor=boss, proposal=proposal, product_name=" ".join(p.text for p in groups[2]), skus=[sku]
+        )
+        if index == 0:
+            pages.check(
+                proposal.author, _reverse("ideas:proposal", proposal.pk), shows=markers(agreement_group)[:1]
+            )
+        services.adoption_accept(actor=proposal.author, adoption=adoption, version=adoption.agreement.version)
+        Adoption.objects.filter(pk=adoption.pk).update(accepted_at=timezone.now() - timedelta(days=70))
+        when = timezone.now() - timedelta(days=60)
+        [result] = orders_import(
+            integration=shop(),
+            items=[
+                {
+                    "order_id": " ".join(p.text for p in groups[0]),
+                    "occurred_at": when.isoformat(),
+                    "channel": "online",
+                    "currency": "CNY",
+                    "lines": [{"sku": sku, "quantity": 1, "unit_price": "199.00"}],
+                }
+            ],
+        )
+        if result.status == "created":
+            made.append((proposal, groups))
+    assert made, "no order with the corpus was accepted"
+    services.statements_issue_due()
+    for proposal, groups in made:
+        shown = markers(groups[0]) + markers(groups[1])
+        pages.check(proposal.author, _reverse("ideas:royalties", proposal.pk), shows=shown[:2])
+        pages.check(boss, _reverse("ideas:proposal", proposal.pk), shows=markers(groups[2])[:1])
+    pages.check(boss, _reverse("ideas:agreement"))
+    first = made[0][0]
+    response = pages.client(first.author).get(_reverse("ideas:royalties_csv", first.pk))
+    assert response.status_code == 200
