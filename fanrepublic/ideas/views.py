@@ -231,6 +231,17 @@ def history(request, pk):
     )
 
 
+def _post_form(request, proposal, form, action, *, form_name: str, done: str = "", anchor):
+    """A form posted on an idea's page: done, back to the page at `anchor`; refused, the
+    page again with the form's errors (and a rate limit's Retry-After)."""
+    result, status = submit_form(form, action)
+    if result is None:
+        return with_retry_after(_proposal_page(request, proposal, status=status, **{form_name: form}), form)
+    if done:
+        messages.success(request, done)
+    return redirect(f"{proposal.get_absolute_url()}#{anchor(result) if callable(anchor) else anchor}")
+
+
 def _act(request, proposal, action, done: str):
     try:
         action()
@@ -273,13 +284,14 @@ def withdraw(request, pk):
 @require_POST
 def comment(request, pk):
     proposal = selectors.proposal_get(viewer=request.user, pk=pk)
-    form = CommentForm(request.POST)
-    done, status = submit_form(
-        form, lambda data: services.comment_add(author=request.user, proposal=proposal, body=data["body"])
+    return _post_form(
+        request,
+        proposal,
+        CommentForm(request.POST),
+        lambda data: services.comment_add(author=request.user, proposal=proposal, body=data["body"]),
+        form_name="comment_form",
+        anchor=lambda comment: f"comment-{comment.pk}",
     )
-    if done is None:
-        return with_retry_after(_proposal_page(request, proposal, comment_form=form, status=status), form)
-    return redirect(f"{proposal.get_absolute_url()}#comment-{done.pk}")
 
 
 @login_required
@@ -288,20 +300,20 @@ def review(request, pk):
     proposal = selectors.proposal_get(viewer=request.user, pk=pk)
     if permissions.reviewer_role(request.user, proposal) is None:
         raise NotFound()
-    form = ReviewForm(request.POST)
-    done, status = submit_form(
-        form,
+    return _post_form(
+        request,
+        proposal,
+        ReviewForm(request.POST),
         lambda data: services.review_record(
             reviewer=request.user,
             proposal=proposal,
             recommendation=data["recommendation"],
             reasons=data["reasons"],
         ),
+        form_name="review_form",
+        done=_("Your review is recorded."),
+        anchor="reviews",
     )
-    if done is None:
-        return _proposal_page(request, proposal, review_form=form, status=status)
-    messages.success(request, _("Your review is recorded."))
-    return redirect(f"{proposal.get_absolute_url()}#reviews")
 
 
 @login_required
@@ -310,17 +322,17 @@ def decide(request, pk):
     proposal = selectors.proposal_get(viewer=request.user, pk=pk)
     if not permissions.can_decide(request.user):
         raise NotFound()
-    form = DecisionForm(request.POST)
-    done, status = submit_form(
-        form,
+    return _post_form(
+        request,
+        proposal,
+        DecisionForm(request.POST),
         lambda data: services.proposal_decide(
             actor=request.user, proposal=proposal, decision=data["decision"], reasons=data["reasons"]
         ),
+        form_name="decision_form",
+        done=_("The decision is published; the author and the supporters are told."),
+        anchor="decision",
     )
-    if done is None:
-        return _proposal_page(request, proposal, decision_form=form, status=status)
-    messages.success(request, _("The decision is published; the author and the supporters are told."))
-    return redirect(proposal.get_absolute_url())
 
 
 @login_required
@@ -387,9 +399,10 @@ def offer(request, pk):
     proposal = selectors.proposal_get(viewer=request.user, pk=pk)
     if not permissions.can_decide(request.user):
         raise NotFound()
-    form = OfferForm(request.POST)
-    done, status = submit_form(
-        form,
+    return _post_form(
+        request,
+        proposal,
+        OfferForm(request.POST),
         lambda data: services.adoption_offer(
             actor=request.user,
             proposal=proposal,
@@ -397,11 +410,10 @@ def offer(request, pk):
             skus=data["skus"],
             rate=data["rate"],
         ),
+        form_name="offer_form",
+        done=_("The agreement is offered to the author."),
+        anchor="adoption",
     )
-    if done is None:
-        return _proposal_page(request, proposal, offer_form=form, status=status)
-    messages.success(request, _("The agreement is offered to the author."))
-    return redirect(f"{proposal.get_absolute_url()}#adoption")
 
 
 @login_required
@@ -411,15 +423,15 @@ def accept(request, pk):
     adoption = selectors.adoption_of(viewer=request.user, proposal=proposal)
     if adoption is None or request.user.pk != proposal.author_id:
         raise NotFound()
-    form = AcceptForm(request.POST)
-    done, status = submit_form(
-        form,
+    return _post_form(
+        request,
+        proposal,
+        AcceptForm(request.POST),
         lambda data: services.adoption_accept(actor=request.user, adoption=adoption, version=data["version"]),
+        form_name="accept_form",
+        done=_("Accepted. Your royalties count the product's sales from now on."),
+        anchor="adoption",
     )
-    if done is None:
-        return _proposal_page(request, proposal, accept_form=form, status=status)
-    messages.success(request, _("Accepted. Your royalties count the product's sales from now on."))
-    return redirect(f"{proposal.get_absolute_url()}#adoption")
 
 
 @login_required
