@@ -476,6 +476,7 @@ IDEAS_SUPPORT_THRESHOLD = env.int("IDEAS_SUPPORT_THRESHOLD", default=10_000)
 IDEAS_SUPPORT_DAYS = env.int("IDEAS_SUPPORT_DAYS", default=365)
 IDEAS_ROUNDS_PER_YEAR = env.int("IDEAS_ROUNDS_PER_YEAR", default=3)
 IDEAS_PROPOSE_RATE = "5/d"  # ideas a member may propose a day
+IDEAS_SIMILAR_RATE = "60/m"  # "ideas that read alike" looks while a member types
 # Withheld from each royalty payment for the tax office (0 = none); a decimal fraction.
 IDEAS_ROYALTY_TAX_RATE = Decimal(env("IDEAS_ROYALTY_TAX_RATE", default="0"))
 CAMPAIGNS_BACK_RATE = "10/h"  # backings a member may start an hour (each opens a payment)

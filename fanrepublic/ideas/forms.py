@@ -99,4 +99,5 @@ class OfferForm(forms.Form):
 
 class AcceptForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    terms = forms.CharField(widget=forms.HiddenInput, max_length=16)
     agree = forms.BooleanField(label=_("I have read the agreement and accept it."))

@@ -2,6 +2,8 @@
 them to a review round, the reviewers' decisions. Fields and constraints only; the
 rules live in services.py and permissions.py."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -254,6 +256,21 @@ class Adoption(models.Model):
 
     def __str__(self):
         return f"{self.proposal_id}: {self.product_name}"
+
+    @property
+    def terms_digest(self) -> str:
+        """What the author is shown, in 16 hex digits: an acceptance names it, so terms
+        changed while the author read them are not accepted unseen."""
+        shown = "|".join(
+            [
+                str(self.agreement_id),
+                str(self.rate),
+                "\n".join(self.skus),
+                self.product_name,
+                self.offered_at.isoformat(),
+            ]
+        )
+        return hashlib.sha256(shown.encode()).hexdigest()[:16]
 
 
 class RoyaltyStatement(models.Model):

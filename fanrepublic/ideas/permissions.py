@@ -81,8 +81,9 @@ def committee_line_ids(user) -> set[int]:
 
 
 def reviewer_role(user, proposal) -> str | None:
-    """As what `user` reviews `proposal`, if they may: staff first, then a committee seat."""
-    if not (user and user.is_authenticated):
+    """As what `user` reviews `proposal`, if they may: staff first, then a committee seat.
+    Never its own author."""
+    if not (user and user.is_authenticated) or user.pk == proposal.author_id:
         return None
     if user.has_role(StaffRole.ENGINEER):
         return ReviewerRole.ENGINEER
@@ -96,5 +97,8 @@ def can_review_any(user) -> bool:
     return reviews_as_staff(user) or bool(committee_line_ids(user))
 
 
-def can_decide(user) -> bool:
+def can_decide(user, proposal=None) -> bool:
+    """Product staff decide ideas and offer agreements — never on an idea of their own."""
+    if proposal is not None and user is not None and user.pk == proposal.author_id:
+        return False
     return is_product_staff(user)

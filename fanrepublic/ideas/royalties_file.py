@@ -4,6 +4,7 @@ row per counted line and one per statement, amounts in fen (whole numbers)."""
 HEADER = (
     "record",
     "month",
+    "line_id",
     "order",
     "time",
     "sku",

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
@@ -333,11 +334,18 @@ def rounds_open_due(*, now=None) -> ReviewRound | None:
     round yet; it reviews them until the next cutoff (the schedule's task; safe to run
     again). No idea waiting: no round."""
     now = now or timezone.now()
-    cutoff = max(c for c in round_cutoffs(now.year) + round_cutoffs(now.year - 1) if c <= now)
+    year = timezone.localtime(now).year
+    cutoff = max(c for c in round_cutoffs(year) + round_cutoffs(year - 1) if c <= now)
     with transaction.atomic():
+        # Ideas that qualified before the cutoff and are in no round, and ideas a past
+        # round did not decide by its end: this round reviews them.
         waiting = list(
             Proposal.objects.select_for_update()
-            .filter(status=ProposalStatus.IN_REVIEW, review_round__isnull=True, qualified_at__lt=cutoff)
+            .filter(status=ProposalStatus.IN_REVIEW)
+            .filter(
+                Q(review_round__isnull=True, qualified_at__lt=cutoff)
+                | Q(review_round__decide_by__lte=cutoff, review_round__cutoff__lt=cutoff)
+            )
             .order_by("pk")
         )
         if not waiting:
@@ -415,7 +423,7 @@ def proposal_decide(*, actor, proposal: Proposal, decision: str, reasons: str) -
     the author and every supporter are told, with the reasons."""
     if not permissions.may_see(actor, proposal):
         raise NotFound()
-    if not permissions.can_decide(actor):
+    if not permissions.can_decide(actor, proposal):
         raise Forbidden()
     if decision not in Decision.values:
         raise ValidationFailed(_("Choose adopt or decline."), field="decision")
@@ -549,11 +557,18 @@ def _skus_checked(skus) -> list[str]:
     return cleaned
 
 
+def _skus_of_other_adoptions(proposal) -> set[str]:
+    taken = set()
+    for skus in Adoption.objects.exclude(proposal=proposal).values_list("skus", flat=True):
+        taken.update(skus)
+    return taken
+
+
 def adoption_offer(*, actor, proposal: Proposal, product_name: str, skus, rate=None) -> Adoption:
     """Product staff offer the author the current agreement for an adopted idea: the
     product it became (its SKUs in the shops' sales) and the rate (the agreement's unless
     given)."""
-    if not permissions.can_decide(actor):
+    if not permissions.can_decide(actor, proposal):
         raise Forbidden()
     product_name = " ".join((product_name or "").split())
     problem = text_problem(product_name, single_line=True)
@@ -570,14 +585,31 @@ def adoption_offer(*, actor, proposal: Proposal, product_name: str, skus, rate=N
         locked = _locked(proposal)
         if locked.status != ProposalStatus.ADOPTED:
             raise Conflict(_("Only an adopted idea gets an adoption agreement."))
-        found = Adoption.objects.filter(proposal=locked).first()
+        found = Adoption.objects.select_for_update().filter(proposal=locked).first()
         if found is not None and found.accepted_at is not None:
             raise Conflict(_("The author has accepted the agreement; it is no longer changed."))
+        taken = _skus_of_other_adoptions(locked) & set(skus)
+        if taken:
+            # One sale pays one author: a SKU belongs to one adopted idea.
+            raise ValidationFailed(
+                _("Already the product of another adopted idea: %(skus)s")
+                % {"skus": ", ".join(sorted(taken))},
+                field="skus",
+            )
+        fields = {
+            "agreement": agreement,
+            "product_name": product_name,
+            "skus": skus,
+            "rate": rate,
+            "offered_by": actor,
+            "offered_at": timezone.now(),
+        }
         if found is None:
-            found = Adoption(proposal=locked)
-        found.agreement, found.product_name, found.skus, found.rate = agreement, product_name, skus, rate
-        found.offered_by, found.offered_at = actor, timezone.now()
-        found.save()
+            found = Adoption.objects.create(proposal=locked, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(found, name, value)
+            found.save(update_fields=list(fields))
         audit_record(
             actor=actor,
             action="ideas.adoption.offered",
@@ -596,8 +628,9 @@ def adoption_offer(*, actor, proposal: Proposal, product_name: str, skus, rate=N
     return found
 
 
-def adoption_accept(*, actor, adoption: Adoption, version: int) -> Adoption:
-    """The author accepts the agreement they were shown (`version`); royalties count the
+def adoption_accept(*, actor, adoption: Adoption, version: int, terms: str | None = None) -> Adoption:
+    """The author accepts the agreement they were shown (`version`) on the terms they were
+    shown (`terms`: the offer's digest, as the page gave it); royalties count the
     product's sales from this moment."""
     with transaction.atomic():
         locked = (
@@ -607,7 +640,7 @@ def adoption_accept(*, actor, adoption: Adoption, version: int) -> Adoption:
             raise NotFound()
         if locked.accepted_at is not None:
             raise Conflict(_("You have already accepted this agreement."))
-        if locked.agreement.version != version:
+        if locked.agreement.version != version or (terms is not None and terms != locked.terms_digest):
             raise Conflict(_("The agreement changed while you read it: read the new version."))
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])
@@ -645,6 +678,8 @@ def statement_issue(*, adoption: Adoption, period: date, now=None) -> RoyaltySta
     end = _after_month(period)
     if end > now:
         raise Conflict(_("The month is not over yet."))
+    if not (0 <= settings.IDEAS_ROYALTY_TAX_RATE < 1):
+        raise ImproperlyConfigured("IDEAS_ROYALTY_TAX_RATE must be at least 0 and below 1")
     with transaction.atomic():
         locked = Adoption.objects.select_for_update().select_related("proposal").get(pk=adoption.pk)
         found = RoyaltyStatement.objects.filter(adoption=locked, period=period).first()
@@ -729,8 +764,13 @@ def _uncounted_lines(adoption: Adoption, end: datetime) -> list[StatementLine]:
             sku__in=adoption.skus, order__currency=Currency.CNY, order__occurred_at__lt=end
         )
         .filter(
-            Q(order__kind=OrderKind.SALE, order__occurred_at__gte=adoption.accepted_at)
-            | Q(order__kind=OrderKind.REFUND, order__refund_of__occurred_at__gte=adoption.accepted_at)
+            Q(order__kind=OrderKind.SALE, sku__in=adoption.skus, order__occurred_at__gte=adoption.accepted_at)
+            # A refund counts by the sale line it gives back: that line's SKU and time.
+            | Q(
+                order__kind=OrderKind.REFUND,
+                refunds_line__sku__in=adoption.skus,
+                refunds_line__order__occurred_at__gte=adoption.accepted_at,
+            )
         )
         .exclude(pk__in=counted)
         .select_related("order")

@@ -1,5 +1,6 @@
 """Thin: parse input, call one service or selector, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fanrepublic.core import ratelimit
 from fanrepublic.core.charts import bar_chart
 from fanrepublic.core.csvexport import csv_response
 from fanrepublic.core.errors import DomainError, NotFound
@@ -89,7 +91,7 @@ def _proposal_page(
     user = request.user
     adoption = selectors.adoption_of(viewer=user, proposal=proposal)
     terms = selectors.may_read_terms(user, adoption)
-    offering = proposal.status == ProposalStatus.ADOPTED and permissions.can_decide(user)
+    offering = proposal.status == ProposalStatus.ADOPTED and permissions.can_decide(user, proposal)
     offering = offering and not (adoption and adoption.accepted_at)
     threshold = selectors.support_threshold()
     role = permissions.reviewer_role(user, proposal)
@@ -137,7 +139,10 @@ def _proposal_page(
             )
             if offering
             else None,
-            "accept_form": (accept_form or AcceptForm(initial={"version": adoption.agreement.version}))
+            "accept_form": (
+                accept_form
+                or AcceptForm(initial={"version": adoption.agreement.version, "terms": adoption.terms_digest})
+            )
             if terms and adoption.accepted_at is None and user.pk == proposal.author_id
             else None,
             "now": timezone.now(),
@@ -187,7 +192,9 @@ def new(request):
 @login_required
 @require_GET
 def similar(request):
-    """While a member writes: ideas that read alike (htmx partial)."""
+    """While a member writes: ideas that read alike (htmx partial). Counted: each call
+    segments and compares up to 2,000 ideas."""
+    ratelimit.hit("ideas-similar", str(request.user.pk), settings.IDEAS_SIMILAR_RATE)
     text = " ".join([request.GET.get("title", "")[:200], request.GET.get("pitch", "")[:2000]]).strip()
     exclude = request.GET.get("exclude", "")
     found = selectors.similar_proposals(
@@ -320,7 +327,7 @@ def review(request, pk):
 @require_POST
 def decide(request, pk):
     proposal = selectors.proposal_get(viewer=request.user, pk=pk)
-    if not permissions.can_decide(request.user):
+    if not permissions.can_decide(request.user, proposal):
         raise NotFound()
     return _post_form(
         request,
@@ -397,7 +404,7 @@ def agreement(request):
 @require_POST
 def offer(request, pk):
     proposal = selectors.proposal_get(viewer=request.user, pk=pk)
-    if not permissions.can_decide(request.user):
+    if not permissions.can_decide(request.user, proposal):
         raise NotFound()
     return _post_form(
         request,
@@ -427,7 +434,9 @@ def accept(request, pk):
         request,
         proposal,
         AcceptForm(request.POST),
-        lambda data: services.adoption_accept(actor=request.user, adoption=adoption, version=data["version"]),
+        lambda data: services.adoption_accept(
+            actor=request.user, adoption=adoption, version=data["version"], terms=data["terms"]
+        ),
         form_name="accept_form",
         done=_("Accepted. Your royalties count the product's sales from now on."),
         anchor="adoption",
@@ -466,50 +475,26 @@ def royalties_csv(request, pk):
     """Every counted line and every statement, for `manage.py recount_royalties`."""
     proposal = selectors.proposal_get(viewer=request.user, pk=pk)
     adoption, statements = selectors.royalties_of(viewer=request.user, proposal=proposal)
+    blank = [""] * 8
     rows = []
     for statement in reversed(list(statements)):
         month = f"{statement.period:%Y-%m}"
         for line in statement.lines.all():
+            line_fields = [line.order_line_id, line.order_number, line.occurred_at.isoformat(), line.sku]
             rows.append(
-                [
-                    "line",
-                    month,
-                    line.order_number,
-                    line.occurred_at.isoformat(),
-                    line.sku,
-                    line.quantity,
-                    line.unit_price_fen,
-                    line.amount_fen,
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                ]
+                ["line", month, *line_fields, line.quantity, line.unit_price_fen, line.amount_fen, *blank]
             )
-        rows.append(
-            [
-                "statement",
-                month,
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                statement.rate,
-                statement.sales_fen,
-                statement.refunds_fen,
-                statement.cumulative_net_fen,
-                statement.due_to_date_fen,
-                statement.payable_fen,
-                statement.withheld_fen,
-                statement.credited_fen,
-            ]
-        )
+        figures = [
+            statement.rate,
+            statement.sales_fen,
+            statement.refunds_fen,
+            statement.cumulative_net_fen,
+            statement.due_to_date_fen,
+            statement.payable_fen,
+            statement.withheld_fen,
+            statement.credited_fen,
+        ]
+        rows.append(["statement", month, "", "", "", "", "", "", "", *figures])
     return csv_response(
         filename=f"royalties-{proposal.pk}.csv", header=list(royalties_file.HEADER), rows=rows
     )

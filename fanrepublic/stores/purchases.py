@@ -593,6 +593,9 @@ def _check_refund(clean: CleanOrder, original: Order) -> None:
             )
         if line.product_line and line.product_line != sold.product_line:
             errors.add(f"{prefix}.product", _("The refunded line is of another product."))
+        if line.sku != sold.sku:
+            # Royalties and product figures follow the SKU: a refund must name what was sold.
+            errors.add(f"{prefix}.sku", _("The refunded line is of another product."))
     if errors:
         raise ValidationFailed(dict(errors))
 

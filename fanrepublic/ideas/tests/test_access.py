@@ -179,7 +179,11 @@ ACCESS = (
         ok=302,
         method="post",
         args=lambda w: {"pk": adopted(w).proposal_id},
-        data=lambda w: {"version": adopted(w).agreement.version, "agree": "on"},
+        data=lambda w: {
+            "version": adopted(w).agreement.version,
+            "terms": adopted(w).terms_digest,
+            "agree": "on",
+        },
         visitor=302,
     ),
     page(

@@ -292,9 +292,10 @@ def test_the_author_reads_downloads_and_recounts_their_statements(client, tmp_pa
     call_command("recount_royalties", str(path), "--tax-rate", "0")
     # A figure changed in the file is caught.
     tampered = [row[:] for row in rows]
+    paid_column = rows[0].index("paid_fen")
     for row in tampered:
         if row[0] == "statement":
-            row[13] = str(int(row[13]) + 1)
+            row[paid_column] = str(int(row[paid_column]) + 1)
             break
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(tampered)
@@ -306,6 +307,76 @@ def test_the_author_reads_downloads_and_recounts_their_statements(client, tmp_pa
         csv.writer(handle).writerows(doubled)
     with pytest.raises(SystemExit):
         call_command("recount_royalties", str(path))
+
+
+def test_a_refund_counts_by_the_sale_it_gives_back_and_must_name_its_sku():
+    adoption = adopted()
+    cooker = sold("F1", at(2026, 3, 15), "COOKER-1", 10, "100.00")
+    other = sold("F2", at(2026, 3, 15), "OTHER-9", 1, "1000.00")
+    imported(cooker, other)
+    # A refund line under another SKU than the sale line it gives back is refused at the door.
+    [result] = orders_import(
+        integration=shop(),
+        items=[
+            {
+                **refunded("F3", other, at(2026, 3, 20), 1),
+                "lines": [{"sku": "COOKER-1", "quantity": 1, "unit_price": "1000.00", "refunds_line": 1}],
+            }
+        ],
+    )
+    assert result.status == "rejected"
+    imported(refunded("F4", other, at(2026, 3, 20), 1), refunded("F5", cooker, at(2026, 3, 21), 2))
+    statement = services.statement_issue(adoption=adoption, period=date(2026, 3, 1), now=at(2026, 4, 2))
+    assert (statement.sales_fen, statement.refunds_fen) == (100000, 20000)
+
+
+def test_a_sku_pays_one_author_and_nobody_offers_or_accepts_for_themselves():
+    boss = operator()
+    services.agreement_publish(actor=boss, body=AGREEMENT, body_zh=AGREEMENT, rate="0.01")
+    first, second = ProposalFactory(status="adopted"), ProposalFactory(status="adopted")
+    services.adoption_offer(actor=boss, proposal=first, product_name="Pot", skus=["POT-1"])
+    with pytest.raises(ValidationFailed):
+        services.adoption_offer(actor=boss, proposal=second, product_name="Pot 2", skus=["POT-2", "POT-1"])
+    own = ProposalFactory(status="adopted", author=boss)
+    with pytest.raises(Forbidden):
+        services.adoption_offer(actor=boss, proposal=own, product_name="Mine", skus=["MINE-1"])
+
+
+def test_the_author_accepts_only_the_terms_they_were_shown():
+    boss = operator()
+    services.agreement_publish(actor=boss, body=AGREEMENT, body_zh=AGREEMENT, rate="0.01")
+    proposal = ProposalFactory(status="adopted")
+    shown = services.adoption_offer(actor=boss, proposal=proposal, product_name="Pot", skus=["POT-1"])
+    digest = shown.terms_digest
+    services.adoption_offer(actor=boss, proposal=proposal, product_name="Pot", skus=["POT-1"], rate="0.0001")
+    with pytest.raises(Conflict):
+        services.adoption_accept(actor=proposal.author, adoption=shown, version=1, terms=digest)
+    assert Adoption.objects.get().accepted_at is None
+
+
+def test_two_sources_may_use_the_same_order_number_and_the_recount_agrees(tmp_path, client):
+    import csv
+
+    from django.core.management import call_command
+
+    from fanrepublic.activity.models import Integration
+    from fanrepublic.core.tests.csvcheck import assert_csv_safe
+    from fanrepublic.stores.models import SalesSource
+
+    adoption = adopted()
+    second = Integration.objects.create(
+        slug="second-shop", name="Second shop", channel="web", verbs=shop().verbs
+    )
+    SalesSource.objects.create(integration=second, sells_online=True, names_members=True)
+    imported(sold("1001", at(2026, 3, 15), "COOKER-1", 1, "100.00"))
+    orders_import(integration=second, items=[sold("1001", at(2026, 3, 16), "COOKER-1", 1, "100.00")])
+    services.statements_issue_due(now=at(2026, 4, 2))
+    client.force_login(adoption.proposal.author)
+    rows = assert_csv_safe(client.get(f"/ideas/{adoption.proposal_id}/royalties.csv"))
+    path = tmp_path / "royalties.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    call_command("recount_royalties", str(path))
 
 
 def test_the_offer_and_acceptance_through_the_pages(client):
@@ -328,9 +399,12 @@ def test_the_offer_and_acceptance_through_the_pages(client):
     client.force_login(proposal.author)
     page = client.get(f"/ideas/{proposal.pk}/").content.decode()
     assert 'data-testid="accept"' in page and "pays royalties monthly" in page
-    refused = client.post(f"/ideas/{proposal.pk}/accept/", {"version": "1"})  # the box not ticked
+    terms = Adoption.objects.get().terms_digest
+    assert f'value="{terms}"' in page
+    refused = client.post(f"/ideas/{proposal.pk}/accept/", {"version": "1", "terms": terms})  # not ticked
     assert refused.status_code == 422 and Adoption.objects.get().accepted_at is None
-    assert client.post(f"/ideas/{proposal.pk}/accept/", {"version": "1", "agree": "on"}).status_code == 302
+    accept = {"version": "1", "terms": terms, "agree": "on"}
+    assert client.post(f"/ideas/{proposal.pk}/accept/", accept).status_code == 302
     assert Adoption.objects.get().accepted_at is not None
     client.force_login(MemberFactory())
-    assert client.post(f"/ideas/{proposal.pk}/accept/", {"version": "1", "agree": "on"}).status_code == 404
+    assert client.post(f"/ideas/{proposal.pk}/accept/", accept).status_code == 404

@@ -201,6 +201,50 @@ def local(year, month, day):
     return datetime(year, month, day, 12, tzinfo=timezone.get_current_timezone())
 
 
+@override_settings(IDEAS_SUPPORT_THRESHOLD=1)
+def test_the_january_round_opens_at_local_midnight_and_takes_what_a_past_round_left_undecided():
+    left, fresh = propose(), propose()
+    supported(left, 1)
+    supported(fresh, 1)
+    Proposal.objects.filter(pk=left.pk).update(qualified_at=local(2026, 8, 1))
+    Proposal.objects.filter(pk=fresh.pk).update(qualified_at=local(2026, 12, 1))
+    september = services.rounds_open_due(now=local(2026, 9, 2))
+    assert list(september.proposals.all()) == [left]
+    # 00:30 on 1 January, local time (still 31 December in UTC).
+    new_year = datetime(2027, 1, 1, 0, 30, tzinfo=timezone.get_current_timezone())
+    january = services.rounds_open_due(now=new_year)
+    assert january is not None and january.name == "2027-1"
+    assert set(january.proposals.all()) == {left, fresh}
+
+
+def test_no_one_reviews_or_decides_their_own_idea(settings):
+    settings.IDEAS_SUPPORT_THRESHOLD = 1
+    boss = operator()
+    proposal = propose(boss)
+    supported(proposal, 1)
+    Proposal.objects.filter(pk=proposal.pk).update(qualified_at=timezone.now() - timedelta(days=400))
+    services.rounds_open_due()
+    proposal.refresh_from_db()
+    with pytest.raises(Forbidden):
+        services.review_record(
+            reviewer=boss, proposal=proposal, recommendation="adopt", reasons="Mine is great."
+        )
+    services.review_record(
+        reviewer=engineer(), proposal=proposal, recommendation="adopt", reasons="Feasible."
+    )
+    with pytest.raises(Forbidden):
+        services.proposal_decide(actor=boss, proposal=proposal, decision="adopt", reasons="Mine is great.")
+
+
+@override_settings(IDEAS_SIMILAR_RATE="2/m")
+def test_looking_for_similar_ideas_is_rate_limited(client):
+    client.force_login(MemberFactory())
+    for _ in range(2):
+        assert client.get("/ideas/similar/", {"title": "dorm cooker"}).status_code == 200
+    response = client.get("/ideas/similar/", {"title": "dorm cooker"})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+
+
 def test_three_rounds_a_year_on_fixed_dates_each_reviewing_until_the_next():
     cutoffs = services.round_cutoffs(2026)
     assert [(c.month, c.day) for c in cutoffs] == [(1, 1), (5, 1), (9, 1)]
@@ -219,7 +263,8 @@ def test_a_round_opens_at_its_cutoff_with_the_ideas_that_qualified_before_it():
     assert list(found.proposals.all()) == [early]
     assert services.rounds_open_due(now=local(2026, 5, 10)) is None  # again: nothing new
     second = services.rounds_open_due(now=local(2026, 9, 1))
-    assert second.name == "2026-3" and list(second.proposals.all()) == [late]
+    # The May round ended undecided: its idea is reviewed again in September's.
+    assert second.name == "2026-3" and set(second.proposals.all()) == {early, late}
     assert Notification.objects.filter(recipient=early.author, params__what="in_round").exists()
 
 

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         problems, lines, statements, seen = [], defaultdict(list), [], set()
         for row in rows:
             if row["record"] == "line":
-                key = (row["order"], row["sku"], row["amount_fen"])
+                key = row["line_id"]
                 if key in seen:
                     problems.append(_("A line is listed twice: %(order)s") % {"order": row["order"]})
                 seen.add(key)
