@@ -349,7 +349,9 @@ class OrderLine(models.Model):
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="order_line_price_not_negative"),
         ]
         indexes = [
-            models.Index(fields=["serial_number"], condition=~Q(serial_number=""), name="order_line_serial")
+            models.Index(fields=["serial_number"], condition=~Q(serial_number=""), name="order_line_serial"),
+            # A product's sales by SKU (an adopted idea's royalties).
+            models.Index(fields=["sku"], name="order_line_sku"),
         ]
 
     def __str__(self):

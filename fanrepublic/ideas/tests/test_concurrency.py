@@ -49,3 +49,35 @@ def test_a_double_click_counts_once():
     proposal.refresh_from_db()
     assert len(results) == 1 and len(errors) == 5 and all(isinstance(e, Conflict) for e in errors)
     assert proposal.support_count == 1
+
+
+def test_a_month_issued_twice_at_once_is_one_statement_paid_once():
+    from datetime import date, datetime
+
+    from django.utils import timezone
+
+    from fanrepublic.ideas.models import RoyaltyStatement, StatementLine
+    from fanrepublic.points.enums import Currency
+    from fanrepublic.points.selectors import ledger_problems
+    from fanrepublic.points.services import wallet_for
+
+    from .test_royalties import adopted, imported, sold
+
+    zone = timezone.get_current_timezone()
+    adoption = adopted()
+    imported(
+        *[
+            sold(f"Z{n}", datetime(2026, 3, 12, 10 + n, tzinfo=zone), "COOKER-1", 1, "100.00")
+            for n in range(5)
+        ]
+    )
+    results, errors = run_concurrently(
+        lambda: services.statement_issue(
+            adoption=adoption, period=date(2026, 3, 1), now=datetime(2026, 4, 2, tzinfo=zone)
+        ),
+        [()] * 4,
+    )
+    assert errors == [] and len({s.pk for s in results}) == 1
+    assert RoyaltyStatement.objects.count() == 1 and StatementLine.objects.count() == 5
+    assert wallet_for(adoption.proposal.author, Currency.CNY).balance_minor == 500
+    assert ledger_problems() == []
