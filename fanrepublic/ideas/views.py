@@ -67,7 +67,8 @@ def _shown_text(proposal, request) -> dict:
     if show_original:
         title, pitch, specs = proposal.title, proposal.pitch, proposal.specs
     else:
-        title, pitch, specs = proposal.title_translated, proposal.pitch_translated, proposal.specs_translated
+        title, pitch = proposal.title_translated, proposal.pitch_translated
+        specs = proposal.specs_translated or proposal.specs  # numbers and sizes often need none
     return {
         "title": title,
         "pitch": render_markdown(pitch),
