@@ -341,7 +341,8 @@ def rounds_open_due(*, now=None) -> ReviewRound | None:
         # Ideas that qualified before the cutoff and are in no round, and ideas a past
         # round did not decide by its end: this round reviews them.
         waiting = list(
-            Proposal.objects.select_for_update()
+            # Only the ideas' rows are locked (the round is joined, possibly to nothing).
+            Proposal.objects.select_for_update(of=("self",))
             .filter(status=ProposalStatus.IN_REVIEW)
             .filter(
                 Q(review_round__isnull=True, qualified_at__lt=cutoff)
