@@ -666,9 +666,13 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+def month_after(period: date) -> date:
+    """The first day of the month after `period`'s."""
+    return (period.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 def _after_month(period: date) -> datetime:
-    following = (period.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return datetime.combine(following, time.min, tzinfo=timezone.get_current_timezone())
+    return datetime.combine(month_after(period), time.min, tzinfo=timezone.get_current_timezone())
 
 
 def statement_issue(*, adoption: Adoption, period: date, now=None) -> RoyaltyStatement:
@@ -852,12 +856,10 @@ def statements_issue_due(*, now=None) -> int:
     for adoption in Adoption.objects.filter(accepted_at__isnull=False).order_by("pk"):
         latest = adoption.statements.order_by("-period").values_list("period", flat=True).first()
         period = (
-            (latest.replace(day=28) + timedelta(days=4)).replace(day=1)
-            if latest
-            else month_start(timezone.localtime(adoption.accepted_at).date())
+            month_after(latest) if latest else month_start(timezone.localtime(adoption.accepted_at).date())
         )
         while period < this_month:
             statement_issue(adoption=adoption, period=period, now=now)
             issued += 1
-            period = (period.replace(day=28) + timedelta(days=4)).replace(day=1)
+            period = month_after(period)
     return issued
