@@ -4,6 +4,7 @@ from fanrepublic.core.admin import ReadOnlyAdmin
 
 from .models import (
     Adoption,
+    AdoptionSku,
     AgreementText,
     Comment,
     Proposal,
@@ -12,7 +13,6 @@ from .models import (
     Review,
     ReviewRound,
     RoyaltyStatement,
-    StatementLine,
     Support,
 )
 
@@ -45,6 +45,6 @@ for model in (
     Comment,
     AgreementText,
     Adoption,
-    StatementLine,
+    AdoptionSku,
 ):
     admin.site.register(model, ReadOnlyAdmin)

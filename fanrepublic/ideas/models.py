@@ -273,6 +273,22 @@ class Adoption(models.Model):
         return hashlib.sha256(shown.encode()).hexdigest()[:16]
 
 
+class AdoptionSku(models.Model):
+    """A SKU of an adopted product, as a row: unique, so one SKU's sales can pay one
+    adoption only, and joinable, so a month's statements of every adoption are one
+    pass over the sales lines. `Adoption.skus` keeps the list as the offer showed it."""
+
+    adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="sku_rows")
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("adopted SKU")
+        verbose_name_plural = _("adopted SKUs")
+
+    def __str__(self):
+        return self.sku
+
+
 class RoyaltyStatement(models.Model):
     """One month's royalties of one adoption: the sales lines counted, the refunds deducted,
     and what was paid (docs/ideas.md, "Royalties", has the rule). Amounts in fen."""
@@ -287,6 +303,12 @@ class RoyaltyStatement(models.Model):
     payable_fen = models.BigIntegerField(_("royalties this month"))
     withheld_fen = models.BigIntegerField(_("tax withheld"))
     credited_fen = models.BigIntegerField(_("paid to the wallet"))
+    # The cut-off: the statement counts the lines up to this order line id that no earlier
+    # statement counted and whose time is before `counted_until` (the month's end). A
+    # line's statement is the first whose cut-off and end both cover it (docs/ideas.md).
+    lines_through = models.BigIntegerField(_("order lines up to id"))
+    counted_until = models.DateTimeField(_("lines before"))
+    line_count = models.PositiveIntegerField(_("lines counted"))
     transaction = models.ForeignKey(
         "points.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -311,29 +333,3 @@ class RoyaltyStatement(models.Model):
     @property
     def net_fen(self) -> int:
         return self.sales_fen - self.refunds_fen
-
-
-class StatementLine(models.Model):
-    """A sales or refund line counted in a statement; each line is counted once per adoption."""
-
-    statement = models.ForeignKey(RoyaltyStatement, on_delete=models.CASCADE, related_name="lines")
-    adoption = models.ForeignKey(Adoption, on_delete=models.PROTECT, related_name="+")
-    order_line = models.ForeignKey("stores.OrderLine", on_delete=models.PROTECT, related_name="+")
-    is_refund = models.BooleanField(_("refund"))
-    order_number = models.CharField(_("order number"), max_length=100)
-    occurred_at = models.DateTimeField(_("time"))
-    sku = models.CharField(_("SKU"), max_length=64)
-    quantity = models.PositiveIntegerField(_("quantity"))
-    unit_price_fen = models.BigIntegerField(_("unit price"))
-    amount_fen = models.BigIntegerField(_("amount"))  # signed: a refund is negative
-
-    class Meta:
-        verbose_name = _("statement line")
-        verbose_name_plural = _("statement lines")
-        ordering = ["statement", "occurred_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["adoption", "order_line"], name="sales_line_counted_once")
-        ]
-
-    def __str__(self):
-        return f"{self.statement_id}: {self.sku} {self.amount_fen}"

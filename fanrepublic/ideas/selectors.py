@@ -1,15 +1,31 @@
 """Reads for the idea marketplace, limited to what the viewer may see."""
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Round
 
 from fanrepublic.bounty.similarity import similar, words
 from fanrepublic.core.errors import NotFound
+from fanrepublic.points.enums import Currency
+from fanrepublic.stores.enums import OrderKind
+from fanrepublic.stores.models import OrderLine
 
 from . import permissions
 from .enums import ProposalStatus
 from .models import (
     Adoption,
+    AdoptionSku,
     AgreementText,
     Comment,
     Proposal,
@@ -165,7 +181,46 @@ def royalties_of(*, viewer, proposal) -> tuple[Adoption, QuerySet[RoyaltyStateme
     adoption = adoption_of(viewer=viewer, proposal=proposal)
     if not may_read_terms(viewer, adoption):
         raise NotFound()
-    return adoption, adoption.statements.prefetch_related("lines").order_by("-period")
+    return adoption, adoption.statements.order_by("-period")
+
+
+def statement_lines(statement: RoyaltyStatement) -> QuerySet[OrderLine]:
+    """The sales and refund lines a statement counted, by the rule the statement was
+    summed by (services._MONTH_SQL, royalties.py rule 1), read back from the orders: a
+    line is the statement's when its cut-off and month cover it and the previous
+    statement's did not. Each line carries `is_refund`, `order_number`, `occurred_at`,
+    `unit_price_fen` and `amount_fen` (negative for a refund)."""
+    adoption = statement.adoption
+    skus = AdoptionSku.objects.filter(adoption=adoption).values("sku")
+    previous = (
+        RoyaltyStatement.objects.filter(adoption=adoption, period__lt=statement.period)
+        .order_by("-period")
+        .first()
+    )
+    is_refund = Q(order__kind=OrderKind.REFUND)
+    lines = OrderLine.objects.filter(
+        Q(order__kind=OrderKind.SALE, sku__in=skus, order__occurred_at__gte=adoption.accepted_at)
+        | Q(
+            is_refund, refunds_line__sku__in=skus, refunds_line__order__occurred_at__gte=adoption.accepted_at
+        ),
+        order__currency=Currency.CNY,
+        pk__lte=statement.lines_through,
+        order__occurred_at__lt=statement.counted_until,
+    )
+    if previous is not None:
+        lines = lines.exclude(pk__lte=previous.lines_through, order__occurred_at__lt=previous.counted_until)
+    unit_fen = Cast(Round(F("unit_price") * 100), BigIntegerField())
+    return lines.annotate(
+        is_refund=Case(When(is_refund, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        order_number=F("order__external_id"),
+        occurred_at=F("order__occurred_at"),
+        unit_price_fen=unit_fen,
+        amount_fen=Case(
+            When(is_refund, then=-unit_fen * F("quantity")),
+            default=unit_fen * F("quantity"),
+            output_field=BigIntegerField(),
+        ),
+    ).order_by("order__occurred_at", "pk")
 
 
 def agreements() -> QuerySet[AgreementText]:

@@ -444,12 +444,18 @@ def accept(request, pk):
     )
 
 
+LINES_SHOWN = 100
+
+
 @login_required
 @require_GET
 def royalties(request, pk):
     proposal = selectors.proposal_get(viewer=request.user, pk=pk)
     adoption, statements = selectors.royalties_of(viewer=request.user, proposal=proposal)
     statements = list(statements)
+    for statement in statements:
+        # The first lines on the page; every line is in the file.
+        statement.shown_lines = list(selectors.statement_lines(statement)[:LINES_SHOWN])
     return render(
         request,
         "ideas/royalties.html",
@@ -476,15 +482,21 @@ def royalties_csv(request, pk):
     """Every counted line and every statement, for `manage.py recount_royalties`."""
     proposal = selectors.proposal_get(viewer=request.user, pk=pk)
     adoption, statements = selectors.royalties_of(viewer=request.user, proposal=proposal)
+    return csv_response(
+        filename=f"royalties-{proposal.pk}.csv",
+        header=list(royalties_file.HEADER),
+        rows=_royalty_rows(reversed(list(statements))),
+    )
+
+
+def _royalty_rows(statements):
+    """Each statement's lines, then its figures (streamed: a statement may count millions)."""
     blank = [""] * 8
-    rows = []
-    for statement in reversed(list(statements)):
+    for statement in statements:
         month = f"{statement.period:%Y-%m}"
-        for line in statement.lines.all():
-            line_fields = [line.order_line_id, line.order_number, line.occurred_at.isoformat(), line.sku]
-            rows.append(
-                ["line", month, *line_fields, line.quantity, line.unit_price_fen, line.amount_fen, *blank]
-            )
+        for line in selectors.statement_lines(statement).iterator(chunk_size=2000):
+            line_fields = [line.pk, line.order_number, line.occurred_at.isoformat(), line.sku]
+            yield ["line", month, *line_fields, line.quantity, line.unit_price_fen, line.amount_fen, *blank]
         figures = [
             statement.rate,
             statement.sales_fen,
@@ -495,7 +507,4 @@ def royalties_csv(request, pk):
             statement.withheld_fen,
             statement.credited_fen,
         ]
-        rows.append(["statement", month, "", "", "", "", "", "", "", *figures])
-    return csv_response(
-        filename=f"royalties-{proposal.pk}.csv", header=list(royalties_file.HEADER), rows=rows
-    )
+        yield ["statement", month, "", "", "", "", "", "", "", *figures]

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,6 +97,80 @@ def notify(*, recipient_ids, kind: str, actor, url: str, params: dict, dedupe_ke
         for start in range(0, len(emails), EMAIL_BATCH):
             enqueue_on_commit(send_notification_emails, emails[start : start + EMAIL_BATCH])
     return fresh
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One member's notification of a batch for `notify_many`."""
+
+    recipient_id: int
+    url: str
+    params: dict
+    dedupe_key: str
+
+
+def notify_many(*, kind: str, notices: list[Notice]) -> int:
+    """Many one-recipient notifications of one kind at once (a month's royalty statements
+    to thousands of authors): preferences read once, rows inserted in bulk, each stored
+    once per (recipient, dedupe key) as `notify` stores them. Returns how many are new."""
+    if kind not in notice_kinds():
+        raise ValueError(f"the notification kind {kind!r} is not declared in any app's capability.py")
+    if not notices:
+        return 0
+    recipients = sorted({n.recipient_id for n in notices})
+    prefs = {}
+    for start in range(0, len(recipients), 5000):
+        chunk = recipients[start : start + 5000]
+        prefs.update(
+            (p.member_id, p) for p in NotificationPreference.objects.filter(member_id__in=chunk, kind=kind)
+        )
+    now = timezone.now()
+    rows = []
+    for notice in notices:
+        pref = prefs.get(notice.recipient_id)
+        in_app = pref.in_app if pref else True
+        email = pref.email if pref else _email_default(kind)
+        if not (in_app or email):
+            continue
+        row = Notification(
+            recipient_id=notice.recipient_id,
+            kind=kind,
+            actor=None,
+            url=notice.url,
+            params=notice.params,
+            dedupe_key=notice.dedupe_key,
+            read_at=None if in_app else now,
+        )
+        row._wants_email = email
+        rows.append(row)
+    with transaction.atomic():
+        existing = set()
+        keys = sorted({row.dedupe_key for row in rows})
+        for start in range(0, len(keys), 5000):
+            existing.update(
+                Notification.objects.filter(dedupe_key__in=keys[start : start + 5000]).values_list(
+                    "recipient_id", "dedupe_key"
+                )
+            )
+        fresh = [row for row in rows if (row.recipient_id, row.dedupe_key) not in existing]
+        Notification.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=5000)
+        wants_email = {(row.recipient_id, row.dedupe_key) for row in fresh if row._wants_email}
+        if wants_email:
+            from .tasks import EMAIL_BATCH, send_notification_emails
+
+            emails = []
+            fresh_keys = sorted({key for _recipient, key in wants_email})
+            for start in range(0, len(fresh_keys), 5000):
+                emails += [
+                    pk
+                    for pk, recipient_id, key in Notification.objects.filter(
+                        dedupe_key__in=fresh_keys[start : start + 5000]
+                    ).values_list("pk", "recipient_id", "dedupe_key")
+                    if (recipient_id, key) in wants_email
+                ]
+            for start in range(0, len(emails), EMAIL_BATCH):
+                enqueue_on_commit(send_notification_emails, emails[start : start + EMAIL_BATCH])
+    return len(fresh)
 
 
 def notifications_mark_read(*, member, ids: list[int] | None = None) -> int:

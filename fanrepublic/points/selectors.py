@@ -143,3 +143,15 @@ def history_details(postings) -> dict[int, tuple[str, str]]:
             url = described.get((event.object_type, event.object_id), (url, ""))[0] or url
         details[tx.pk] = (url, label)
     return details
+
+
+def transaction_ids(*, keys: list[str]) -> dict[str, int]:
+    """The stored transactions' ids by idempotency key."""
+    found = {}
+    for start in range(0, len(keys), 5000):
+        found.update(
+            Transaction.objects.filter(idempotency_key__in=keys[start : start + 5000]).values_list(
+                "idempotency_key", "pk"
+            )
+        )
+    return found

@@ -860,3 +860,22 @@ def orders_import_csv(*, actor, integration: Integration, content: bytes, filena
     return CsvImport(
         orders=len(cleaned), created=created, duplicates=duplicates, rows=sum(map(len, rows_of.values()))
     )
+
+
+def order_lines_settled_through() -> int:
+    """The highest order line id, with every line up to it committed and no new line
+    arriving until the caller's transaction ends — a settlement cut-off (royalty
+    statements count "the lines up to id N"). Ids come from a sequence, so without the
+    lock an import that took id N-1 could commit after the cut-off was read and its line
+    would fall behind every cut-off. On PostgreSQL the lock waits for imports in flight,
+    holds new ones back and lets a second settlement wait its turn (SHARE ROW EXCLUSIVE
+    conflicts with itself and with inserts, not with reads); SQLite's IMMEDIATE
+    transactions already hold the one write lock. Call inside `transaction.atomic`."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("order_lines_settled_through() needs a transaction")
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {OrderLine._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {OrderLine._meta.db_table}")  # noqa: S608 (a model's table name)
+        return cursor.fetchone()[0]

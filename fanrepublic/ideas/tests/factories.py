@@ -8,6 +8,7 @@ from fanrepublic.products.tests.factories import ProductLineFactory
 
 from ..models import (
     Adoption,
+    AdoptionSku,
     AgreementText,
     Comment,
     Proposal,
@@ -16,7 +17,6 @@ from ..models import (
     Review,
     ReviewRound,
     RoyaltyStatement,
-    StatementLine,
     Support,
 )
 
@@ -142,20 +142,15 @@ class RoyaltyStatementFactory(factory.django.DjangoModelFactory):
     payable_fen = 0
     withheld_fen = 0
     credited_fen = 0
+    lines_through = 0
+    counted_until = factory.LazyFunction(timezone.now)
+    line_count = 0
     created_at = factory.LazyFunction(timezone.now)
 
 
-class StatementLineFactory(factory.django.DjangoModelFactory):
+class AdoptionSkuFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = StatementLine
+        model = AdoptionSku
 
-    statement = factory.SubFactory(RoyaltyStatementFactory)
-    adoption = factory.LazyAttribute(lambda o: o.statement.adoption)
-    order_line = factory.SubFactory("fanrepublic.stores.tests.factories.OrderLineFactory")
-    is_refund = False
-    order_number = "A1001"
-    occurred_at = factory.LazyFunction(timezone.now)
-    sku = "COOKER-1"
-    quantity = 1
-    unit_price_fen = 19900
-    amount_fen = 19900
+    adoption = factory.SubFactory(AdoptionFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n}")

@@ -131,8 +131,7 @@ def ideas(pages: Pages):
     "ideas.AgreementText.body",
     "ideas.AgreementText.body_zh",
     "ideas.Adoption.product_name",
-    "ideas.StatementLine.order_number",
-    "ideas.StatementLine.sku",
+    "ideas.AdoptionSku.sku",
 )
 def ideas_royalties(pages: Pages):
     """The agreement's text (the author reads it on the idea's page, staff edit it), the

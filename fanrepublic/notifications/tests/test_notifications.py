@@ -257,3 +257,23 @@ class TestDeclaredKinds:
             text = source.read_text()
             for app in features:
                 assert f"fanrepublic.{app}" not in text, f"{source.name} imports {app}"
+
+
+def test_a_batch_of_notices_respects_preferences_and_stores_each_once():
+    from fanrepublic.notifications.services import Notice, notify_many, preferences_update
+
+    quiet, keen = MemberFactory(), MemberFactory()
+    preferences_update(member=quiet, choices={"ideas": {"in_app": False, "email": False}})
+    notices = [
+        Notice(
+            recipient_id=member.pk, url="/ideas/1/royalties/", params={"what": "statement"}, dedupe_key=key
+        )
+        for member in (quiet, keen)
+        for key in ("s:2026-03", "s:2026-04")
+    ]
+    assert notify_many(kind="ideas", notices=notices) == 2
+    assert notify_many(kind="ideas", notices=notices) == 0
+    assert Notification.objects.filter(recipient=keen).count() == 2
+    assert not Notification.objects.filter(recipient=quiet).exists()
+    with pytest.raises(ValueError):
+        notify_many(kind="no-such-kind", notices=notices)

@@ -128,3 +128,66 @@ def test_an_account_is_judged_by_what_is_stored_not_by_what_the_caller_names():
             ]
         )
     assert not Transaction.objects.exists()
+
+
+# ---- ledger_credit_many: one credit to a member wallet per transaction -----------------
+
+
+def credits(prefix, members, amounts, currency=Currency.CNY, source=ACCOUNTS[1]):
+    return [
+        services.LedgerPost(
+            key=f"{prefix}:{n}",
+            kind="royalty",
+            memo=f"credit {n}",
+            entries=[(source, -amount), (services.wallet_ref(member, currency), amount)],
+        )
+        for n, (member, amount) in enumerate(zip(members, amounts, strict=True))
+    ]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(1, 10**9)), min_size=1, max_size=20))
+def test_a_credit_batch_leaves_what_posting_one_by_one_leaves(picks):
+    """The same credits, once in a batch and once one by one to twin members: equal
+    wallets, equal postings; a member credited twice in a batch gets both."""
+    batch, single = f"cb-{uuid.uuid4().hex[:8]}", f"cs-{uuid.uuid4().hex[:8]}"
+    twins = [(MemberFactory(), MemberFactory()) for _ in range(4)]
+    amounts = [amount for _pick, amount in picks]
+    mine = [twins[pick][0] for pick, _amount in picks]
+    theirs = [twins[pick][1] for pick, _amount in picks]
+    ids = services.ledger_credit_many(credits(batch, mine, amounts))
+    for post in credits(single, theirs, amounts):
+        services.ledger_post(key=post.key, kind=post.kind, memo=post.memo, entries=post.entries)
+    assert len(ids) == len(picks)
+    for ours, twin in twins:
+        assert (
+            services.wallet_for(ours, Currency.CNY).balance_minor
+            == services.wallet_for(twin, Currency.CNY).balance_minor
+        )
+    assert len(stored(batch)) == len(stored(single)) == len(picks)
+    assert ledger_problems() == []
+    # Run again: nothing new, the same ids.
+    assert services.ledger_credit_many(credits(batch, mine, amounts)) == ids
+    assert Transaction.objects.filter(idempotency_key__startswith=f"{batch}:").count() == len(picks)
+
+
+def test_a_credit_batch_of_points_keeps_lots_and_refuses_debits_and_two_wallets():
+    member, other = MemberFactory(), MemberFactory()
+    issuance = services.system_ref(AccountKind.ISSUANCE)
+    services.ledger_credit_many(credits("pts", [member, member], [30, 12], Currency.POINTS, issuance))
+    assert services.wallet_for(member).balance_minor == 42
+    assert sorted(services.wallet_for(member).lots.values_list("remaining", flat=True)) == [12, 30]
+    assert ledger_problems() == []
+    debit = credits("debit", [member], [-5], Currency.POINTS, issuance)
+    two = [
+        services.LedgerPost(
+            key="two",
+            kind="x",
+            memo="two wallets",
+            entries=[(services.wallet_ref(member), -1), (services.wallet_ref(other), 1)],
+        )
+    ]
+    for bad in (debit, two):
+        with pytest.raises((ValueError, ValidationFailed)):
+            services.ledger_credit_many(bad)
+    assert services.wallet_for(member).balance_minor == 42
