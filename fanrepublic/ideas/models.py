@@ -280,6 +280,12 @@ class AdoptionSku(models.Model):
 
     adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="sku_rows")
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    # A working copy for the month's pass over the sales lines, refreshed at its start
+    # from the adoption (when the author accepted) and its latest statement (cut-off and
+    # month's end): the pass then joins each line to one small row instead of three.
+    sold_from = models.DateTimeField(null=True, blank=True)
+    counted_through = models.BigIntegerField(default=0)
+    counted_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("adopted SKU")

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fanrepublic.core.bulk import bulk_insert
 from fanrepublic.core.capabilities import notice_kinds
 from fanrepublic.core.errors import ValidationFailed
 from fanrepublic.core.tasks import enqueue_on_commit
@@ -132,29 +133,30 @@ def notify_many(*, kind: str, notices: list[Notice]) -> int:
         email = pref.email if pref else _email_default(kind)
         if not (in_app or email):
             continue
-        row = Notification(
-            recipient_id=notice.recipient_id,
-            kind=kind,
-            actor=None,
-            url=notice.url,
-            params=notice.params,
-            dedupe_key=notice.dedupe_key,
-            read_at=None if in_app else now,
+        rows.append(
+            {
+                "recipient_id": notice.recipient_id,
+                "kind": kind,
+                "actor_id": None,
+                "url": notice.url,
+                "params": notice.params,
+                "dedupe_key": notice.dedupe_key,
+                "read_at": None if in_app else now,
+                "wants_email": email,
+            }
         )
-        row._wants_email = email
-        rows.append(row)
     with transaction.atomic():
         existing = set()
-        keys = sorted({row.dedupe_key for row in rows})
+        keys = sorted({row["dedupe_key"] for row in rows})
         for start in range(0, len(keys), 5000):
             existing.update(
                 Notification.objects.filter(dedupe_key__in=keys[start : start + 5000]).values_list(
                     "recipient_id", "dedupe_key"
                 )
             )
-        fresh = [row for row in rows if (row.recipient_id, row.dedupe_key) not in existing]
-        Notification.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=5000)
-        wants_email = {(row.recipient_id, row.dedupe_key) for row in fresh if row._wants_email}
+        fresh = [row for row in rows if (row["recipient_id"], row["dedupe_key"]) not in existing]
+        wants_email = {(row["recipient_id"], row["dedupe_key"]) for row in fresh if row.pop("wants_email")}
+        bulk_insert(Notification, fresh, ignore_conflicts=True)
         if wants_email:
             from .tasks import EMAIL_BATCH, send_notification_emails
 

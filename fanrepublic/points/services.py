@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fanrepublic.activity.services import record_event
+from fanrepublic.core.bulk import bulk_insert
 from fanrepublic.core.errors import Forbidden, ValidationFailed
 from fanrepublic.core.services import audit_record
 
@@ -380,25 +381,31 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start : start + size]
 
 
-def _insert_transactions(fresh: list[tuple[dict, list]], accounts: dict[str, Account]) -> list[Transaction]:
-    """Insert checked transactions and their postings in bulk; the new rows, in order."""
-    rows = Transaction.objects.bulk_create(
-        [Transaction(**fields) for fields, _entries in fresh], batch_size=CHUNK
+def _insert_transactions(fresh: list[tuple[dict, list]], accounts: dict[str, Account]) -> dict[str, int]:
+    """Insert checked transactions and their postings in bulk; their ids by key."""
+    now = timezone.now()
+    ids = dict(
+        bulk_insert(
+            Transaction,
+            [{**fields, "created_at": now} for fields, _entries in fresh],
+            returning=("idempotency_key", "id"),
+        )
     )
-    Posting.objects.bulk_create(
+    bulk_insert(
+        Posting,
         [
-            Posting(
-                transaction_id=row.pk,
-                account_id=accounts[account.code].pk,
-                currency=account.currency,
-                amount_minor=amount,
-            )
-            for row, (_fields, entries) in zip(rows, fresh, strict=True)
+            {
+                "transaction_id": ids[fields["idempotency_key"]],
+                "account_id": accounts[account.code].pk,
+                "currency": account.currency,
+                "amount_minor": amount,
+                "created_at": now,
+            }
+            for fields, entries in fresh
             for account, amount in entries
         ],
-        batch_size=CHUNK,
     )
-    return rows
+    return ids
 
 
 def ledger_post_many(posts: list[LedgerPost]) -> int:
@@ -542,21 +549,21 @@ def ledger_credit_many(posts: list[LedgerPost]) -> dict[str, int]:
                         f"UPDATE {table} SET balance_minor = balance_minor + %s WHERE id = %s",  # noqa: S608 (a model's table name)
                         [(deltas[pk], pk) for pk in wallet_ids],
                     )
-            rows = _insert_transactions([(fields, entries) for fields, entries, *_rest in fresh], accounts)
-            PointLot.objects.bulk_create(
+            ids = _insert_transactions([(fields, entries) for fields, entries, *_rest in fresh], accounts)
+            bulk_insert(
+                PointLot,
                 [
-                    PointLot(
-                        account_id=accounts[wallet].pk,
-                        earned_by_id=row.pk,
-                        amount=amount,
-                        remaining=amount,
-                        earned_at=now,
-                        expires_at=now + horizon if horizon else None,
-                    )
-                    for row, (_fields, _entries, wallet, amount) in zip(rows, fresh, strict=True)
+                    {
+                        "account_id": accounts[wallet].pk,
+                        "earned_by_id": ids[fields["idempotency_key"]],
+                        "amount": amount,
+                        "remaining": amount,
+                        "earned_at": now,
+                        "expires_at": now + horizon if horizon else None,
+                    }
+                    for fields, _entries, wallet, amount in fresh
                     if _is_point_wallet(accounts[wallet])
                 ],
-                batch_size=CHUNK,
             )
     except IntegrityError:
         # A key of the batch was stored meanwhile by another writer: post one by one,
@@ -568,7 +575,7 @@ def ledger_credit_many(posts: list[LedgerPost]) -> dict[str, int]:
                 key=key, kind=fields["kind"], memo=fields["memo"], entries=entries, obj=objects[key]
             ).pk
         return result
-    result.update((row.idempotency_key, row.pk) for row in rows)
+    result.update(ids)
     return result
 
 
