@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fanrepublic.flashsales",
     "fanrepublic.insights",
     "fanrepublic.ideas",
+    "fanrepublic.opensource",
     "fanrepublic.demo",
 ]
 
@@ -469,6 +470,48 @@ PAYMENTS_REQUIRED_SETTINGS = {
     "alipay": ("ALIPAY_APPID", "ALIPAY_APP_PRIVATE_KEY", "ALIPAY_PUBLIC_KEY"),
 }
 
+# Payouts (fanrepublic.payments.payouts): a member's yuan wallet paid out to their WeChat
+# Pay balance (商家转账, to the openid WeChat's web sign-in gives under WECHATPAY_APPID) or
+# their Alipay account (单笔无密转账). A provider pays out only when it also takes payments
+# here (PAYMENTS_PROVIDERS) and its payout settings below are set.
+PAYOUT_PROVIDERS = env.list("PAYOUT_PROVIDERS", default=["wechat", "alipay", "offline"])
+# The operator changes the minimum and the royalty tax rate on the payments console (each
+# change a new version); these apply until the first change.
+PAYOUT_MINIMUM_FEN = env.int("PAYOUT_MINIMUM_FEN", default=10_00)
+PAYOUT_ROYALTY_TAX_RATE = Decimal(
+    env("PAYOUT_ROYALTY_TAX_RATE", default=env("IDEAS_ROYALTY_TAX_RATE", default="0"))
+)
+PAYOUT_MAXIMUM_FEN = env.int("PAYOUT_MAXIMUM_FEN", default=5_000_00)  # per payout
+PAYOUT_DAILY_MAXIMUM_FEN = env.int("PAYOUT_DAILY_MAXIMUM_FEN", default=20_000_00)  # per member, China day
+# A newly linked account receives nothing for this long, while its owner is told of the
+# change: whoever takes over a session cannot link their own account and empty the wallet.
+PAYOUT_NEW_PAYEE_HOLD_HOURS = env.int("PAYOUT_NEW_PAYEE_HOLD_HOURS", default=24)
+PAYOUT_REQUEST_RATE = "10/h"  # payout requests a member may make an hour
+PAYOUT_PAYEE_CHANGE_RATE = "5/d"  # payout accounts a member may link a day
+# A transfer the provider does not know is sent again (same number) this many times in
+# all; after that it waits for staff on the console.
+PAYOUT_MAX_SENDS = env.int("PAYOUT_MAX_SENDS", default=5)
+# WeChat Pay 商家转账: the transfer scene the merchant applied for (1005 佣金报酬: pay for
+# work, which royalties are) and its report field 岗位类型 (scene 1005 asks for it).
+WECHATPAY_TRANSFER_SCENE_ID = env("WECHATPAY_TRANSFER_SCENE_ID", default="1005")
+PAYOUT_WECHAT_POSITION = env("PAYOUT_WECHAT_POSITION", default="创意作者")
+# WeChat's web sign-in (snsapi_base) of the official account WECHATPAY_APPID: its AppSecret
+# exchanges the sign-in's code for the member's openid. Empty: no WeChat payouts.
+WECHAT_OAUTH_APP_SECRET = env_secret("WECHAT_OAUTH_APP_SECRET")
+WECHAT_OAUTH_AUTHORIZE_URL = env(
+    "WECHAT_OAUTH_AUTHORIZE_URL", default="https://open.weixin.qq.com/connect/oauth2/authorize"
+)
+WECHAT_OAUTH_API_BASE = env("WECHAT_OAUTH_API_BASE", default="https://api.weixin.qq.com")
+WECHAT_OAUTH_STATE_MAX_AGE = 600  # seconds a sign-in may take
+# Alipay's transfers work only in its public-key-certificate mode: the application's
+# certificate, Alipay's certificate and Alipay's root certificate (PEM, or *_FILE). The
+# application is ALIPAY_APPID with ALIPAY_APP_PRIVATE_KEY unless a separate one is named.
+PAYOUT_ALIPAY_APPID = env("PAYOUT_ALIPAY_APPID", default="")
+PAYOUT_ALIPAY_APP_PRIVATE_KEY = env_secret("PAYOUT_ALIPAY_APP_PRIVATE_KEY")
+PAYOUT_ALIPAY_APP_CERT = env_secret("PAYOUT_ALIPAY_APP_CERT")
+PAYOUT_ALIPAY_PUBLIC_CERT = env_secret("PAYOUT_ALIPAY_PUBLIC_CERT")
+PAYOUT_ALIPAY_ROOT_CERT = env_secret("PAYOUT_ALIPAY_ROOT_CERT")
+
 # Pre-order campaigns (fanrepublic.campaigns).
 # The idea marketplace (docs/ideas.md): supporters that send an idea to review (LEGO Ideas:
 # 10,000), days it may gather them, review rounds a year (each reviews until the next).
@@ -479,6 +522,18 @@ IDEAS_PROPOSE_RATE = "5/d"  # ideas a member may propose a day
 IDEAS_SIMILAR_RATE = "60/m"  # "ideas that read alike" looks while a member types
 # Withheld from each royalty payment for the tax office (0 = none); a decimal fraction.
 IDEAS_ROYALTY_TAX_RATE = Decimal(env("IDEAS_ROYALTY_TAX_RATE", default="0"))
+# The open-source programme (docs/opensource.md): Academician (院士) numbers for the first
+# OPENSOURCE_ACADEMICIANS outside contributors who meet its bar; the bars are counted
+# contributions by kind ("code": merged pull requests, "reviews", "other": approved
+# non-code work, "total").
+OPENSOURCE_ACADEMICIANS = env.int("OPENSOURCE_ACADEMICIANS", default=127)
+OPENSOURCE_TITLE_BARS = {
+    "contributor": {"total": 1},
+    "core": {"total": 10, "code": 5},
+    "academician": {"code": 1},
+}
+OPENSOURCE_REFUSED_LOG_RATE = "60/m"  # refused webhook deliveries kept per client network
+OPENSOURCE_SUBMIT_RATE = "10/h"  # non-code contributions a member may submit an hour
 CAMPAIGNS_BACK_RATE = "10/h"  # backings a member may start an hour (each opens a payment)
 # A campaign is settled this long after its deadline plus PAYMENTS_EXPIRE_MINUTES, so a
 # deposit started just before the deadline has been paid or closed by then.

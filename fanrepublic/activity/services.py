@@ -58,15 +58,25 @@ def record_event(
     occurred_at: datetime | None = None,
     idempotency_key: str | None = None,
     source: str = "",
+    integration: Integration | None = None,
 ) -> tuple[Event, bool]:
     """Append one event inside the caller's transaction; handlers run after commit.
 
-    Only the platform calls this (integrations go through `events_ingest`), so the event
-    names no integration. With an idempotency key, a replay returns the stored event and
-    `created=False` (and its handlers do not run again).
+    The platform records its own events here (integrations send theirs through
+    `events_ingest`). An app endpoint that verified an integration's signature itself
+    (a git host's webhook) names that `integration`: only for a verb declared external
+    with that endpoint and listed by the integration, so earning rules can trust the
+    integration rather than the platform. With an idempotency key, a replay returns the
+    stored event and `created=False` (and its handlers do not run again).
     """
     _require_declared(verb)
+    if integration is not None:
+        declared = capabilities.verb(verb)
+        if not (declared.external and declared.endpoint and verb in integration.verbs):
+            raise ValueError(f"{integration.slug} may not send {verb} through an app's endpoint")
+        source = integration.slug
     event = Event(
+        integration=integration,
         idempotency_key=idempotency_key or f"auto:{uuid.uuid4().hex}",
         verb=verb,
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,

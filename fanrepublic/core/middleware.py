@@ -105,6 +105,16 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return self._refused(request, _("The request contains a NUL character, which is not allowed."))
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # A view marked `reads_raw_text` (a git host's webhook: its own reader cleans what
+        # it keeps) takes the body as the sender wrote it: refusing a pull request's odd
+        # title would lose the contribution.
+        if getattr(view_func, "reads_raw_text", False):
+            return None
         try:
             message = self._problem(request)
         except UNREADABLE_BODY as exc:
@@ -112,11 +122,15 @@ class RefuseNulMiddleware:
             with translation.override(translation.get_language_from_request(request)):
                 return unreadable_body_response(request, exc)
         if message:
-            if request.path.startswith("/api/"):
-                body = {"error": {"code": "invalid_characters", "message": message, "fields": {}}}
-                return JsonResponse(body, status=400)
-            return render(request, "error.html", {"message": message}, status=400)
-        return self.get_response(request)
+            return self._refused(request, message)
+        return None
+
+    @staticmethod
+    def _refused(request, message):
+        if request.path.startswith("/api/"):
+            body = {"error": {"code": "invalid_characters", "message": message, "fields": {}}}
+            return JsonResponse(body, status=400)
+        return render(request, "error.html", {"message": message}, status=400)
 
     @classmethod
     def _problem(cls, request) -> str | None:

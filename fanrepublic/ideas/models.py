@@ -309,6 +309,7 @@ class RoyaltyStatement(models.Model):
     payable_fen = models.BigIntegerField(_("royalties this month"))
     withheld_fen = models.BigIntegerField(_("tax withheld"))
     credited_fen = models.BigIntegerField(_("paid to the wallet"))
+    tax_rate = models.DecimalField(_("tax rate withheld"), max_digits=6, decimal_places=4, default=0)
     # The cut-off: the statement counts the lines up to this order line id that no earlier
     # statement counted and whose time is before `counted_until` (the month's end). A
     # line's statement is the first whose cut-off and end both cover it (docs/ideas.md).

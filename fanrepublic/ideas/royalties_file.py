@@ -19,4 +19,5 @@ HEADER = (
     "paid_fen",
     "withheld_fen",
     "credited_fen",
+    "tax_rate",
 )

@@ -29,6 +29,7 @@ from fanrepublic.core.images import check_images
 from fanrepublic.core.services import audit_record
 from fanrepublic.core.text import text_problem
 from fanrepublic.notifications.services import Notice, notify, notify_many
+from fanrepublic.payments.selectors import royalty_tax_rate
 from fanrepublic.points.enums import AccountKind, Currency
 from fanrepublic.points.selectors import transaction_ids
 from fanrepublic.points.services import (
@@ -723,8 +724,6 @@ def _period_checked(period: date, now) -> None:
         raise ValidationFailed(_("A statement is for a whole month."), field="period")
     if _after_month(period) > now:
         raise Conflict(_("The month is not over yet."))
-    if not (0 <= settings.IDEAS_ROYALTY_TAX_RATE < 1):
-        raise ImproperlyConfigured("IDEAS_ROYALTY_TAX_RATE must be at least 0 and below 1")
 
 
 # What each adoption due for the month counts (royalties.py, rule 1), summed in one pass
@@ -822,7 +821,10 @@ def statements_issue_for_month(*, period: date, adoption_ids=None, now=None) -> 
     now = now or timezone.now()
     _period_checked(period, now)
     end = _after_month(period)
-    tax_rate = settings.IDEAS_ROYALTY_TAX_RATE
+    # The operator's rate in force (payments console, versioned), stored on each statement.
+    tax_rate = royalty_tax_rate()
+    if not (0 <= tax_rate < 1):
+        raise ImproperlyConfigured("the royalty tax rate must be at least 0 and below 1")
     issued = 0
     with transaction.atomic():
         through = order_lines_settled_through()
@@ -903,6 +905,7 @@ def _issue_month_batch(due: list[Adoption], *, period, end, through, tax_rate, n
                 "lines_through": through,
                 "counted_until": end,
                 "line_count": lines,
+                "tax_rate": tax_rate,
                 "transaction_id": None,
                 "created_at": now,
             }

@@ -491,7 +491,7 @@ def royalties_csv(request, pk):
 
 def _royalty_rows(statements):
     """Each statement's lines, then its figures (streamed: a statement may count millions)."""
-    blank = [""] * 8
+    blank = [""] * 9
     for statement in statements:
         month = f"{statement.period:%Y-%m}"
         for line in selectors.statement_lines(statement).iterator(chunk_size=2000):
@@ -506,5 +506,6 @@ def _royalty_rows(statements):
             statement.payable_fen,
             statement.withheld_fen,
             statement.credited_fen,
+            statement.tax_rate,
         ]
         yield ["statement", month, "", "", "", "", "", "", "", *figures]

@@ -37,6 +37,10 @@ class User(AbstractUser):
         help_text=_("When set, periodic recomputation leaves the trust level as staff set it."),
     )
     reputation = models.IntegerField(_("contribution score"), default=0)
+    # A title another capability awarded, shown beside the name across the site: a code
+    # "<kind>:<value>" that the awarding app renders (members.honours), e.g.
+    # "opensource.academician:12". Set only through members.services.member_honour_set.
+    honour = models.CharField(_("title shown with the name"), max_length=60, blank=True)
     daily_reply_target = models.PositiveIntegerField(
         _("daily reply target"), default=100, help_text=_("For engineers answering the forum.")
     )

@@ -18,7 +18,7 @@ from fanrepublic.core.errors import Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.services import audit_record, model_update
 from fanrepublic.core.text import text_problem
 
-from . import trust
+from . import honours, trust
 from .enums import OwnershipSource, StaffRole, TokenScope
 from .errors import SecondFactorRequired
 from .models import ApiToken, MemberStats, ReputationEntry, User, VerifiedOwnership
@@ -139,6 +139,16 @@ def ownership_withdraw(*, member: User, product_line, source: str, reference: st
             idempotency_key=f"members.ownership.withdrawn:{row.pk}",
         )
     return True
+
+
+def member_honour_set(*, member: User, code: str) -> None:
+    """The title shown beside the member's name ("" for none): a code of a kind an app
+    registered in members.honours."""
+    kind = code.partition(":")[0]
+    if code and not honours.known(kind):
+        raise ValueError(f"no app registered the honour kind {kind!r}")
+    User.objects.filter(pk=member.pk).update(honour=code[:60])
+    member.honour = code[:60]
 
 
 def member_set_language(*, member: User, language: str) -> None:

@@ -4,7 +4,17 @@ from django.contrib import admin
 # shows them; refunds and checks are made on the payments console.
 from fanrepublic.points.admin import ReadOnlyAdmin
 
-from .models import BillCheck, OfflineRefund, OfflineTrade, Payment, ProviderNotice, Refund
+from .models import (
+    BillCheck,
+    OfflineRefund,
+    OfflineTrade,
+    PayeeAccount,
+    Payment,
+    Payout,
+    PayoutPolicy,
+    ProviderNotice,
+    Refund,
+)
 
 
 @admin.register(Payment)
@@ -42,3 +52,23 @@ class OfflineTradeAdmin(ReadOnlyAdmin):
 @admin.register(OfflineRefund)
 class OfflineRefundAdmin(ReadOnlyAdmin):
     list_display = ("reference", "refund_no", "amount_fen", "refunded_at")
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "provider", "member", "amount_fen", "state", "provider_state", "created_at")
+    list_filter = ("provider", "state")
+    search_fields = ("reference", "provider_no")
+
+
+@admin.register(PayeeAccount)
+class PayeeAccountAdmin(ReadOnlyAdmin):
+    list_display = ("member", "provider", "masked", "created_at", "verified_at", "removed_at")
+    list_filter = ("provider",)
+    # An openid or a phone number is personal data: the admin shows it masked.
+    exclude = ("identifier",)
+
+
+@admin.register(PayoutPolicy)
+class PayoutPolicyAdmin(ReadOnlyAdmin):
+    list_display = ("version", "minimum_fen", "tax_rate", "created_by", "created_at")

@@ -34,3 +34,14 @@ class NoticeOutcome(models.TextChoices):
     MALFORMED = "malformed", _("Malformed")
     UNKNOWN = "unknown", _("For no payment of ours")
     MISMATCH = "mismatch", _("Amount does not match")
+
+
+class PayoutState(models.TextChoices):
+    # Recorded, the money moved out of the wallet into "payouts in transit"; not yet
+    # handed to the provider (the task that sends it runs after the commit).
+    REQUESTED = "requested", _("Requested")
+    # Handed to the provider, or tried: until it says done or failed, it is asked again
+    # (and sent again under the same number, which it treats as the same transfer).
+    SENT = "sent", _("On its way")
+    DONE = "done", _("Paid out")
+    FAILED = "failed", _("Failed, returned to the wallet")

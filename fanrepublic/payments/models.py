@@ -6,13 +6,16 @@ reference), and so does each refund. The provider's word arrives by a signed not
 or by asking it (the periodic check): both go through the same service, so whichever
 comes first settles the payment and the other finds it done."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .enums import NoticeOutcome, PaymentStatus, ProviderCode, RefundStatus
+from .enums import NoticeOutcome, PaymentStatus, PayoutState, ProviderCode, RefundStatus
+from .payout_text import failure_text, mask_identifier
 
 
 class Payment(models.Model):
@@ -221,3 +224,175 @@ class BillCheck(models.Model):
     @property
     def clean(self) -> bool:
         return not self.differences and not self.error
+
+
+# Payouts ---------------------------------------------------------------------------------
+
+
+class PayeeAccount(models.Model):
+    """Where a member's payouts go at one provider: their openid under the merchant's
+    WeChat app id (proved by WeChat's web sign-in), or their Alipay login with the real
+    name Alipay checks it against. A change is a new row (the old one is marked removed),
+    so the history of where money was sent stays readable."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="payee_accounts",
+    )
+    provider = models.CharField(_("provider"), max_length=10, choices=ProviderCode.choices)
+    identifier = models.CharField(_("account"), max_length=100)  # openid / Alipay login
+    real_name = models.CharField(_("real name"), max_length=50, blank=True)
+    # WeChat: when WeChat's sign-in proved the openid is the member's. Alipay: when a
+    # payout to it first succeeded (Alipay checked the login and the name together).
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    created_at = models.DateTimeField(_("linked"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payout account")
+        verbose_name_plural = _("payout accounts")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "provider"],
+                condition=Q(removed_at__isnull=True),
+                name="payee_one_active_per_provider",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.masked}"
+
+    @property
+    def masked(self) -> str:
+        return mask_identifier(self.provider, self.identifier)
+
+    @property
+    def usable_from(self):
+        if self.provider == ProviderCode.OFFLINE:
+            return self.created_at  # the demo's account receives no money: nothing to guard
+        return self.created_at + timedelta(hours=settings.PAYOUT_NEW_PAYEE_HOLD_HOURS)
+
+
+class Payout(models.Model):
+    """A member's yuan paid out of their wallet to their own account at a provider.
+    The ledger follows its state: requested moves the amount from the wallet to
+    "payouts in transit" (so it cannot be spent twice), done moves it on to what was
+    paid out through the provider, failed returns it to the wallet."""
+
+    reference = models.CharField(_("reference"), max_length=32, unique=True)  # out_bill_no / out_biz_no
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        on_delete=models.SET_NULL,  # money records outlive an erased account
+        related_name="payouts",
+    )
+    provider = models.CharField(_("provider"), max_length=10, choices=ProviderCode.choices)
+    payee = models.ForeignKey(
+        PayeeAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="payouts"
+    )
+    # What it was sent to, as it was when requested: a later change of the member's
+    # account never redirects a payout already on its way.
+    payee_identifier = models.CharField(_("paid to"), max_length=100)
+    payee_name = models.CharField(_("payee's name"), max_length=50, blank=True)
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=PayoutState.choices, default=PayoutState.REQUESTED
+    )
+    provider_no = models.CharField(_("provider's transfer number"), max_length=64, blank=True)
+    provider_state = models.CharField(_("provider's state"), max_length=24, blank=True)
+    # WeChat Pay's WAIT_USER_CONFIRM: what the member's WeChat needs to show its "confirm
+    # receipt" page (requestMerchantTransfer).
+    package_info = models.TextField(blank=True)
+    failure_code = models.CharField(_("reason it failed"), max_length=64, blank=True)
+    problem = models.CharField(_("problem"), max_length=200, blank=True)
+    attempts = models.PositiveIntegerField(_("times sent"), default=0)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("last asked the provider"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    request_tx = models.ForeignKey(
+        "points.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    settle_tx = models.ForeignKey(
+        "points.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_tx = models.ForeignKey(
+        "points.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="payout_amount_positive"),
+            # One payout on its way per member, also when two requests race: the second
+            # insert waits for the first and fails (payouts.payout_request).
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(state__in=["requested", "sent"]),
+                name="payout_one_in_flight_per_member",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="payout_state_created"),
+            models.Index(fields=["member", "created_at"], name="payout_member_created"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("payments:payout", args=[self.reference])
+
+    @property
+    def in_flight(self) -> bool:
+        return self.state in (PayoutState.REQUESTED, PayoutState.SENT)
+
+    @property
+    def waiting_for_member(self) -> bool:
+        """WeChat Pay waits for the member to confirm receipt in WeChat."""
+        return self.in_flight and self.provider_state == "WAIT_USER_CONFIRM" and bool(self.package_info)
+
+    @property
+    def failure_text(self) -> str:
+        return failure_text(self.failure_code) if self.state == PayoutState.FAILED else ""
+
+
+class PayoutPolicy(models.Model):
+    """The operator's payout rules in force from `created_at`: the minimum a member may
+    pay out and the tax withheld from royalties. Each change is a new version (the
+    latest applies); PAYOUT_MINIMUM_FEN and PAYOUT_ROYALTY_TAX_RATE apply before the
+    first."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    minimum_fen = models.BigIntegerField(_("minimum payout (fen)"))
+    tax_rate = models.DecimalField(_("tax withheld from royalties"), max_digits=5, decimal_places=4)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("in force from"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payout policy")
+        verbose_name_plural = _("payout policies")
+        ordering = ["-version"]
+        constraints = [
+            models.CheckConstraint(condition=Q(minimum_fen__gt=0), name="payout_policy_minimum_positive"),
+            models.CheckConstraint(
+                condition=Q(tax_rate__gte=0) & Q(tax_rate__lt=1), name="payout_policy_tax_rate_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"v{self.version}"

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from fanrepublic.activity.services import NewEvent, record_event, record_events
 from fanrepublic.core import ratelimit
-from fanrepublic.core.errors import Conflict, DomainError, NotFound, RateLimited, ValidationFailed
+from fanrepublic.core.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from fanrepublic.core.services import audit_record
 from fanrepublic.core.text import text_problem
 from fanrepublic.members.models import User
@@ -34,8 +34,9 @@ from fanrepublic.notifications.services import notify
 from fanrepublic.points.enums import AccountKind, Currency
 from fanrepublic.points.services import AccountRef, LedgerPost, ledger_post, ledger_post_many
 
-from . import notices, signals
+from . import notices, payout_transfers, signals
 from .enums import NoticeOutcome, PaymentStatus, RefundStatus
+from .errors import ProviderUnavailable
 from .models import Payment, ProviderNotice, Refund
 from .permissions import MONEY_ROLES
 from .providers import base, registry
@@ -43,11 +44,6 @@ from .providers import base, registry
 log = logging.getLogger(__name__)
 
 MAX_PAYMENT_FEN = 100_000_000_00  # a hundred million yuan: beyond any single order here
-
-
-class ProviderUnavailable(DomainError):
-    code = "provider_unavailable"
-    status = 503
 
 
 def provider_account(code: str) -> AccountRef:
@@ -339,7 +335,7 @@ def _locked_refund(reference: str) -> Refund | None:
 
 def notice_apply(*, provider_code: str, notice: base.Notice, remote_addr: str = "", size: int = 0) -> str:
     """Apply a notification that passed its provider's checks, once. Returns its outcome."""
-    reference = notice.trade.reference if notice.trade else notice.refund.reference
+    reference = notice.reference
     fields = {
         "provider": provider_code,
         "notice_id": notice.notice_id,
@@ -355,7 +351,14 @@ def notice_apply(*, provider_code: str, notice: base.Notice, remote_addr: str = 
         except IntegrityError:
             ProviderNotice.objects.create(outcome=NoticeOutcome.DUPLICATE, **fields)
             return NoticeOutcome.DUPLICATE
-        if notice.trade is not None:
+        if notice.transfer is not None:
+            # A transfer to a member (a payout) reached a final state.
+            payment = None
+            found = payout_transfers.transfer_notice_apply(
+                provider_code=provider_code, transfer=notice.transfer
+            )
+            outcome = NoticeOutcome.ACCEPTED if found else NoticeOutcome.UNKNOWN
+        elif notice.trade is not None:
             payment = (
                 Payment.objects.select_for_update()
                 .filter(reference=reference, provider=provider_code)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from .payout_transfers import payout_send, payouts_check_due
 from .reconcile import bill_check
 from .services import payments_check_due
 
@@ -38,3 +39,22 @@ def check_yesterdays_bills() -> int:
             bill_check(provider_code=code, day=day)
             done += 1
     return done
+
+
+@shared_task
+def send_payout(payout_id: int) -> None:
+    """Hand a requested payout to its provider (after the request committed). Safe to run
+    twice: the same payout is the same transfer at the provider."""
+    payout_send(payout_id=payout_id)
+
+
+@shared_task
+def check_payouts() -> dict:
+    """Send the payouts never sent and ask the providers about those not settled. One run
+    at a time, as check_payments."""
+    if not cache.add("payments:payouts-check-running", 1, timeout=600):
+        return {"skipped": True}
+    try:
+        return payouts_check_due()
+    finally:
+        cache.delete("payments:payouts-check-running")

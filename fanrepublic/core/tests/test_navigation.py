@@ -70,6 +70,7 @@ def test_the_take_part_menu_lists_every_participation_capability():
         "Pre-orders",
         "Flash sales",
         "Ideas",
+        "Open source",
     }
 
 

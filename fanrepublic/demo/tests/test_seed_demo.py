@@ -350,3 +350,32 @@ def test_the_idea_marketplace_shows_every_stage(seeded):
     paid = sum(s.credited_fen for s in statements)
     assert paid > 0 and wallet_for(adopted.author, Currency.CNY).balance_minor == paid
     assert ledger_problems() == []
+
+
+def test_the_open_source_programme_has_webhook_fed_contributions_and_academicians(seeded, client):
+    from fanrepublic.opensource.models import Contribution, GitAccount, Repository, Title, WebhookDelivery
+    from fanrepublic.points.selectors import ledger_problems
+    from fanrepublic.points.services import wallet_for
+
+    assert set(Repository.objects.values_list("host", flat=True)) == {"github", "gitee"}
+    linked = GitAccount.objects.filter(verified_at__isnull=False)
+    assert linked.count() >= 10
+    academicians = list(Title.objects.filter(rank="academician").order_by("number"))
+    assert len(academicians) >= 8 and [t.number for t in academicians] == list(
+        range(1, len(academicians) + 1)
+    )
+    # Two contributors have not accepted the agreement: their merged work waits.
+    assert Contribution.objects.filter(state="merged", counted_at__isnull=True, member__isnull=False).exists()
+    shipped = Contribution.objects.get(release_item__isnull=False)
+    assert shipped.title.startswith("Congestion prediction") and shipped.member is not None
+    assert Contribution.objects.filter(kind="translation", state="approved").exists()
+    assert Contribution.objects.filter(kind="design", state="pending").exists()
+    assert WebhookDelivery.objects.filter(outcome="refused").exists()
+    # Points for merges, through the rule that trusts the hosts' integrations only.
+    first = academicians[0].member
+    assert wallet_for(first).balance_minor >= 500
+    assert ledger_problems() == []
+    page = client.get("/opensource/").content.decode()
+    assert academicians[0].member.public_name in page
+    client.force_login(first)  # profiles are for members
+    assert shipped.title in client.get(f"/u/{shipped.member.username}/").content.decode()

@@ -142,13 +142,14 @@ def test_refunds_beyond_a_months_sales_are_recouped_not_taken_back():
     assert cny(author) == 1200 and ledger_problems() == []
 
 
-@override_settings(IDEAS_ROYALTY_TAX_RATE=Decimal("0.20"))
+@override_settings(PAYOUT_ROYALTY_TAX_RATE=Decimal("0.20"))
 def test_tax_is_withheld_from_each_payment():
     adoption = adopted()
     imported(sold("D1", at(2026, 3, 15), "COOKER-1", 3, "333.33"))
     statement = services.statement_issue(adoption=adoption, period=date(2026, 3, 1), now=at(2026, 4, 2))
     # 999.99 yuan × 1 % = 9.9999 → 10.00; tax 20 % = 2.00; the author gets 8.00.
     assert (statement.payable_fen, statement.withheld_fen, statement.credited_fen) == (1000, 200, 800)
+    assert statement.tax_rate == Decimal("0.20")  # the rate in force, kept with the statement
     assert cny(adoption.proposal.author) == 800 and ledger_problems() == []
 
 

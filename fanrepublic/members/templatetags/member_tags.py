@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from fanrepublic.members import honours
 from fanrepublic.members.enums import StaffRole, TrustLevel
 from fanrepublic.members.profile import sections_for
 
@@ -18,6 +19,17 @@ def role_badge(role: str):
         return ""
     label = StaffRole(role).label if role in StaffRole.values else role
     return format_html('<span class="badge badge-staff badge-{}" title="{}">{}</span>', role, label, label)
+
+
+@register.simple_tag
+def honour_badge(member):
+    """The title another capability awarded the member (an Academician's number), beside
+    their name wherever it is shown."""
+    text = honours.label(getattr(member, "honour", "") or "")
+    if not text:
+        return ""
+    kind = member.honour.partition(":")[0].replace(".", "-")
+    return format_html('<span class="badge badge-honour badge-{}">{}</span>', kind, text)
 
 
 @register.filter

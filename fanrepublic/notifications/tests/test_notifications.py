@@ -210,6 +210,9 @@ class TestDeclaredKinds:
             "payments_refund_failed",
             "survey",
             "ideas",
+            "opensource",
+            "payments_payout",
+            "payments_payee_changed",
         }
         assert declared["quote"].email_default is False and declared["bounty"].email_default is True
         member = MemberFactory()

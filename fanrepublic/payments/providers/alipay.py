@@ -1,6 +1,10 @@
 """Alipay through the maintained SDK `python-alipay-sdk` (RSA2): the computer-site cashier
 (alipay.trade.page.pay), signed asynchronous notifications, trade query, close, refund,
-refund query and the daily trade bill (alipay.data.dataservice.bill.downloadurl.query).
+refund query and the daily trade bill (alipay.data.dataservice.bill.downloadurl.query);
+and payouts to a member's Alipay account (alipay.fund.trans.uni.transfer, product
+TRANS_ACCOUNT_NO_PWD, asked about with alipay.fund.trans.common.query). Alipay takes
+transfers only from an application in public-key-certificate mode, so they go through
+the SDK's DCAliPay with the PAYOUT_ALIPAY_* certificates.
 
 Alipay retries a notification for about 25 hours, signing each sending with its own
 notify_time, so a notification older than PAYMENTS_ALIPAY_NOTICE_MAX_AGE is a replay."""
@@ -15,7 +19,7 @@ import urllib.request
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
-from alipay import AliPay
+from alipay import AliPay, DCAliPay
 from alipay.exceptions import AliPayException, AliPayValidationError
 from django.conf import settings
 from django.http import HttpResponse
@@ -43,6 +47,35 @@ FINAL_REFUND_REFUSALS = {
     "ACQ.REFUND_FEE_ERROR",
 }
 NETWORK_ERRORS = (urllib.error.URLError, socket.timeout, ConnectionError, TimeoutError)
+TRANSFER_PRODUCT = "TRANS_ACCOUNT_NO_PWD"
+TRANSFER_SCENE = "DIRECT_TRANSFER"
+# alipay.fund.trans.uni.transfer's states for this product: SUCCESS, DEALING, FAIL and
+# REFUND (returned by the receiving side after success). DEALING is not final.
+TRANSFER_STATES = {
+    "SUCCESS": base.TRANSFER_DONE,
+    "FAIL": base.TRANSFER_FAILED,
+    "REFUND": base.TRANSFER_FAILED,
+    "DEALING": base.TRANSFER_PROCESSING,
+    "WAIT_PAY": base.TRANSFER_PROCESSING,
+}
+# Refusals of a transfer about the payee that Alipay makes before it creates the transfer
+# (so no money left, and sending the same one again would be refused again): the member
+# corrects the account. Anything else (SYSTEM_ERROR, the merchant's balance…) is sent
+# again under the same out_biz_no, which Alipay treats as the same transfer.
+FINAL_TRANSFER_REFUSALS = {
+    "PAYEE_NOT_EXIST",
+    "PAYEE_USER_INFO_ERROR",
+    "PAYEE_ACCOUNT_STATUS_ERROR",
+    "PAYEE_USERINFO_STATUS_ERROR",
+    "PAYEE_NOT_RELNAME_CERTIFY",
+    "PAYEE_CERT_INFO_ERROR",
+    "PAYEE_ACC_OCUPIED",
+    "PAYEE_TRUSTEESHIP_ACC_OVER_LIMIT",
+    "PERMIT_CHECK_PERM_IDENTITY_THEFT",
+    "EXCEED_LIMIT_PERSONAL_SM_AMOUNT",
+    "EXCEED_LIMIT_UNRN_DM_AMOUNT",
+}
+TRANSFER_NOT_FOUND = {"ORDER_NOT_EXIST", "ORDER_NOT_EXISTS"}
 
 
 def _china_time(text: str | None) -> datetime.datetime | None:
@@ -66,6 +99,22 @@ def _client(config: tuple) -> AliPay:
     )
     client._config.timeout = timeout
     # The SDK knows only the production and sandbox gateways; tests point it at a stand-in.
+    client._gateway = gateway
+    return client
+
+
+@functools.cache
+def _transfer_client(config: tuple) -> DCAliPay:
+    appid, private_key, app_cert, alipay_cert, root_cert, gateway, timeout = config
+    client = DCAliPay(
+        appid=appid,
+        app_private_key_string=private_key,
+        app_public_key_cert_string=app_cert,
+        alipay_public_key_cert_string=alipay_cert,
+        alipay_root_cert_string=root_cert,
+        sign_type="RSA2",
+    )
+    client._config.timeout = timeout
     client._gateway = gateway
     return client
 
@@ -229,6 +278,102 @@ class AlipayProvider(base.Provider):
         if not data.get("refund_amount"):
             return base.RefundState(reference=refund.reference, state=base.REFUND_UNKNOWN)
         return base.RefundState(reference=refund.reference, state=base.REFUND_PROCESSING)
+
+    # Payouts ----------------------------------------------------------------------------
+
+    minimum_transfer_fen = 10  # 0.10 yuan: TRANS_ACCOUNT_NO_PWD's smallest transfer
+
+    @classmethod
+    def payouts_configured(cls) -> bool:
+        return bool(
+            settings.PAYOUT_ALIPAY_APP_CERT
+            and settings.PAYOUT_ALIPAY_PUBLIC_CERT
+            and settings.PAYOUT_ALIPAY_ROOT_CERT
+        )
+
+    def _transfers(self) -> DCAliPay:
+        if not self.payouts_configured():
+            raise base.ProviderError("Alipay payouts need the PAYOUT_ALIPAY_* certificates")
+        try:
+            return _transfer_client(
+                (
+                    settings.PAYOUT_ALIPAY_APPID or settings.ALIPAY_APPID,
+                    settings.PAYOUT_ALIPAY_APP_PRIVATE_KEY or settings.ALIPAY_APP_PRIVATE_KEY,
+                    settings.PAYOUT_ALIPAY_APP_CERT,
+                    settings.PAYOUT_ALIPAY_PUBLIC_CERT,
+                    settings.PAYOUT_ALIPAY_ROOT_CERT,
+                    settings.ALIPAY_GATEWAY,
+                    settings.PAYMENTS_HTTP_TIMEOUT,
+                )
+            )
+        except Exception as exc:  # a certificate or key that cannot be read
+            raise base.ProviderError(
+                f"Alipay payouts: the certificates cannot be read ({exc.__class__.__name__})"
+            ) from exc
+
+    def _transfer_state(self, payout, data: dict) -> base.TransferState:
+        if str(data.get("out_biz_no", payout.reference)) != payout.reference:
+            raise base.ProviderError("Alipay answered for another transfer")
+        amount = None
+        if data.get("trans_amount") not in (None, ""):
+            try:
+                amount = yuan_to_fen(data["trans_amount"])
+            except ValueError as exc:
+                raise base.ProviderError("Alipay transfer: unreadable amount") from exc
+            if amount != payout.amount_fen:
+                raise base.ProviderError(f"Alipay reports {amount} fen, not {payout.amount_fen}")
+        raw = str(data.get("status", ""))[:24]
+        if not raw:
+            raise base.ProviderError("Alipay's answer has no status")
+        state = TRANSFER_STATES.get(raw, base.TRANSFER_PROCESSING)
+        return base.TransferState(
+            reference=payout.reference,
+            state=state,
+            transfer_no=str(data.get("order_id", ""))[:64],
+            reason=str(data.get("error_code") or raw)[:64] if state == base.TRANSFER_FAILED else "",
+            provider_state=raw,
+            amount_fen=amount,
+        )
+
+    def transfer(self, payout) -> base.TransferState:
+        # Every field is a function of the payout as stored: sent again, it is the same
+        # transfer to Alipay.
+        data = self._call(
+            self._transfers().api_alipay_fund_trans_uni_transfer,
+            out_biz_no=payout.reference,
+            identity_type="ALIPAY_LOGON_ID",
+            identity=payout.payee_identifier,
+            trans_amount=yuan_text(payout.amount_fen),
+            name=payout.payee_name,
+            order_title=f"{settings.SITE_NAME[:20]} 收益提现",
+            remark=f"{settings.SITE_NAME[:20]} 收益提现",
+        )
+        if data.get("code") == OK:
+            return self._transfer_state(payout, data)
+        if data.get("sub_code") in FINAL_TRANSFER_REFUSALS:
+            return base.TransferState(
+                reference=payout.reference,
+                state=base.TRANSFER_FAILED,
+                reason=str(data["sub_code"])[:64],
+                provider_state=str(data["sub_code"])[:24],
+            )
+        raise base.ProviderError(f"Alipay transfer: {data.get('code')} {data.get('sub_code', '')}")
+
+    def query_transfer(self, payout) -> base.TransferState:
+        data = self._call(
+            self._transfers().server_api,
+            "alipay.fund.trans.common.query",
+            biz_content={
+                "out_biz_no": payout.reference,
+                "product_code": TRANSFER_PRODUCT,
+                "biz_scene": TRANSFER_SCENE,
+            },
+        )
+        if data.get("code") != OK:
+            if data.get("sub_code") in TRANSFER_NOT_FOUND:
+                return base.TransferState(reference=payout.reference, state=base.TRANSFER_UNKNOWN)
+            raise base.ProviderError(f"Alipay transfer query: {data.get('code')} {data.get('sub_code', '')}")
+        return self._transfer_state(payout, data)
 
     def daily_bill(self, day: datetime.date) -> list[base.BillLine]:
         data = self._call(

@@ -2,8 +2,9 @@
 
 A provider turns our Payment into the provider's trade and back: create it, read a
 notification (checking its signature and age), ask about it, close it, refund it, and
-download a day's bill. It never writes our tables: payments.services does, with what a
-provider reports, whichever way the report arrived."""
+download a day's bill; and it pays a member's Payout out to their account (transfer,
+query_transfer). It never writes our tables: payments.services and payments.payouts do,
+with what a provider reports, whichever way the report arrived."""
 
 from __future__ import annotations
 
@@ -39,6 +40,12 @@ REFUND_FAILED = "failed"
 REFUND_ABNORMAL = "abnormal"
 REFUND_UNKNOWN = "unknown"  # the provider has no such refund (not received, or not yet)
 
+# What a provider says of a transfer to a member (a payout).
+TRANSFER_DONE = "done"
+TRANSFER_PROCESSING = "processing"  # taken, not final (WeChat: also waiting for the member)
+TRANSFER_FAILED = "failed"  # final: no money left, and none will under this number
+TRANSFER_UNKNOWN = "unknown"  # the provider has no such transfer (not received, or not yet)
+
 
 @dataclass(frozen=True)
 class TradeState:
@@ -58,14 +65,33 @@ class RefundState:
 
 
 @dataclass(frozen=True)
+class TransferState:
+    reference: str  # our payout reference (out_bill_no / out_biz_no)
+    state: str
+    transfer_no: str = ""  # the provider's number for it
+    reason: str = ""  # failed: the provider's reason code
+    provider_state: str = ""  # the provider's own word for the state, for the console
+    # WeChat Pay's WAIT_USER_CONFIRM: what the member's WeChat needs to show the page
+    # where they confirm receipt.
+    package_info: str = ""
+    amount_fen: int | None = None
+
+
+@dataclass(frozen=True)
 class Notice:
     """A notification that passed the provider's checks: its id and what it reports
-    (exactly one of `trade` and `refund`)."""
+    (exactly one of `trade`, `refund` and `transfer`)."""
 
     notice_id: str
     kind: str
     trade: TradeState | None = None
     refund: RefundState | None = None
+    transfer: TransferState | None = None
+
+    @property
+    def reference(self) -> str:
+        found = self.trade or self.refund or self.transfer
+        return found.reference if found else ""
 
 
 @dataclass(frozen=True)
@@ -133,4 +159,26 @@ class Provider:
         raise NotImplementedError
 
     def daily_bill(self, day: datetime.date) -> list[BillLine]:
+        raise NotImplementedError
+
+    # Payouts ---------------------------------------------------------------------------
+
+    # The smallest transfer the provider makes (WeChat Pay 0.30 yuan, Alipay 0.10 yuan).
+    minimum_transfer_fen: int = 1
+
+    @classmethod
+    def payouts_configured(cls) -> bool:
+        """Whether this installation has what the provider's transfers need."""
+        return False
+
+    def transfer(self, payout) -> TransferState:
+        """Pay the payout out to `payout.payee_identifier`. The same payout sent again
+        (same reference, same fields) is the same transfer at the provider. Raises
+        ProviderError when the provider could not be reached or its answer does not say
+        what became of the transfer: then nothing is known, and it is asked later."""
+        raise NotImplementedError
+
+    def query_transfer(self, payout) -> TransferState:
+        """What the provider says of the payout's transfer (TRANSFER_UNKNOWN: it has
+        none under this reference). Raises ProviderError when it cannot be asked."""
         raise NotImplementedError

@@ -20,6 +20,24 @@ def enabled_codes() -> list[str]:
     return [code for code in settings.PAYMENTS_PROVIDERS if code in known]
 
 
+def payout_codes() -> list[str]:
+    """The providers members may be paid out through: named in PAYOUT_PROVIDERS, taking
+    payments here (so production never pays out through the demo's provider, which its
+    settings refuse), and with their payout settings in place."""
+    known = _classes()
+    enabled = set(enabled_codes())
+    return [
+        code
+        for code in settings.PAYOUT_PROVIDERS
+        if code in known and code in enabled and known[code].payouts_configured()
+    ]
+
+
+def minimum_transfer_fen(code: str) -> int:
+    cls = _classes().get(code)
+    return cls.minimum_transfer_fen if cls else 1
+
+
 def real_money(code: str) -> bool:
     """Whether payments through this provider move real money (without building it)."""
     cls = _classes().get(code)

@@ -1,6 +1,8 @@
 """WeChat Pay API v3 through the maintained SDK `wechatpayv3`: Native payments (the member
 scans a QR code), signed and encrypted notifications, query, close, refund and the daily
-trade bill.
+trade bill; and payouts to a member's WeChat balance through 商家转账 (the 2025 transfer
+API, /v3/fund-app/mch-transfer/transfer-bills), where the member confirms receipt in
+WeChat unless the merchant's account was exempted.
 
 The SDK runs in public-key mode (WECHATPAY_PUBLIC_KEY and its id, from the merchant
 console): it never downloads platform certificates, and a notification signed under any
@@ -23,6 +25,7 @@ from django.http import HttpResponse, JsonResponse
 from wechatpayv3 import WeChatPay, WeChatPayType
 
 from ..enums import NoticeOutcome
+from ..money import yuan_text
 from . import base
 from .bills import wechat_trade_bill_lines
 
@@ -37,6 +40,21 @@ TRADE_STATES = {
     "REVOKED": base.TRADE_CLOSED,
     "PAYERROR": base.TRADE_CLOSED,
 }
+# 商家转账's bill states (pay.weixin.qq.com/doc/v3/merchant/4012716434 and the query by
+# out_bill_no): only SUCCESS, FAIL and CANCELLED are final. WAIT_USER_CONFIRM waits for
+# the member to confirm receipt in WeChat (CANCELLED if they do not within 24 hours);
+# ACCEPTED, PROCESSING, TRANSFERING and CANCELING are on their way. A state WeChat adds
+# later is taken as not final, so it is asked about again rather than settled.
+TRANSFER_STATES = {
+    "SUCCESS": base.TRANSFER_DONE,
+    "FAIL": base.TRANSFER_FAILED,
+    "CANCELLED": base.TRANSFER_FAILED,
+}
+# The report fields (转账场景报备信息) WeChat requires for a scene, in its exact words;
+# the member sees user_recv_perception as the reason they are paid.
+SCENE_REPORTS = {"1005": ("岗位类型", "报酬说明")}
+SCENE_PERCEPTION = {"1005": "劳务报酬"}
+
 REFUND_STATES = {
     "SUCCESS": base.REFUND_DONE,
     "PROCESSING": base.REFUND_PROCESSING,
@@ -160,13 +178,16 @@ class WeChatPayProvider(base.Provider):
         event = str(data.get("event_type", ""))[:40]
         if not isinstance(resource, dict) or not notice_id:
             raise base.NoticeRefused(NoticeOutcome.MALFORMED, "no resource")
-        if str(resource.get("mchid", self.mchid)) != self.mchid:
+        # Payments name the merchant "mchid", transfers "mch_id".
+        if str(resource.get("mchid", resource.get("mch_id", self.mchid))) != self.mchid:
             raise base.NoticeRefused(NoticeOutcome.FORGED, "for another merchant")
         try:
             if event.startswith("TRANSACTION."):
                 return base.Notice(notice_id=notice_id, kind=event, trade=self._trade(resource))
             if event.startswith("REFUND."):
                 return base.Notice(notice_id=notice_id, kind=event, refund=self._refund(resource))
+            if event == "MCHTRANSFER.BILL.FINISHED":  # a transfer to a member reached a final state
+                return base.Notice(notice_id=notice_id, kind=event, transfer=self._transfer_notice(resource))
         except (KeyError, TypeError, ValueError) as exc:
             raise base.NoticeRefused(NoticeOutcome.MALFORMED, f"resource: {exc.__class__.__name__}") from exc
         raise base.NoticeRefused(NoticeOutcome.MALFORMED, f"event {event!r}")
@@ -242,6 +263,98 @@ class WeChatPayProvider(base.Provider):
         if code != 200:
             raise base.ProviderError(f"WeChat Pay refund query: {code} {data.get('code', '')}")
         return self._refund(data)
+
+    # Payouts ----------------------------------------------------------------------------
+
+    minimum_transfer_fen = 30  # 0.30 yuan: 商家转账's smallest transfer
+
+    @classmethod
+    def payouts_configured(cls) -> bool:
+        return bool(settings.WECHATPAY_TRANSFER_SCENE_ID and settings.WECHAT_OAUTH_APP_SECRET)
+
+    def _transfer_fields(self, payout) -> dict:
+        # Everything sent is a function of the payout as stored, so a transfer sent again
+        # carries the same fields: WeChat refuses one number with different fields.
+        scene = settings.WECHATPAY_TRANSFER_SCENE_ID
+        reports = []
+        if scene in SCENE_REPORTS:
+            position, pay_note = SCENE_REPORTS[scene]
+            reports = [
+                {"info_type": position, "info_content": settings.PAYOUT_WECHAT_POSITION[:32]},
+                {
+                    "info_type": pay_note,
+                    "info_content": f"创作收益提现 {yuan_text(payout.amount_fen)} 元"[:32],
+                },
+            ]
+        return {
+            "out_bill_no": payout.reference,
+            "transfer_scene_id": scene,
+            "openid": payout.payee_identifier,
+            "transfer_amount": payout.amount_fen,
+            "transfer_remark": f"{settings.SITE_NAME[:20]} 收益提现"[:32],
+            # Encrypted by the SDK with WeChat Pay's public key; WeChat checks it against
+            # the account's real name (required from 2,000 yuan).
+            "user_name": payout.payee_name or None,
+            "user_recv_perception": SCENE_PERCEPTION.get(scene),
+            "transfer_scene_report_infos": reports,
+        }
+
+    def _transfer_state(self, payout, data: dict) -> base.TransferState:
+        if str(data.get("out_bill_no", payout.reference)) != payout.reference:
+            raise base.ProviderError("WeChat Pay answered for another transfer")
+        amount = data.get("transfer_amount")
+        if amount is not None and (
+            not isinstance(amount, int) or isinstance(amount, bool) or amount != payout.amount_fen
+        ):
+            raise base.ProviderError(f"WeChat Pay reports {amount!r} fen, not {payout.amount_fen}")
+        raw = str(data.get("state", ""))[:24]
+        if not raw:
+            raise base.ProviderError("WeChat Pay's answer has no state")
+        state = TRANSFER_STATES.get(raw, base.TRANSFER_PROCESSING)
+        reason = ""
+        if state == base.TRANSFER_FAILED:
+            reason = str(data.get("fail_reason") or raw)[:64]
+        return base.TransferState(
+            reference=payout.reference,
+            state=state,
+            transfer_no=str(data.get("transfer_bill_no", ""))[:64],
+            reason=reason,
+            provider_state=raw,
+            package_info=str(data.get("package_info", ""))[:2000] if raw == "WAIT_USER_CONFIRM" else "",
+            amount_fen=amount,
+        )
+
+    def transfer(self, payout) -> base.TransferState:
+        code, data = self._call(self.client.mch_transfer_bills, **self._transfer_fields(payout))
+        if code != 200:
+            # WeChat: an answer other than 200 says nothing of the bill; never change the
+            # number — ask about it, and send it again under the same one.
+            raise base.ProviderError(f"WeChat Pay transfer: {code} {data.get('code', '')}")
+        return self._transfer_state(payout, data)
+
+    def query_transfer(self, payout) -> base.TransferState:
+        code, data = self._call(self.client.mch_transfer_bills_query, out_bill_no=payout.reference)
+        if code == 404 or data.get("code") == "NOT_FOUND":
+            return base.TransferState(reference=payout.reference, state=base.TRANSFER_UNKNOWN)
+        if code != 200:
+            raise base.ProviderError(f"WeChat Pay transfer query: {code} {data.get('code', '')}")
+        return self._transfer_state(payout, data)
+
+    def _transfer_notice(self, data: dict) -> base.TransferState:
+        reference = str(data["out_bill_no"])[:32]
+        amount = data.get("transfer_amount")
+        if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool)):
+            raise ValueError("transfer_amount is not a whole number of fen")
+        raw = str(data.get("state", ""))[:24]
+        state = TRANSFER_STATES.get(raw, base.TRANSFER_PROCESSING)
+        return base.TransferState(
+            reference=reference,
+            state=state,
+            transfer_no=str(data.get("transfer_bill_no", ""))[:64],
+            reason=str(data.get("fail_reason") or raw)[:64] if state == base.TRANSFER_FAILED else "",
+            provider_state=raw,
+            amount_fen=amount,
+        )
 
     def daily_bill(self, day: datetime.date) -> list[base.BillLine]:
         code, data = self._call(self.client.trade_bill, bill_date=day.isoformat())

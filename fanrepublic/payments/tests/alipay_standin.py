@@ -6,7 +6,13 @@ parameters (checked with the app's public key); answers are JSON whose
 The cashier (alipay.trade.page.pay) opens a trade; `pay` completes it and returns the
 form-encoded, signed asynchronous notification Alipay posts. The trade bill is a zip of
 a GBK CSV. Written from Alipay's documentation with `cryptography`, independently of
-the SDK the platform uses."""
+the SDK the platform uses.
+
+Payouts: alipay.fund.trans.uni.transfer (TRANS_ACCOUNT_NO_PWD to an ALIPAY_LOGON_ID whose
+real name it checks; one transfer per out_biz_no) and alipay.fund.trans.common.query.
+Like Alipay, it takes these only in public-key-certificate mode: the request names the
+application's certificate and Alipay's root certificate by their serials (app_cert_sn,
+alipay_root_cert_sn), and the answer names Alipay's (alipay_cert_sn)."""
 
 from __future__ import annotations
 
@@ -26,7 +32,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.hashes import SHA256
 
-from .keys import KeyPair
+from .keys import KeyPair, key_pair
 
 CHINA = ZoneInfo("Asia/Shanghai")
 BILL_COLUMNS = [
@@ -79,10 +85,17 @@ def signing_string(params: dict, *, request: bool = False) -> str:
 
 
 class AlipayStandIn:
-    def __init__(self, *, appid: str, app: KeyPair, alipay: KeyPair):
+    def __init__(self, *, appid: str, app: KeyPair, alipay: KeyPair, certificates: dict | None = None):
         self.appid = appid
         self.app = app
         self.alipay = alipay
+        self.certificates = certificates or {}
+        # Payouts: accounts by login with the real name Alipay holds; transfers by
+        # out_biz_no; the status a new transfer takes ("SUCCESS" or "DEALING").
+        self.accounts: dict[str, str] = {}
+        self.transfers: dict[str, dict] = {}
+        self.transfer_answer = "SUCCESS"
+        self._bad_signatures = 0
         self.trades: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
         self.requests: list[str] = []
@@ -115,6 +128,18 @@ class AlipayStandIn:
     def fail_next(self, n: int, status: int = 502):
         with self._lock:
             self._failures.extend([status] * n)
+
+    def sign_badly_next(self, n: int):
+        with self._lock:
+            self._bad_signatures += n
+
+    def transfer_finish(self, out_biz_no: str, status: str = "SUCCESS", error_code: str = "") -> None:
+        with self._lock:
+            order = self.transfers[out_biz_no]
+            order["status"] = status
+            order["error_code"] = error_code
+            if status == "SUCCESS":
+                order["pay_date"] = now_text()
 
     def sign(self, message: str, pair: KeyPair | None = None) -> str:
         return base64.b64encode(
@@ -306,7 +331,18 @@ class AlipayStandIn:
                 )
                 return 200, "application/json", body
             biz = json.loads(params.get("biz_content") or "{}")
+            fund = method.startswith("alipay.fund.")
+            if fund and not self._certificate_mode(params):
+                inner = {
+                    "code": "40002",
+                    "msg": "Invalid Arguments",
+                    "sub_code": "isv.missing-app-cert-sn",
+                    "sub_msg": "资金类接口须使用公钥证书模式",
+                }
+                return 200, "application/json;charset=utf-8", self._signed_body(response_type, inner, fund)
             handler = {
+                "alipay.fund.trans.uni.transfer": self._uni_transfer,
+                "alipay.fund.trans.common.query": self._transfer_query,
                 "alipay.trade.query": self._query,
                 "alipay.trade.close": self._close,
                 "alipay.trade.refund": self._refund,
@@ -318,9 +354,101 @@ class AlipayStandIn:
                 if handler
                 else {"code": "40004", "msg": "Business Failed", "sub_code": "isv.invalid-method"}
             )
-            text = json.dumps(inner, ensure_ascii=False, separators=(",", ":"))
-            body = '{"' + response_type + '":' + text + ',"sign":"' + self.sign(text) + '"}'
-            return 200, "application/json;charset=utf-8", body
+            return 200, "application/json;charset=utf-8", self._signed_body(response_type, inner, fund)
+
+    def _signed_body(self, response_type: str, inner: dict, fund: bool) -> str:
+        text = json.dumps(inner, ensure_ascii=False, separators=(",", ":"))
+        forged = self._bad_signatures > 0
+        self._bad_signatures -= 1 if forged else 0
+        signature = self.sign(text, key_pair("stranger") if forged else None)
+        cert = f',"alipay_cert_sn":"{self.certificates.get("alipay_cert_sn", "")}"' if fund else ""
+        return '{"' + response_type + '":' + text + cert + ',"sign":"' + signature + '"}'
+
+    def _certificate_mode(self, params: dict) -> bool:
+        return bool(self.certificates) and (
+            params.get("app_cert_sn") == self.certificates["app_cert_sn"]
+            and params.get("alipay_root_cert_sn") == self.certificates["root_cert_sn"]
+        )
+
+    # Payouts ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _failed(sub_code: str, sub_msg: str) -> dict:
+        return {"code": "40004", "msg": "Business Failed", "sub_code": sub_code, "sub_msg": sub_msg}
+
+    def _uni_transfer(self, biz: dict) -> dict:
+        if biz.get("product_code") != "TRANS_ACCOUNT_NO_PWD" or biz.get("biz_scene") != "DIRECT_TRANSFER":
+            return self._failed("INVALID_PARAMETER", "产品码或业务场景错误")
+        out_biz_no = str(biz.get("out_biz_no", ""))
+        payee = biz.get("payee_info") or {}
+        if not out_biz_no or payee.get("identity_type") != "ALIPAY_LOGON_ID" or not payee.get("identity"):
+            return self._failed("PARAM_ILLEGAL", "参数有误")
+        try:
+            amount = to_fen(str(biz["trans_amount"]))
+        except (KeyError, ValueError):
+            return self._failed("PARAM_ILLEGAL", "金额格式错误")
+        if amount < 10:
+            return self._failed("EXCEED_LIMIT_SM_MIN_AMOUNT", "单笔最低转账金额0.1元")
+        fields = (payee["identity"], payee.get("name"), amount)
+        order = self.transfers.get(out_biz_no)
+        if order is not None:
+            if order["fields"] != fields:
+                return self._failed("PAYMENT_INFO_INCONSISTENCY", "两次请求商户单号一样，但是参数不一致")
+            return self._transfer_answer(out_biz_no)
+        if payee["identity"] not in self.accounts:
+            return self._failed("PAYEE_NOT_EXIST", "收款账号不存在")
+        if not payee.get("name") or self.accounts[payee["identity"]] != payee["name"]:
+            return self._failed("PAYEE_USER_INFO_ERROR", "支付宝账号和姓名不匹配，请确认姓名是否正确")
+        self.transfers[out_biz_no] = {
+            "fields": fields,
+            "amount": amount,
+            "order_id": datetime.date.today().strftime("%Y%m%d") + "110070000" + secrets.token_hex(8)[:15],
+            "pay_fund_order_id": datetime.date.today().strftime("%Y%m%d")
+            + "110070001"
+            + secrets.token_hex(8)[:15],
+            "status": self.transfer_answer,
+            "trans_date": now_text(),
+            "pay_date": now_text() if self.transfer_answer == "SUCCESS" else "",
+            "error_code": "",
+        }
+        return self._transfer_answer(out_biz_no)
+
+    def _transfer_answer(self, out_biz_no: str) -> dict:
+        order = self.transfers[out_biz_no]
+        return {
+            "code": "10000",
+            "msg": "Success",
+            "out_biz_no": out_biz_no,
+            "order_id": order["order_id"],
+            "pay_fund_order_id": order["pay_fund_order_id"],
+            "status": order["status"],
+            "trans_date": order["trans_date"],
+        }
+
+    def _transfer_query(self, biz: dict) -> dict:
+        out_biz_no = str(biz.get("out_biz_no", ""))
+        if out_biz_no and (
+            biz.get("product_code") != "TRANS_ACCOUNT_NO_PWD" or biz.get("biz_scene") != "DIRECT_TRANSFER"
+        ):
+            return self._failed("PARAM_ILLEGAL", "out_biz_no 查询须传 product_code 与 biz_scene")
+        order = self.transfers.get(out_biz_no)
+        if order is None:
+            return self._failed("ORDER_NOT_EXIST", "转账订单不存在")
+        answer = {
+            "code": "10000",
+            "msg": "Success",
+            "order_id": order["order_id"],
+            "pay_fund_order_id": order["pay_fund_order_id"],
+            "out_biz_no": out_biz_no,
+            "status": order["status"],
+        }
+        if order["status"] == "SUCCESS":
+            answer["trans_amount"] = yuan(order["amount"])
+            answer["pay_date"] = order["pay_date"]
+        if order["status"] in ("FAIL", "REFUND"):
+            answer["error_code"] = order["error_code"] or "PAYEE_ACCOUNT_STATUS_ERROR"
+            answer["fail_reason"] = "收款账户状态异常"
+        return answer
 
     @staticmethod
     def _not_exist() -> dict:

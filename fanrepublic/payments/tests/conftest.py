@@ -4,7 +4,7 @@ settings pointing the platform at them. Nothing here reaches the internet."""
 import pytest
 
 from .alipay_standin import AlipayStandIn
-from .keys import key_pair
+from .keys import alipay_certificates, key_pair
 from .wechat_standin import WeChatPayStandIn
 
 APIV3_KEY = "FanRepublicTestApiV3Key_32bytes!"  # WeChat Pay's APIv3 keys are 32 characters
@@ -31,14 +31,23 @@ def wechat(settings):
     settings.WECHATPAY_PUBLIC_KEY_ID = standin.public_key_id
     settings.WECHATPAY_API_BASE = standin.base_url
     settings.PAYMENTS_HTTP_TIMEOUT = 5
+    # Payouts: the official account's web sign-in, served by the stand-in too.
+    settings.WECHATPAY_TRANSFER_SCENE_ID = "1005"
+    settings.WECHAT_OAUTH_APP_SECRET = standin.oauth_secret
+    settings.WECHAT_OAUTH_AUTHORIZE_URL = standin.base_url + "/connect/oauth2/authorize"
+    settings.WECHAT_OAUTH_API_BASE = standin.base_url
     yield standin
     standin.stop()
 
 
 @pytest.fixture
 def alipay(settings):
+    certificates = alipay_certificates()
     standin = AlipayStandIn(
-        appid="2021000100000001", app=key_pair("alipay-app"), alipay=key_pair("alipay-platform")
+        appid="2021000100000001",
+        app=key_pair("alipay-app"),
+        alipay=key_pair("alipay-platform"),
+        certificates=certificates,
     ).start()
     settings.PAYMENTS_PROVIDERS = ["wechat", "alipay", "offline"]
     settings.ALIPAY_APPID = standin.appid
@@ -46,5 +55,9 @@ def alipay(settings):
     settings.ALIPAY_PUBLIC_KEY = standin.alipay.public_pem
     settings.ALIPAY_GATEWAY = standin.gateway
     settings.PAYMENTS_HTTP_TIMEOUT = 5
+    # Payouts: Alipay's transfers in its public-key-certificate mode.
+    settings.PAYOUT_ALIPAY_APP_CERT = certificates["app"]
+    settings.PAYOUT_ALIPAY_PUBLIC_CERT = certificates["alipay"]
+    settings.PAYOUT_ALIPAY_ROOT_CERT = certificates["root"]
     yield standin
     standin.stop()

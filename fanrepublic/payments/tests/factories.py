@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import factory
 from django.utils import timezone
@@ -8,10 +9,15 @@ from fanrepublic.payments.models import (
     BillCheck,
     OfflineRefund,
     OfflineTrade,
+    PayeeAccount,
     Payment,
+    Payout,
+    PayoutPolicy,
     ProviderNotice,
     Refund,
 )
+from fanrepublic.points.enums import AccountKind, Currency
+from fanrepublic.points.services import AccountRef, ledger_post, wallet_ref
 
 
 class PaymentFactory(factory.django.DjangoModelFactory):
@@ -76,3 +82,60 @@ class BillCheckFactory(factory.django.DjangoModelFactory):
 
     provider = "offline"
     bill_date = factory.LazyFunction(timezone.localdate)
+
+
+class PayeeAccountFactory(factory.django.DjangoModelFactory):
+    """A linked payout account. Linked two days ago by default, so the new-account wait
+    is over (`payee(...)` below takes `hours_ago`)."""
+
+    class Meta:
+        model = PayeeAccount
+        skip_postgeneration_save = True
+
+    member = factory.SubFactory(MemberFactory)
+    provider = "alipay"
+    identifier = factory.Sequence(lambda n: f"138{n:08d}")
+    real_name = "张三"
+
+    @factory.post_generation
+    def hours_ago(obj, create, extracted, **kwargs):
+        hours = 48 if extracted is None else extracted
+        if create and hours:
+            PayeeAccount.objects.filter(pk=obj.pk).update(
+                created_at=timezone.now() - datetime.timedelta(hours=hours)
+            )
+            obj.refresh_from_db()
+
+
+class PayoutFactory(factory.django.DjangoModelFactory):
+    """A payout row as stored, without its ledger transactions (tests of the money call
+    payments.payouts.payout_request)."""
+
+    class Meta:
+        model = Payout
+
+    reference = factory.Sequence(lambda n: f"POTEST{n:010d}")
+    member = factory.SubFactory(MemberFactory)
+    provider = "offline"
+    payee_identifier = factory.Sequence(lambda n: f"demo-{n}")
+    amount_fen = 5000
+
+
+class PayoutPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PayoutPolicy
+
+    version = factory.Sequence(lambda n: n + 1)
+    minimum_fen = 1000
+    tax_rate = "0.2000"
+
+
+def fund_wallet(member, fen: int, key: str | None = None):
+    """Royalties into the member's yuan wallet, as the ideas app credits them."""
+    source = AccountRef(code="system:idea-royalties:CNY", kind=AccountKind.SETTLEMENT, currency=Currency.CNY)
+    return ledger_post(
+        key=key or f"test:fund:{member.pk}:{uuid.uuid4().hex}",
+        kind="royalty",
+        memo="Royalties (test)",
+        entries=[(source, -fen), (wallet_ref(member, Currency.CNY), fen)],
+    )

@@ -5,7 +5,13 @@ merchant key), signs every answer with the platform key (Wechatpay-* headers, pu
 mode), keeps trades and refunds, serves the trade bill as a gzip with its SHA1, and makes
 notifications as WeChat Pay does: signed, with the resource encrypted by AES-256-GCM under
 the merchant's APIv3 key. Written from WeChat Pay's documentation with the `cryptography`
-package, independently of the SDK the platform uses."""
+package, independently of the SDK the platform uses.
+
+It also pays members (商家转账, /v3/fund-app/mch-transfer/transfer-bills: the bill's
+states, the payee's name encrypted with the platform key, one bill per out_bill_no and
+the same fields each time it is sent, the scene's report fields), queries those bills,
+notifies their end (MCHTRANSFER.BILL.FINISHED), and serves the official account's web
+sign-in code exchange (/sns/oauth2/access_token, normally api.weixin.qq.com)."""
 
 from __future__ import annotations
 
@@ -24,11 +30,11 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP, PKCS1v15
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.hashes import SHA1, SHA256
 
-from .keys import KeyPair
+from .keys import KeyPair, key_pair
 
 CHINA = ZoneInfo("Asia/Shanghai")
 AUTH = re.compile(r'(\w+)="([^"]*)"')
@@ -67,6 +73,17 @@ class WeChatPayStandIn:
         self.refused_signatures = 0
         self.refund_answer = "SUCCESS"  # or "PROCESSING": finished later by refund_finish
         self.bills: dict[str, bytes] = {}
+        # Payouts: bills by out_bill_no; the state a new one takes ("WAIT_USER_CONFIRM" as
+        # in the user-confirmation mode, "SUCCESS", "PROCESSING", or "FAIL" with
+        # transfer_fail_reason); the scene the merchant holds; the sign-in's codes.
+        self.transfers: dict[str, dict] = {}
+        self.transfer_answer = "SUCCESS"
+        self.transfer_fail_reason = "NAME_NOT_CORRECT"
+        self.transfer_scene_id = "1005"
+        self.oauth_secret = "standin-official-account-secret"
+        self.oauth_codes: dict[str, str] = {}
+        self.real_names: dict[str, str] = {}  # openid -> the name WeChat knows
+        self._bad_signatures = 0
         self._failures: list[int] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -92,6 +109,44 @@ class WeChatPayStandIn:
     def fail_next(self, n: int, status: int = 500):
         with self._lock:
             self._failures.extend([status] * n)
+
+    def sign_badly_next(self, n: int):
+        """The next n answers are handled as usual but signed with a key that is not
+        WeChat Pay's (a man in the middle, or a misconfigured key)."""
+        with self._lock:
+            self._bad_signatures += n
+
+    # The member's side of payouts ---------------------------------------------------------
+
+    def oauth_code(self, openid: str) -> str:
+        """The code WeChat's sign-in hands the browser for this member (single use)."""
+        code = secrets.token_hex(16)
+        with self._lock:
+            self.oauth_codes[code] = openid
+        return code
+
+    def transfer_finish(self, out_bill_no: str, state: str = "SUCCESS", reason: str = "") -> dict:
+        """The bill reaches a final state (the member confirmed, WeChat failed it, or 24
+        hours passed): returns the notification WeChat Pay sends."""
+        with self._lock:
+            bill = self.transfers[out_bill_no]
+            bill["state"] = state
+            bill["update_time"] = datetime.datetime.now(CHINA).isoformat(timespec="seconds")
+            if reason:
+                bill["fail_reason"] = reason
+            resource = {
+                "mch_id": self.mchid,
+                "out_bill_no": out_bill_no,
+                "transfer_bill_no": bill["transfer_bill_no"],
+                "state": state,
+                "transfer_amount": bill["transfer_amount"],
+                "openid": bill["openid"],
+                "create_time": bill["create_time"],
+                "update_time": bill["update_time"],
+            }
+            if reason:
+                resource["fail_reason"] = reason
+        return self.notice("MCHTRANSFER.BILL.FINISHED", resource, original="mch_payment")
 
     # What the buyer and the merchant console do ----------------------------------------
 
@@ -329,11 +384,20 @@ class WeChatPayStandIn:
             if target.startswith("/v3/billdownload/"):
                 token = parse_qs(urlsplit(target).query).get("token", [""])[0]
                 return (200, self.bills[token]) if token in self.bills else (404, {"code": "NOT_FOUND"})
+            path = urlsplit(target).path
+            if method == "GET" and path == "/sns/oauth2/access_token":
+                return self._oauth_access_token(parse_qs(urlsplit(target).query))
             if not self._verify_request(method, target, headers, body):
                 self.refused_signatures += 1
                 return 401, {"code": "SIGN_ERROR", "message": "签名错误"}
-            path = urlsplit(target).path
             data = json.loads(body) if body else {}
+            if method == "POST" and path == "/v3/fund-app/mch-transfer/transfer-bills":
+                return self._transfer(data, headers)
+            found = re.fullmatch(r"/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/([^/]+)", path)
+            if method == "GET" and found:
+                if found.group(1) not in self.transfers:
+                    return 404, {"code": "NOT_FOUND", "message": "记录不存在"}
+                return 200, self._transfer_view(found.group(1))
             if method == "POST" and path == "/v3/pay/transactions/native":
                 return self._native(data)
             found = re.fullmatch(r"/v3/pay/transactions/out-trade-no/([^/]+)", path)
@@ -415,6 +479,117 @@ class WeChatPayStandIn:
         }
         return 200, self._refund_view(out_refund_no)
 
+    # Payouts (商家转账) -------------------------------------------------------------------
+
+    def _oauth_access_token(self, query: dict) -> tuple[int, dict]:
+        def one(name):
+            return query.get(name, [""])[0]
+
+        if one("appid") != self.appid or one("secret") != self.oauth_secret:
+            return 200, {"errcode": 40125, "errmsg": "invalid appsecret"}
+        if one("grant_type") != "authorization_code":
+            return 200, {"errcode": 40002, "errmsg": "invalid grant_type"}
+        openid = self.oauth_codes.pop(one("code"), None)  # a code serves once
+        if openid is None:
+            return 200, {"errcode": 40029, "errmsg": "invalid code"}
+        return 200, {
+            "access_token": secrets.token_hex(20),
+            "expires_in": 7200,
+            "refresh_token": secrets.token_hex(20),
+            "openid": openid,
+            "scope": "snsapi_base",
+        }
+
+    def _decrypt(self, ciphertext: str) -> str:
+        return self.platform.private.decrypt(
+            base64.b64decode(ciphertext), OAEP(mgf=MGF1(algorithm=SHA1()), algorithm=SHA1(), label=None)
+        ).decode()
+
+    def _transfer(self, data: dict, headers) -> tuple[int, dict]:
+        fields = ("appid", "out_bill_no", "transfer_scene_id", "openid", "transfer_amount", "transfer_remark")
+        if any(not data.get(name) for name in fields):
+            return 400, {"code": "PARAM_ERROR", "message": "缺少必填参数"}
+        if data["appid"] != self.appid:
+            return 400, {"code": "PARAM_ERROR", "message": "appid与商户号不匹配"}
+        out_bill_no = data["out_bill_no"]
+        if not (re.fullmatch(r"[0-9A-Za-z]{5,32}", out_bill_no)):
+            return 400, {"code": "PARAM_ERROR", "message": "商户单号格式错误"}
+        amount = data["transfer_amount"]
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 30:
+            return 400, {"code": "PARAM_ERROR", "message": "转账金额不能低于0.3元"}
+        if len(data["transfer_remark"]) > 32:
+            return 400, {"code": "PARAM_ERROR", "message": "转账备注超长"}
+        if data["transfer_scene_id"] != self.transfer_scene_id:
+            return 400, {"code": "INVALID_REQUEST", "message": "该转账场景不可用"}
+        reports = {
+            item.get("info_type"): item.get("info_content")
+            for item in data.get("transfer_scene_report_infos", [])
+        }
+        if self.transfer_scene_id == "1005" and not (reports.get("岗位类型") and reports.get("报酬说明")):
+            return 400, {"code": "PARAM_ERROR", "message": "未传入完整且对应的转账场景报备信息"}
+        name = ""
+        if data.get("user_name"):
+            if headers.get("Wechatpay-Serial") != self.public_key_id:
+                return 400, {"code": "PARAM_ERROR", "message": "Wechatpay-Serial 与加密公钥不符"}
+            try:
+                name = self._decrypt(data["user_name"])
+            except (ValueError, TypeError):
+                return 400, {"code": "PARAM_ERROR", "message": "user_name 解密失败"}
+        elif amount >= 200000:
+            return 400, {"code": "PARAM_ERROR", "message": "转账金额>=2000元时，user_name必填"}
+        signature = json.dumps({k: v for k, v in data.items() if k != "user_name"}, sort_keys=True) + name
+        bill = self.transfers.get(out_bill_no)
+        if bill is not None:
+            if bill["signature"] != signature:
+                return 400, {"code": "INVALID_REQUEST", "message": "单号已存在但信息不一致,请查单后比较确认"}
+            return 200, self._transfer_view(out_bill_no, created=True)
+        state, reason = self.transfer_answer, self.transfer_fail_reason
+        if name and data["openid"] in self.real_names and self.real_names[data["openid"]] != name:
+            state, reason = "FAIL", "NAME_NOT_CORRECT"  # WeChat checks the name it is given
+        now = datetime.datetime.now(CHINA).isoformat(timespec="seconds")
+        self.transfers[out_bill_no] = {
+            "signature": signature,
+            "transfer_bill_no": "1330000" + secrets.token_hex(14),
+            "transfer_amount": amount,
+            "openid": data["openid"],
+            "user_name": name,
+            "transfer_remark": data["transfer_remark"],
+            "state": state,
+            "fail_reason": reason if state == "FAIL" else "",
+            "package_info": "ABBQO+" + secrets.token_urlsafe(24) if state == "WAIT_USER_CONFIRM" else "",
+            "create_time": now,
+            "update_time": now,
+        }
+        return 200, self._transfer_view(out_bill_no, created=True)
+
+    def _transfer_view(self, out_bill_no: str, *, created: bool = False) -> dict:
+        bill = self.transfers[out_bill_no]
+        if created:  # the answer to the transfer itself
+            view = {
+                "out_bill_no": out_bill_no,
+                "transfer_bill_no": bill["transfer_bill_no"],
+                "create_time": bill["create_time"],
+                "state": bill["state"],
+            }
+            if bill["state"] == "WAIT_USER_CONFIRM":
+                view["package_info"] = bill["package_info"]
+        else:
+            view = {
+                "mch_id": self.mchid,
+                "out_bill_no": out_bill_no,
+                "transfer_bill_no": bill["transfer_bill_no"],
+                "appid": self.appid,
+                "state": bill["state"],
+                "transfer_amount": bill["transfer_amount"],
+                "transfer_remark": bill["transfer_remark"],
+                "openid": bill["openid"],
+                "create_time": bill["create_time"],
+                "update_time": bill["update_time"],
+            }
+        if bill["state"] == "FAIL" and bill["fail_reason"]:
+            view["fail_reason"] = bill["fail_reason"]
+        return view
+
     def _refund_view(self, out_refund_no: str) -> dict:
         refund = self.refunds[out_refund_no]
         return {
@@ -447,7 +622,11 @@ class WeChatPayStandIn:
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(raw)))
                 if content_type.startswith("application/json"):
-                    for name, value in standin._signed_headers(text).items():
+                    with standin._lock:
+                        forged = standin._bad_signatures > 0
+                        standin._bad_signatures -= 1 if forged else 0
+                    signer = key_pair("stranger") if forged else None
+                    for name, value in standin._signed_headers(text, signer=signer).items():
                         self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(raw)

@@ -24,12 +24,28 @@ ALLOWED: dict[str, str] = {
     "payments.OfflineRefund.reference": _MADE,
     "payments.OfflineRefund.refund_no": _MADE,
     "payments.BillCheck.error": "the platform's own message about a bill it could not read",
+    "payments.Payout.reference": _MADE,
+    "payments.Payout.payee_identifier": "a snapshot of a validated payee account (an Alipay phone number "
+    "or plain email, a WeChat openid, the demo's own); no page shows it",
+    "payments.Payout.problem": "the platform's own message about a provider's answer (its error code); "
+    "shown escaped on the console only",
+    "payments.PayeeAccount.identifier": "validated as an Alipay phone number or plain email (letters, "
+    "digits and . _ % + -), or the openid WeChat's sign-in returned (letters, digits, _ and -); pages "
+    "show it masked",
 }
 NOT_PAGES: dict[str, str] = {
     "payments:notify": "a provider's endpoint: answers 204/success or a refusal, never stored text",
     "payments:console_refund": "POST only: redirects to the console's payment page (visited)",
     "payments:console_check": "POST only: redirects to the console's payment page (visited)",
     "payments:console_refund_again": "POST only: redirects to the console (visited)",
+    "payments:payout_request": "POST only: redirects to the payout's page (visited)",
+    "payments:payee_alipay": "POST only: redirects to the payouts page (visited)",
+    "payments:payee_wechat": "POST only: redirects to WeChat's sign-in",
+    "payments:payee_wechat_return": "WeChat's sign-in coming back: redirects to the payouts page (visited)",
+    "payments:payee_demo": "POST only: redirects to the payouts page (visited)",
+    "payments:payee_remove": "POST only: redirects to the payouts page (visited)",
+    "payments:console_payout_check": "POST only: redirects to the console's payout page (visited)",
+    "payments:console_payout_return": "POST only: redirects to the console's payout page (visited)",
 }
 
 
@@ -122,3 +138,99 @@ def payments_and_refunds(pages: Pages):
         pages.check(staff, _reverse("payments:console_payment", payment.reference))
     pages.admin(*made[:2], *paid[0].refunds.all()[:1])
     assert described and reasons and traded is not None and kinds
+
+
+@place(
+    "payouts",
+    "payments.PayeeAccount.real_name",
+    "payments.Payout.payee_name",
+    "payments.Payout.provider_no",
+    "payments.Payout.provider_state",
+    "payments.Payout.package_info",
+    "payments.Payout.failure_code",
+    "payments.PayoutPolicy.reason",
+)
+def payouts_and_accounts(pages: Pages):
+    import datetime
+
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from fanrepublic.core.errors import ValidationFailed
+    from fanrepublic.members.tests.factories import MemberFactory, operator
+    from fanrepublic.payments import payout_transfers, payouts
+    from fanrepublic.payments.models import PayeeAccount
+    from fanrepublic.payments.providers import base
+    from fanrepublic.payments.tests.factories import fund_wallet
+
+    member, staff = MemberFactory(), operator()
+    fund_wallet(member, 1_000_000_00)
+    names, policies, made = [], [], []
+
+    def apply(payout, **state):
+        payout_transfers.transfer_notice_apply(
+            provider_code=payout.provider, transfer=base.TransferState(reference=payout.reference, **state)
+        )
+
+    with override_settings(
+        PAYMENTS_PROVIDERS=["alipay", "offline"],
+        # Alipay's certificates are read only when a transfer is sent, which none is here
+        # (the sends wait for a commit): accounts and payouts go through the services.
+        PAYOUT_ALIPAY_APP_CERT="x",
+        PAYOUT_ALIPAY_PUBLIC_CERT="x",
+        PAYOUT_ALIPAY_ROOT_CERT="x",
+        PAYOUT_PAYEE_CHANGE_RATE="100000/d",
+        PAYOUT_REQUEST_RATE="100000/h",
+        PAYOUT_DAILY_MAXIMUM_FEN=10**12,
+    ):
+        for group in packs(50):
+            try:
+                payouts.payee_alipay_link(
+                    member=member, login="13800138000", real_name=" ".join(p.text for p in group)
+                )
+            except ValidationFailed:
+                continue  # refused text is never stored (payouts.real_name_checked)
+            names += markers(group)
+        payouts.payee_demo_link(member=member)
+        for index, group in enumerate(packs(24)):
+            text, shown = " ".join(p.text for p in group), markers(group)
+            payout = payouts.payout_request(
+                member=member, provider="offline", amount=10_00, key=f"xss{index}"
+            )
+            # What a provider could say of it: its number and its own state, a package for
+            # the member to confirm, and a reason it failed (which ends it, for the next).
+            apply(payout, state=base.TRANSFER_PROCESSING, transfer_no=text, provider_state=text)
+            pages.check(staff, _reverse("payments:console_payout", payout.reference), shows=shown)
+            pages.check(member, _reverse("payments:payout", payout.reference), shows=shown)
+            apply(
+                payout, state=base.TRANSFER_PROCESSING, provider_state="WAIT_USER_CONFIRM", package_info=text
+            )
+            pages.check(member, _reverse("payments:payout", payout.reference), shows=shown)
+            apply(payout, state=base.TRANSFER_FAILED, reason=text)
+            pages.check(member, _reverse("payments:payout", payout.reference), shows=shown)
+            pages.check(staff, _reverse("payments:console_payout", payout.reference), shows=shown)
+            made.append(payout)
+        # A payout keeps its account's real name: the last one linked, once its wait is over.
+        PayeeAccount.objects.filter(member=member, provider="alipay").update(
+            created_at=timezone.now() - datetime.timedelta(days=2)
+        )
+        if names:
+            to_alipay = payouts.payout_request(
+                member=member, provider="alipay", amount=10_00, key="xss-alipay"
+            )
+            pages.check(member, _reverse("payments:payout", to_alipay.reference), shows=names[-1:])
+            pages.check(staff, _reverse("payments:console_payout", to_alipay.reference), shows=names[-1:])
+        for group in packs(200):
+            try:
+                payouts.payout_policy_set(
+                    actor=staff, minimum_fen=10_00, tax_rate="0.1", reason=" ".join(p.text for p in group)
+                )
+            except ValidationFailed:
+                continue
+            policies += markers(group)
+        pages.check(member, _reverse("payments:payouts"), shows=names[-1:])
+        pages.check(staff, _reverse("payments:console_payouts"))
+        pages.check(staff, _reverse("payments:console_payouts"), state="failed")
+        pages.check(staff, _reverse("payments:console_payout_policy"), shows=policies[:5])
+        pages.admin(made[0], PayeeAccount.objects.filter(member=member).first())
+    assert made and policies

@@ -4,6 +4,8 @@ published rule (fanrepublic/ideas/royalties.py), independently of the database:
     (download "Download every line (CSV)" on the idea's royalty page)
     python manage.py recount_royalties royalties-<id>.csv [--tax-rate 0.20]
 
+(Each statement carries the tax rate it withheld at; --tax-rate checks against another.)
+
 Checks every line (amount = quantity × unit price, negative for a refund), refuses a
 line listed twice, then recomputes each month from its lines — sales, refunds, net
 sales to date, royalties due to date, paid this month, and (with the tax rate in force)
@@ -59,11 +61,14 @@ class Command(BaseCommand):
         net, paid = 0, 0
         for row in statements:
             month_lines = lines.get(row["month"], [])
+            # The rate each statement withheld at (the operator's, then in force), unless
+            # the reader names one to check against.
+            month_tax = tax if tax is not None else Decimal(row.get("tax_rate") or 0)
             found = royalties.next_month(
                 sales_fen=sum(a for a in month_lines if a > 0),
                 refunds_fen=-sum(a for a in month_lines if a < 0),
                 rate=Decimal(row["rate"]),
-                tax_rate=tax if tax is not None else Decimal(0),
+                tax_rate=month_tax,
                 net_before_fen=net,
                 paid_before_fen=paid,
             )
@@ -74,7 +79,7 @@ class Command(BaseCommand):
                 "due_to_date_fen": found.due_to_date_fen,
                 "paid_fen": found.payable_fen,
             }
-            if tax is not None:
+            if tax is not None or row.get("tax_rate"):
                 checks.update(withheld_fen=found.withheld_fen, credited_fen=found.credited_fen)
             elif int(row["credited_fen"]) != int(row["paid_fen"]) - int(row["withheld_fen"]):
                 problems.append(
