@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from fanrepublic.core.admin import ReadOnlyAdmin
+# The points app's read-only admin also refuses deletion: a deleted delivery would let a
+# replay through, a deleted title would give its number again.
+from fanrepublic.points.admin import ReadOnlyAdmin
 
 from .models import (
     Contribution,
@@ -27,6 +29,7 @@ class ContributionAdmin(ReadOnlyAdmin):
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ("received_at", "host", "repository", "event", "outcome", "reason")
     list_filter = ("host", "outcome")
+    exclude = ("delivery_id",)
 
 
 @admin.register(Repository)
@@ -35,5 +38,11 @@ class RepositoryAdmin(ReadOnlyAdmin):
     exclude = ("webhook_secret",)
 
 
-for model in (LicenceAgreement, LicenceAcceptance, GitAccount, Title):
+@admin.register(GitAccount)
+class GitAccountAdmin(ReadOnlyAdmin):
+    list_display = ("member", "host", "login", "verified_at")
+    exclude = ("code_hash",)
+
+
+for model in (LicenceAgreement, LicenceAcceptance, Title):
     admin.site.register(model, ReadOnlyAdmin)

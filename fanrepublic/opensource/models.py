@@ -116,8 +116,8 @@ class GitAccount(models.Model):
 
 class WebhookDelivery(models.Model):
     """Every delivery accepted, and refused ones up to a rate (a flood of forgeries must
-    not fill the table): its host's id (a GitHub GUID, a Gitee token) is stored once, so
-    a replay is refused."""
+    not fill the table). `delivery_id` is the replay key: a SHA-256 of what the host
+    signed (GitHub: the body; Gitee: its token), stored once, so a replay is refused."""
 
     host = models.CharField(_("host"), max_length=10, choices=Host.choices)
     repository = models.ForeignKey(
@@ -137,9 +137,9 @@ class WebhookDelivery(models.Model):
         ordering = ["-received_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["host", "event", "delivery_id"],
+                fields=["host", "delivery_id"],
                 condition=~Q(outcome=DeliveryOutcome.REFUSED),
-                name="webhook_delivery_once",
+                name="webhook_delivery_once_per_key",
             )
         ]
 

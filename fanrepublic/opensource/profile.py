@@ -2,7 +2,7 @@
 
 from fanrepublic.members.profile import profile_section
 
-from . import selectors
+from . import permissions, selectors
 
 
 @profile_section(slot="main", template="opensource/profile_section.html", order=40)
@@ -10,4 +10,6 @@ def contributions(member, viewer):
     record = selectors.profile_of(member)
     if not record["total"] and not record["titles"]:
         return None
-    return record
+    # Why a title was revoked is for the member and programme staff, not every reader.
+    viewer_id = getattr(viewer, "pk", None)
+    return {**record, "show_reasons": viewer_id == member.pk or permissions.is_programme_staff(viewer)}

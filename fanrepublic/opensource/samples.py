@@ -117,17 +117,26 @@ def pull_request(
 
 
 def review(
-    *, repository, number: int, title: str, author: tuple[str, int], reviewer: tuple[str, int], review_id: int
+    *,
+    repository,
+    number: int,
+    title: str,
+    author: tuple[str, int],
+    reviewer: tuple[str, int],
+    review_id: int,
+    action: str = "submitted",
+    state: str = "approved",
 ):
-    """An approving review of a GitHub pull request: (event name, payload)."""
+    """A review of a GitHub pull request (approving by default; `action` "dismissed" takes
+    one back): (event name, payload)."""
     pull = pull_request(repository=repository, number=number, title=title, author=author)[1]["pull_request"]
     return "pull_request_review", {
-        "action": "submitted",
+        "action": action,
         "review": {
             "id": review_id,
             "user": _github_user(*reviewer),
             "body": "Tested on my car: works.",
-            "state": "approved",
+            "state": state,
             "submitted_at": _iso(timezone.now()),
             "html_url": f"{pull['html_url']}#pullrequestreview-{review_id}",
         },

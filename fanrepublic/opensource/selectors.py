@@ -116,7 +116,7 @@ def contribution_for_maintainer(*, viewer, pk) -> Contribution:
 
 def title_for_maintainer(*, viewer, pk) -> Title:
     found = Title.objects.select_related("member").filter(pk=pk).first()
-    if found is None or not permissions.maintains_any(viewer):
+    if found is None or not permissions.is_programme_staff(viewer):
         raise NotFound()
     return found
 

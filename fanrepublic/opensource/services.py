@@ -348,25 +348,38 @@ def delivery_receive(
             network=network,
         )
         return REFUSAL_STATUS.get(refusal.reason, 401), str(refusal.reason)
-    try:
-        with transaction.atomic():
-            # The delivery's id is stored in the same transaction as what it records, so a
-            # delivery that failed half-way is not taken for a replay when it comes again.
-            WebhookDelivery.objects.create(
-                host=repository.host,
-                repository=repository,
-                delivery_id=delivery.delivery_id[:100],
-                event=delivery.event[:64],
-                outcome=DeliveryOutcome.ACCEPTED if events else DeliveryOutcome.IGNORED,
-                remote_addr=remote_addr or None,
-            )
+    # The replay key is what the host signs: GitHub signs the body (its GUID header is not
+    # signed, so a captured body sent with a fresh GUID would pass a GUID key), Gitee signs
+    # the timestamp (its token). Kept as a hash, so the table holds no usable token.
+    signed = body if repository.host == Host.GITHUB else delivery.delivery_id.encode()
+    replay_key = hashlib.sha256(signed).hexdigest()
+    with transaction.atomic():
+        # One delivery of a repository at a time: two events about a new pull request, or
+        # two merges of one contributor, cannot race to create the same rows.
+        Repository.objects.select_for_update().filter(pk=repository.pk).first()
+        try:
+            # Stored in the same transaction as what it records, so a delivery that failed
+            # half-way is not taken for a replay when it comes again.
+            with transaction.atomic():
+                WebhookDelivery.objects.create(
+                    host=repository.host,
+                    repository=repository,
+                    delivery_id=replay_key,
+                    event=delivery.event[:64],
+                    outcome=DeliveryOutcome.ACCEPTED if events else DeliveryOutcome.IGNORED,
+                    remote_addr=remote_addr or None,
+                )
+        except IntegrityError:
+            replayed = True
+        else:
+            replayed = False
             for event in events:
                 _apply(repository, event, now)
-    except IntegrityError:
+    if replayed:
         _log_refusal(
             host=repository.host,
             repository=repository,
-            refusal=webhooks.DeliveryRefused(webhooks.Refusal.REPLAYED, delivery.delivery_id[:60]),
+            refusal=webhooks.DeliveryRefused(webhooks.Refusal.REPLAYED, delivery.event[:60]),
             event=delivery.event,
             remote_addr=remote_addr,
             network=network,
@@ -375,12 +388,28 @@ def delivery_receive(
     return 200, "ok" if events else "ignored"
 
 
+def _written_by_sender(event: webhooks.GitEvent) -> list[str]:
+    """The texts of a delivery its sender wrote — the only ones a link code is read from.
+    A merge's sender is the maintainer who merged: a code in the pull request's title
+    must not link the maintainer's account to the code's owner."""
+    sender = event.account
+    if event.kind == "pull_request":
+        wrote_it = event.author is not None and event.author.id == sender.id
+        return (
+            [event.title, event.body] if wrote_it and event.action in ("opened", "edited", "reopened") else []
+        )
+    if event.kind in ("comment", "review"):
+        return [event.body]  # the comment or review itself, never the pull request's title
+    if event.kind == "push":
+        return [commit.message for commit in event.commits if commit.author == sender.login]
+    return []
+
+
 def _apply(repository: Repository, event: webhooks.GitEvent, now) -> None:
-    texts = [event.title, event.body, *(commit.message for commit in event.commits)]
-    _link_from(event, texts, now)
+    _link_from(event, _written_by_sender(event), now)
     if event.kind == "pull_request":
         _pull_request(repository, event, now)
-    elif event.kind == "review" and event.action in ("approved", "changes_requested"):
+    elif event.kind == "review":
         _review(repository, event, now)
 
 
@@ -435,18 +464,40 @@ def _pull_request(repository: Repository, event: webhooks.GitEvent, now) -> None
         found.save(update_fields=["merged_at", "merge_commit_sha"])
         if found.member_id:
             _count_waiting(found.member)
+        _reviews_of_merged(repository, found.number)
+
+
+def _review_key(number, reviewer_id: str) -> str:
+    return f"review:{number}:{reviewer_id}"
 
 
 def _review(repository: Repository, event: webhooks.GitEvent, now) -> None:
+    """An approval of someone else's pull request, one per (pull request, reviewer),
+    waiting until the pull request is merged: then it counts. A dismissed approval that
+    has not counted yet is dropped. So reviews cannot be farmed: drive-by approvals of
+    pull requests that are never merged, or a second approval of the same one, count
+    nothing."""
     reviewer = event.account
-    if not event.object_id or (event.author and event.author.id == reviewer.id):
+    if not reviewer.id or event.number is None or (event.author and event.author.id == reviewer.id):
         return  # a review of one's own pull request is not a contribution
-    _contribution, created = Contribution.objects.get_or_create(
+    key = _review_key(event.number, reviewer.id)
+    waiting = Contribution.objects.filter(
+        repository=repository, kind=ContributionKind.REVIEW, host_object_id=key, counted_at__isnull=True
+    )
+    if event.action == "dismissed":
+        waiting.filter(state=ContributionState.OPEN).delete()
+        return
+    if event.action != "approved":
+        return
+    merged = Contribution.objects.filter(
+        repository=repository, kind=ContributionKind.CODE, number=event.number, state=ContributionState.MERGED
+    ).exists()
+    contribution, created = Contribution.objects.get_or_create(
         repository=repository,
         kind=ContributionKind.REVIEW,
-        host_object_id=event.object_id,
+        host_object_id=key,
         defaults={
-            "state": ContributionState.APPROVED,
+            "state": ContributionState.APPROVED if merged else ContributionState.OPEN,
             "title": event.title or f"#{event.number}",
             "url": event.url,
             "number": event.number,
@@ -455,8 +506,19 @@ def _review(repository: Repository, event: webhooks.GitEvent, now) -> None:
             "member": _member_of(repository.host, reviewer.id),
         },
     )
-    if created and _contribution.member_id:
-        _count_waiting(_contribution.member)
+    if created and merged and contribution.member_id:
+        _count_waiting(contribution.member)
+
+
+def _reviews_of_merged(repository: Repository, number: int) -> None:
+    """The approvals of a pull request count once it is merged."""
+    reviews = Contribution.objects.filter(
+        repository=repository, kind=ContributionKind.REVIEW, number=number, state=ContributionState.OPEN
+    )
+    members = {c.member for c in reviews.select_related("member") if c.member_id}
+    reviews.update(state=ContributionState.APPROVED)
+    for member in members:
+        _count_waiting(member)
 
 
 # ---- Counting, points and titles --------------------------------------------------------
@@ -606,7 +668,7 @@ def _titles_award(member) -> list[Title]:
 def title_revoke(*, actor, title: Title, reason: str) -> Title:
     """A maintainer takes a title back, with a reason the member reads; audited. The
     number stays with the revoked title and is not given again."""
-    if not (permissions.is_programme_staff(actor) or permissions.maintains_any(actor)):
+    if not permissions.is_programme_staff(actor):
         raise Forbidden()
     if actor.pk == title.member_id:
         raise Forbidden()

@@ -77,6 +77,7 @@ def repository(request, pk):
 def _mine_page(request, status=200, **forms):
     context = {
         **selectors.mine(member=request.user),
+        "show_reasons": True,
         "link_form": forms.get("link_form") or LinkForm(),
         "new_code": forms.get("new_code"),
         "accept_form": forms.get("accept_form"),
@@ -165,7 +166,9 @@ def queue(request):
         {
             "pending": selectors.queue(viewer=request.user),
             "decide_form": DecideForm(),
-            "titles": selectors.academicians().filter(revoked_at__isnull=True),
+            "titles": selectors.academicians().filter(revoked_at__isnull=True)
+            if permissions.is_programme_staff(request.user)
+            else [],
             "revoke_form": RevokeForm(),
         },
     )

@@ -632,7 +632,16 @@ def _rate_checked(value) -> Decimal:
         raise ValidationFailed(
             _("Enter a rate from 0 up to (not including) 1, to four decimals."), field="tax_rate"
         )
+    if rate > MAX_TAX_RATE:
+        # A slip (0.9 for 0.09) would take nine tenths of every author's royalties.
+        raise ValidationFailed(
+            _("Withholding above 0.45 (the top income-tax band) is refused: check the rate."),
+            field="tax_rate",
+        )
     return rate
+
+
+MAX_TAX_RATE = Decimal("0.45")
 
 
 def payout_policy_set(*, actor, minimum_fen, tax_rate, reason: str = "") -> PayoutPolicy:

@@ -1,7 +1,8 @@
 """An idea's journey in Chromium, in English and Chinese, on a phone and a desk: a member
 proposes it, another supports it to the threshold, the schedule takes it into a review
-round, an engineer reviews it, an operator adopts it with reasons, and the author reads
-the decision."""
+round, an engineer reviews it, an operator adopts it with reasons and offers the adoption
+agreement, the author accepts it, a month of the product's sales arrives through the
+shops' import, and the author reads the month's royalty statement."""
 
 import os
 from datetime import timedelta
@@ -16,9 +17,11 @@ from playwright.sync_api import expect  # noqa: E402
 
 from fanrepublic.core.tests.browser import new_page, sign_in, verified_member  # noqa: E402
 from fanrepublic.ideas import services  # noqa: E402
-from fanrepublic.ideas.models import Proposal  # noqa: E402
+from fanrepublic.ideas.models import Adoption, Proposal  # noqa: E402
+from fanrepublic.insights.tests.factories import shop  # noqa: E402
 from fanrepublic.members.tests.factories import engineer, operator  # noqa: E402
 from fanrepublic.products.tests.factories import ProductLineFactory  # noqa: E402
+from fanrepublic.stores.purchases import orders_import  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +35,9 @@ TEXT = {
         "decide": "Publish the decision",
         "adopted": "Adopted",
         "waiting": "It reached the threshold and waits for the next review round.",
+        "offer": "Offer it to the author",
+        "accept": "Accept the agreement",
+        "royalties": "Royalty statements",
     },
     "zh-hans": {
         "propose": "提出创意",
@@ -42,13 +48,16 @@ TEXT = {
         "decide": "发布决定",
         "adopted": "已采纳",
         "waiting": "已达到门槛，等待下一轮评审。",
+        "offer": "发给作者",
+        "accept": "接受协议",
+        "royalties": "分成对账单",
     },
 }
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hans"])
 @override_settings(IDEAS_SUPPORT_THRESHOLD=1)
-def test_propose_support_review_and_adopt(browser, live_server, lang):
+def test_propose_support_review_adopt_and_read_the_royalty_statement(browser, live_server, lang):
     t = TEXT[lang]
     base = live_server.url
     ProductLineFactory(name="Orange Home", name_zh="橙子家居")
@@ -68,6 +77,12 @@ def test_propose_support_review_and_adopt(browser, live_server, lang):
     page.get_by_role("button", name=t["publish"]).click()
     expect(page.locator("[data-testid=supporters]")).to_be_visible()
     proposal = Proposal.objects.get()
+    services.agreement_publish(
+        actor=operator(),
+        body="The author grants the brand the right to make the product; royalties monthly.",
+        body_zh="作者授权品牌生产该产品；品牌按月支付分成。",
+        rate="0.01",
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.context.close()
 
@@ -111,5 +126,40 @@ def test_propose_support_review_and_adopt(browser, live_server, lang):
     page.get_by_role("button", name=t["decide"]).click()
     expect(page.locator("[data-testid=status]")).to_have_text(t["adopted"])
     expect(page.locator("[data-testid=decision]")).to_be_visible()
+    # The operator offers the agreement: the product it became and its SKU.
+    page.fill("input[name=product_name]", "宿舍锅" if lang == "zh-hans" else "Dorm cooker")
+    page.fill("textarea[name=skus]", "COOKER-1")
+    page.get_by_role("button", name=t["offer"]).click()
     page.context.close()
     assert Proposal.objects.get().status == "adopted"
+
+    # The author reads and accepts it; a month of the cooker's sales comes through the
+    # shops' import, the month's statement is issued, and the author reads it.
+    page = new_page(browser, lang, width=390, height=844)
+    sign_in(page, base, author, lang)
+    page.goto(f"{base}{proposal.get_absolute_url()}")
+    page.check("input[name=agree]")
+    page.get_by_role("button", name=t["accept"]).click()
+    adoption = Adoption.objects.get()
+    assert adoption.accepted_at is not None
+    accepted = adoption.accepted_at
+    Adoption.objects.filter(pk=adoption.pk).update(accepted_at=accepted - timedelta(days=62))
+    sold_at = accepted - timedelta(days=45)
+    orders_import(
+        integration=shop(),
+        items=[
+            {
+                "order_id": "COOK-1",
+                "occurred_at": sold_at.isoformat(),
+                "currency": "CNY",
+                "channel": "online",
+                "lines": [{"sku": "COOKER-1", "quantity": 3, "unit_price": "199.00"}],
+            }
+        ],
+    )
+    services.statements_issue_due()
+    page.get_by_role("link", name=t["royalties"]).click()
+    expect(page.locator("[data-testid=statement]").first).to_be_visible()
+    expect(page.locator("[data-testid=royalties-total]")).to_have_text("¥5.97")  # 1 % of ¥597.00
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.context.close()

@@ -378,3 +378,91 @@ def test_a_delivery_with_odd_unicode_is_read_clean(client, repo):
     assert post(client, repo, event, payload, headers=headers, body=body).status_code == 200
     title = Contribution.objects.get(number=71).title
     assert "\u0000" not in title and "\u202e" not in title and "\ud800" not in title
+
+
+def test_a_code_in_a_pull_request_title_never_links_the_maintainer_who_merges_it(client, repo):
+    attacker, maintainer = MemberFactory(), MemberFactory()
+    linked(client, repo, maintainer, "maintainer", 1)
+    code = services.account_link_start(member=attacker, host=Host.GITHUB)
+    # The attacker's pull request carries their code; the maintainer reviews and merges it.
+    event, payload = samples.pull_request(
+        repository=repo, number=81, title=f"Fix typo {code}", author=("attacker", 666), body=code
+    )
+    post(client, repo, event, payload)  # opened by the attacker: links the attacker's own account
+    assert GitAccount.objects.get(member=attacker).account_id == "666"
+    services.account_unlink(member=attacker, account=GitAccount.objects.get(member=attacker))
+    code = services.account_link_start(member=attacker, host=Host.GITHUB)
+    event, payload = samples.pull_request(
+        repository=repo,
+        number=82,
+        title=f"Another {code}",
+        author=("attacker", 666),
+        sender=("maintainer", 1),
+        merged_at=timezone.now(),
+    )
+    post(client, repo, event, payload)
+    event, payload = samples.review(
+        repository=repo,
+        number=82,
+        title=f"Another {code}",
+        author=("attacker", 666),
+        reviewer=("maintainer", 1),
+        review_id=5,
+    )
+    post(client, repo, event, payload)
+    assert GitAccount.objects.get(member=maintainer).account_id == "1"
+    assert GitAccount.objects.get(member=attacker).verified_at is None
+
+
+def test_an_approval_counts_once_and_only_when_the_pull_request_is_merged(client, repo):
+    reviewer = MemberFactory()
+    linked(client, repo, reviewer, "rev", 300)
+    accept(reviewer)
+
+    def review(number, review_id, **kwargs):
+        event, payload = samples.review(
+            repository=repo,
+            number=number,
+            title="Change",
+            author=("someone", 9),
+            reviewer=("rev", 300),
+            review_id=review_id,
+            **kwargs,
+        )
+        assert post(client, repo, event, payload).status_code == 200
+
+    review(90, 1)
+    review(90, 2)  # a second approval of the same pull request
+    review(91, 3, state="changes_requested")
+    review(92, 4)
+    review(92, 5, action="dismissed", state="dismissed")
+    counted = Contribution.objects.filter(kind="review", counted_at__isnull=False)
+    assert counted.count() == 0  # nothing merged yet
+    for number in (90, 91, 92):
+        merged(client, repo, number=number, author=("someone", 9))
+    assert list(counted.values_list("number", flat=True)) == [90]
+    # A review of one's own pull request is no contribution.
+    event, payload = samples.review(
+        repository=repo, number=93, title="Mine", author=("rev", 300), reviewer=("rev", 300), review_id=6
+    )
+    post(client, repo, event, payload)
+    assert not Contribution.objects.filter(kind="review", number=93).exists()
+
+
+def test_a_captured_github_delivery_sent_again_with_a_fresh_guid_is_a_replay(client, repo):
+    event, payload = samples.pull_request(repository=repo, number=95, title="Once", author=("x", 5))
+    headers, body = samples.signed(repo, event, payload)
+    assert post(client, repo, event, payload, headers=headers, body=body).status_code == 200
+    fresh = {**headers, "X-GitHub-Delivery": "00000000-0000-0000-0000-000000000001"}
+    assert post(client, repo, event, payload, headers=fresh, body=body).status_code == 409
+
+
+def test_only_programme_staff_revoke_titles(client, repo):
+    fan, maintainer = MemberFactory(), MemberFactory()
+    repo.maintainers.add(maintainer)
+    linked(client, repo, fan, "t", 700)
+    accept(fan)
+    merged(client, repo, number=97, author=("t", 700))
+    title = Title.objects.get(member=fan, rank=TitleRank.ACADEMICIAN)
+    with pytest.raises(Forbidden):
+        services.title_revoke(actor=maintainer, title=title, reason="I do not like this contributor")
