@@ -64,6 +64,7 @@ ALLOWED = {
     "members.ApiToken.prefix": "random characters of the token",
     "members.ApiToken.key_hash": "a SHA-256 hash",
     "members.User.password": "a password hash",
+    "members.User.honour": "a code an app's service sets (members.honours kinds); pages show its label",
     "activity.Event.verb": "a verb of the catalogue (record_event refuses others)",
     "activity.Event.source": "the sending integration's slug",
     "notifications.Notification.kind": "a declared notification kind",

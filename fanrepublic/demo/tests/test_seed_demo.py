@@ -377,5 +377,8 @@ def test_the_open_source_programme_has_webhook_fed_contributions_and_academician
     assert ledger_problems() == []
     page = client.get("/opensource/").content.decode()
     assert academicians[0].member.public_name in page
-    client.force_login(first)  # profiles are for members
-    assert shipped.title in client.get(f"/u/{shipped.member.username}/").content.decode()
+    repository_page = client.get(shipped.repository.get_absolute_url()).content.decode()
+    assert (
+        shipped.title in repository_page
+        and shipped.release_item.release.get_absolute_url() in repository_page
+    )
