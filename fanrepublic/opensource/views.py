@@ -39,8 +39,10 @@ def hook(request, pk):
 hook.reads_raw_text = True  # fanrepublic.core.middleware.RefuseNulMiddleware lets it through
 
 
-@require_GET
-def index(request):
+def _index_page(request, *, repository_form=None, status=200):
+    """The programme's page; staff see the form to open a repository (with its errors
+    when a posted one was refused)."""
+    staff = permissions.is_programme_staff(request.user)
     return render(
         request,
         "opensource/index.html",
@@ -48,10 +50,16 @@ def index(request):
             "repositories": selectors.repositories_open(),
             "academicians": selectors.academicians(),
             "recent": selectors.contributions_counted()[:12],
-            "staff": permissions.is_programme_staff(request.user),
-            "repository_form": RepositoryForm() if permissions.is_programme_staff(request.user) else None,
+            "staff": staff,
+            "repository_form": (repository_form or RepositoryForm()) if staff else None,
         },
+        status=status,
     )
+
+
+@require_GET
+def index(request):
+    return _index_page(request)
 
 
 @require_GET
@@ -227,18 +235,7 @@ def repository_open(request):
     form = RepositoryForm(request.POST)
     found, status = submit_form(form, lambda data: services.repository_open(actor=request.user, **data))
     if found is None:
-        return render(
-            request,
-            "opensource/index.html",
-            {
-                "repositories": selectors.repositories_open(),
-                "academicians": selectors.academicians(),
-                "recent": selectors.contributions_counted()[:12],
-                "staff": True,
-                "repository_form": form,
-            },
-            status=status,
-        )
+        return _index_page(request, repository_form=form, status=status)
     messages.success(request, _("Opened. Paste the webhook address and secret into the host's settings."))
     return redirect(found.get_absolute_url())
 
