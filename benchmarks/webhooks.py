@@ -148,7 +148,11 @@ def main():
             into.append((hook, body, headers))
     deliveries = opened + merged  # each pull request opened before it is merged
     server = start_server(
-        {"CELERY_TASK_ALWAYS_EAGER": "false", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9"}
+        {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
+        }
     )
     try:
         fire([(f"{base}/bench/bare/", None, {})] * 200, args.threads)  # warm-up

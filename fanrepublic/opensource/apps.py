@@ -8,4 +8,5 @@ class OpensourceConfig(AppConfig):
     verbose_name = _("Open-source programme")
 
     def ready(self):
-        from . import honours, profile  # noqa: F401  (titles beside names; the record on profiles)
+        # Titles beside names, the record on profiles, merged changes as release items.
+        from . import handlers, honours, profile, release_sources  # noqa: F401

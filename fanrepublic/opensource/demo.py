@@ -9,16 +9,19 @@ a navigation release, a translation is approved and a design waits for a maintai
 Merged pull requests pay points through an earning rule that trusts the git hosts'
 integrations only; one forged delivery is refused and logged."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from fanrepublic.members.demo import demo_accounts
 from fanrepublic.points.models import EarningRule
 from fanrepublic.points.rules import rules_changed
-from fanrepublic.releases.models import ReleaseItem
+from fanrepublic.products.models import ProductLine
+from fanrepublic.releases.enums import ItemKind
+from fanrepublic.releases.services import release_create, release_item_add, release_publish
 
-from . import samples
+from . import release_sources, samples
 from .enums import Host
 from .models import Contribution, LicenceAgreement, Repository
 from .services import (
@@ -27,7 +30,6 @@ from .services import (
     agreement_accept,
     agreement_publish,
     contribution_decide,
-    contribution_ship,
     contribution_submit,
     delivery_receive,
     host_integration,
@@ -80,10 +82,40 @@ def _post(repository, event: str, payload: dict) -> int:
     return status
 
 
+# The car's releases in the demo's eight weeks are 1.6.x; the student's change shipped
+# months before them.
+CONGESTION_RELEASE = "1.5.8"
+
+
 def _when(run, days: float, number: int):
     """A moment `days` ago, a few minutes apart per pull request, so no two deliveries
     share Gitee's signed timestamp (its replay key)."""
     return run.at(run.now - timedelta(days=days) + timedelta(minutes=number))
+
+
+def _ship_the_congestion_prediction(run, *, engineer, navigation) -> None:
+    """The student's merged change ships in a navigation point release of the car, planned
+    from the release workbench's open-source source like any other item: publishing it
+    puts the release on the student's profile."""
+    change = Contribution.objects.filter(title=TITLES[0], git_login="xiaoming-dev", state="merged").first()
+    line = navigation.product_line
+    if change is None or line is None:
+        return
+    day = timezone.localdate(change.merged_at) + timedelta(days=8)
+    with run.at(change.merged_at + timedelta(days=1)):
+        release = release_create(
+            actor=engineer, product_line=line, version=CONGESTION_RELEASE, planned_for=day
+        )
+        release_item_add(
+            actor=engineer,
+            release=release,
+            source=release_sources.KEY,
+            source_id=change.pk,
+            title_zh="根据最近 15 分钟车速预测拥堵",
+            kind=ItemKind.IMPROVEMENT,
+        )
+    with run.at(timezone.make_aware(datetime.combine(day, time(hour=20)))):
+        release_publish(actor=engineer, release=release)
 
 
 def seed(run) -> None:
@@ -104,6 +136,7 @@ def seed(run) -> None:
             full_name="orange-auto/navigation",
             description="The car's navigation engine, opened to the community",
             description_zh="车机导航引擎，向社区开放",
+            product_line=ProductLine.objects.filter(slug="orange-su7").first(),
             maintainers=[engineer],
         )
         i18n = repository_open(
@@ -180,16 +213,7 @@ def seed(run) -> None:
             remote_addr="203.0.113.9",
             network="203.0.113.0/24",
         )
-        congestion = Contribution.objects.filter(
-            title=TITLES[0], git_login="xiaoming-dev", state="merged"
-        ).first()
-        item = (
-            ReleaseItem.objects.filter(release__published_at__isnull=False)
-            .order_by("-release__published_at")
-            .first()
-        )
-        if congestion is not None and item is not None:
-            contribution_ship(actor=engineer, contribution=congestion, release_item=item)
+        _ship_the_congestion_prediction(run, engineer=engineer, navigation=navigation)
         translator, designer = fans[1], fans[2]
         for member in (translator, designer):
             agreement_accept(member=member, version=agreement.version, digest=agreement.digest)

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fanrepublic.products.models import ProductLine
+
 from .enums import MANUAL_KINDS, ContributionKind, Host
 
 
@@ -44,6 +46,12 @@ class RepositoryForm(forms.Form):
     full_name = forms.CharField(label=_("Repository (owner/name)"), max_length=200)
     description = forms.CharField(label=_("Description (English)"), max_length=300, required=False)
     description_zh = forms.CharField(label=_("Description (Chinese)"), max_length=300, required=False)
+    product_line = forms.ModelChoiceField(
+        label=_("Product its code ships in"),
+        queryset=ProductLine.objects.all(),
+        required=False,
+        help_text=_("Its merged changes are offered to that product's releases; none: to every product's."),
+    )
 
 
 class AgreementForm(forms.Form):

@@ -24,6 +24,17 @@ class Repository(models.Model):
     description_zh = models.CharField(_("description (Chinese)"), max_length=300, blank=True)
     webhook_secret = models.CharField(_("webhook secret"), max_length=100)
     is_open = models.BooleanField(_("open to members"), default=True)
+    product_line = models.ForeignKey(
+        "products.ProductLine",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The product its code ships in: its merged changes are offered to that product's releases."
+        ),
+    )
     maintainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("maintainers"), blank=True, related_name="+"
     )

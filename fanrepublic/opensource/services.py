@@ -92,7 +92,14 @@ def _text(value, *, field: str, max_length: int, min_length: int = 0) -> str:
 
 
 def repository_open(
-    *, actor, host: str, full_name: str, description: str = "", description_zh: str = "", maintainers=()
+    *,
+    actor,
+    host: str,
+    full_name: str,
+    description: str = "",
+    description_zh: str = "",
+    product_line=None,
+    maintainers=(),
 ) -> Repository:
     """Open a repository to members; its webhook secret is made here (shown to staff to
     paste into the host's webhook settings)."""
@@ -119,6 +126,7 @@ def repository_open(
                         description_zh, field="description_zh", max_length=300, required=False
                     ),
                     webhook_secret=secrets.token_urlsafe(32),
+                    product_line=product_line,
                 )
         except IntegrityError:
             raise ValidationFailed(_("This repository is open already."), field="full_name") from None
@@ -792,20 +800,18 @@ def contribution_decide(
     return locked
 
 
-def contribution_ship(*, actor, contribution: Contribution, release_item) -> Contribution:
-    """Programme staff name the release item a merged change shipped as: the change then
-    shows on the contributor's profile with the release it shipped in."""
-    if not permissions.is_programme_staff(actor):
-        raise Forbidden()
-    if contribution.state != ContributionState.MERGED:
-        raise Conflict(_("Only a merged change ships in a release."))
+def change_shipped(*, item) -> Contribution | None:
+    """A published release carried a merged change (`release_sources`): the change records
+    the item it shipped as, which puts the release on its contributor's profile. Once: a
+    change already shipped keeps its first release."""
     with transaction.atomic():
-        contribution.release_item = release_item
-        contribution.save(update_fields=["release_item"])
-        audit_record(
-            actor=actor,
-            action="opensource.contribution.shipped",
-            target=contribution,
-            data={"release_item": release_item.pk},
+        change = (
+            Contribution.objects.select_for_update()
+            .filter(pk=item.source_id, kind=ContributionKind.CODE, state=ContributionState.MERGED)
+            .first()
         )
-    return contribution
+        if change is None or change.release_item_id is not None:
+            return None
+        change.release_item = item
+        change.save(update_fields=["release_item"])
+    return change

@@ -368,6 +368,11 @@ def test_the_open_source_programme_has_webhook_fed_contributions_and_academician
     assert Contribution.objects.filter(state="merged", counted_at__isnull=True, member__isnull=False).exists()
     shipped = Contribution.objects.get(release_item__isnull=False)
     assert shipped.title.startswith("Congestion prediction") and shipped.member is not None
+    # It shipped as its own item of a published car release, credited to the student.
+    item = shipped.release_item
+    assert item.source_type == "opensource_change" and item.source_id == shipped.pk
+    assert item.contributor == shipped.member and item.release.product_line.slug == "orange-su7"
+    assert item.release.is_published
     assert Contribution.objects.filter(kind="translation", state="approved").exists()
     assert Contribution.objects.filter(kind="design", state="pending").exists()
     assert WebhookDelivery.objects.filter(outcome="refused").exists()
