@@ -13,6 +13,8 @@ from django.db import transaction
 from fanrepublic.activity.models import Integration
 from fanrepublic.committees.models import Seat
 from fanrepublic.members.demo import demo_accounts
+from fanrepublic.payments.payouts import payee_demo_link, payout_request
+from fanrepublic.payments.selectors import payout_policy, wallet_balance_fen
 from fanrepublic.products.models import ProductLine
 from fanrepublic.stores.purchases import orders_import
 
@@ -350,3 +352,15 @@ def _adoption_and_royalties(run, made, operator, rng) -> None:
     for begin in range(0, len(items), 500):
         orders_import(integration=shop, items=items[begin : begin + 500])
     statements_issue_due(now=run.now)
+    _royalties_paid_out(run, cooker.author)
+
+
+def _royalties_paid_out(run, author) -> None:
+    """The author links an account and has the royalties paid out, through the same path
+    as a WeChat Pay or Alipay payout; the demo's provider settles at once."""
+    with run.at(run.now - timedelta(days=3)):  # a new account waits a day before payouts
+        payee_demo_link(member=author)
+    balance = wallet_balance_fen(author)
+    amount = balance - balance % 100  # whole yuan, the rest stays in the wallet
+    if amount >= payout_policy().minimum_fen:
+        payout_request(member=author, provider="offline", amount=amount, key="demo-royalties")
