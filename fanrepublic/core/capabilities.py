@@ -67,13 +67,16 @@ class NoticeKind:
     of one notification in the reader's language (`text(params) -> str`, called with the
     reader's language active). Declaring one needs no migration and no edit elsewhere.
     `offered_to(user) -> bool` limits who sees it in their settings (staff alerts);
-    by default every member does."""
+    by default every member does. A `mandatory` kind is a security alert (a payout
+    account changed): always shown and always emailed, whatever the member's settings,
+    since whoever took over an account would turn it off first."""
 
     code: str
     label: str
     text: Callable[[dict], str]
     email_default: bool = True
     offered_to: Callable | None = None
+    mandatory: bool = False
 
 
 @dataclass(frozen=True)

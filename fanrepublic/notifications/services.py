@@ -18,15 +18,23 @@ def _email_default(kind: str) -> bool:
     return declared.email_default if declared else False
 
 
+def _channels(kind: str, pref) -> tuple[bool, bool]:
+    """(on the site, by email) for one member: their stored choice, the kind's default
+    when they made none, both always for a mandatory kind."""
+    declared = notice_kinds().get(kind)
+    if declared is not None and declared.mandatory:
+        return True, True
+    if pref is None:
+        return True, _email_default(kind)
+    return pref.in_app, pref.email
+
+
 def preferences_for(*, member) -> dict[str, dict[str, bool]]:
     stored = {p.kind: p for p in NotificationPreference.objects.filter(member=member)}
     result = {}
     for kind in kinds():
-        pref = stored.get(kind.code)
-        result[kind.code] = {
-            "in_app": pref.in_app if pref else True,
-            "email": pref.email if pref else kind.email_default,
-        }
+        in_app, email = _channels(kind.code, stored.get(kind.code))
+        result[kind.code] = {"in_app": in_app, "email": email}
     return result
 
 
@@ -35,6 +43,8 @@ def preferences_update(*, member, choices: dict[str, dict[str, bool]]) -> None:
     for kind, values in choices.items():
         if kind not in notice_kinds():
             raise ValidationFailed(_("Unknown notification kind."), field="kind")
+        if notice_kinds()[kind].mandatory:
+            continue  # security alerts cannot be turned off
         NotificationPreference.objects.update_or_create(
             member=member,
             kind=kind,
@@ -57,9 +67,7 @@ def notify(*, recipient_ids, kind: str, actor, url: str, params: dict, dedupe_ke
     now = timezone.now()
     rows = []
     for member_id in sorted(ids):
-        pref = prefs.get(member_id)
-        in_app = pref.in_app if pref else True
-        email = pref.email if pref else _email_default(kind)
+        in_app, email = _channels(kind, prefs.get(member_id))
         if not (in_app or email):
             continue
         rows.append(
@@ -128,9 +136,7 @@ def notify_many(*, kind: str, notices: list[Notice]) -> int:
     now = timezone.now()
     rows = []
     for notice in notices:
-        pref = prefs.get(notice.recipient_id)
-        in_app = pref.in_app if pref else True
-        email = pref.email if pref else _email_default(kind)
+        in_app, email = _channels(kind, prefs.get(notice.recipient_id))
         if not (in_app or email):
             continue
         rows.append(

@@ -33,7 +33,12 @@ CAPABILITY = Capability(
             offered_to=can_manage_payments,
         ),
         NoticeKind(notices.PAYOUT, _("My payouts: paid out, failed, or waiting for me"), notices.payout_text),
-        NoticeKind(notices.PAYEE_CHANGED, _("Changes to my payout accounts"), notices.payee_changed_text),
+        NoticeKind(
+            notices.PAYEE_CHANGED,
+            _("Changes to my payout accounts"),
+            notices.payee_changed_text,
+            mandatory=True,
+        ),
     ),
     periodic_tasks=(
         PeriodicTask("check-payments", "fanrepublic.payments.tasks.check_payments", 60),

@@ -220,6 +220,9 @@ class TestDeclaredKinds:
         page = client.get(reverse("notifications:preferences")).content.decode()
         staff_only = {"payments_refund_failed"}
         for kind in declared.values():
+            if kind.mandatory:  # listed, always on, no box to untick
+                assert f'data-testid="mandatory-{kind.code}"' in page and str(kind.label) in page
+                continue
             shown = f'name="{kind.code}-email"' in page and str(kind.label) in page
             assert shown is (kind.code not in staff_only), kind.code
         # A staff alert is offered to the staff it alerts.
@@ -280,3 +283,27 @@ def test_a_batch_of_notices_respects_preferences_and_stores_each_once():
     assert not Notification.objects.filter(recipient=quiet).exists()
     with pytest.raises(ValueError):
         notify_many(kind="no-such-kind", notices=notices)
+
+
+def test_a_security_alert_is_shown_and_emailed_whatever_the_settings_say(client, on_commit):
+    """A payout account changing is mandatory: whoever took over the account would turn
+    its alerts off first, so neither the page nor the service lets anyone do that."""
+    member = MemberFactory(email="owner@example.com")
+    preferences_update(member=member, choices={"payments_payee_changed": {"in_app": False, "email": False}})
+    assert preferences_for(member=member)["payments_payee_changed"] == {"in_app": True, "email": True}
+    client.force_login(member)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert 'data-testid="mandatory-payments_payee_changed"' in page
+    assert 'name="payments_payee_changed-email"' not in page  # nothing to untick
+    client.post(reverse("notifications:preferences"), {})  # every box left empty
+    prefs = preferences_for(member=member)
+    assert prefs["payments_payee_changed"] == {"in_app": True, "email": True}
+    assert prefs["reply"] == {"in_app": False, "email": False}  # the others do follow the form
+    from fanrepublic.payments.payouts import payee_demo_link
+
+    mail.outbox.clear()
+    with on_commit():
+        payee_demo_link(member=member)
+    alert = Notification.objects.get(recipient=member, kind="payments_payee_changed")
+    assert alert.read_at is None
+    assert [message.to for message in mail.outbox] == [["owner@example.com"]]
