@@ -1,5 +1,6 @@
 """Thin: parse input, call one service or selector, render."""
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -267,6 +268,7 @@ def payout_request(request):
 
 
 @login_required
+@reauthentication_required  # where payouts go: asked for again, not trusted to an old session
 @require_POST
 def payee_alipay(request):
     form = AlipayPayeeForm(request.POST)
@@ -283,6 +285,7 @@ def payee_alipay(request):
 
 
 @login_required
+@reauthentication_required  # where payouts go: asked for again, not trusted to an old session
 @require_POST
 def payee_demo(request):
     try:
@@ -297,6 +300,7 @@ def payee_demo(request):
 
 
 @login_required
+@reauthentication_required  # where payouts go: asked for again, not trusted to an old session
 @require_POST
 def payee_wechat(request):
     """Off to WeChat's sign-in; the state it carries back is kept in the session."""

@@ -151,3 +151,15 @@ def verified_owner(member, product_line, *, source="purchase", reference="order:
 
     ownership_verify(member=member, product_line=product_line, source=source, reference=reference)
     return member
+
+
+def confirm_password(client, user) -> None:
+    """What allauth records in the session when a signed-in member types their password
+    again (its reauthentication page): pages that ask for it then go through for a few
+    minutes (ACCOUNT_REAUTHENTICATION_TIMEOUT)."""
+    session = client.session
+    request = RequestFactory().get("/")
+    request.session = session
+    request.user = user
+    record_authentication(request, user, "password", username=user.username, reauthenticated=True)
+    session.save()

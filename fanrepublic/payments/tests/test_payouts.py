@@ -411,3 +411,30 @@ def test_api_lists_and_requests_with_an_idempotency_key(creator, client, django_
     client.force_login(MemberFactory())
     assert client.get(f"/api/v1/payments/payouts/{made.json()['reference']}").status_code == 404
     assert Payout.objects.count() == 1 and wallet(creator) == 420_00
+
+
+def test_linking_a_payout_account_asks_for_the_password_again(client):
+    """A session alone — a borrowed laptop, a stolen cookie — cannot send payouts to a
+    new account: linking one needs the password typed in the last few minutes, and the
+    request goes through once it is given."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    from fanrepublic.members.tests.factories import confirm_password
+
+    member = MemberFactory()
+    member.set_password("pass-word-123")
+    member.save()
+    client.force_login(member)
+    confirm_password(client, member)
+    session = client.session
+    for record in session[AUTHENTICATION_METHODS_SESSION_KEY]:
+        record["at"] -= 3600  # confirmed an hour ago: too long
+    session.save()
+    response = client.post(reverse("payments:payee_demo"))
+    assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
+    assert not PayeeAccount.objects.filter(member=member).exists()
+    wrong = client.post(response["Location"], {"password": "not-my-password"})
+    assert wrong.status_code == 200 and not PayeeAccount.objects.filter(member=member).exists()
+    again = client.post(response["Location"], {"password": "pass-word-123"}, follow=True)
+    assert again.status_code == 200
+    assert PayeeAccount.objects.filter(member=member, provider="offline", removed_at__isnull=True).exists()

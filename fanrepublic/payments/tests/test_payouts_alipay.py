@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fanrepublic.members.tests.factories import MemberFactory
+from fanrepublic.members.tests.factories import MemberFactory, confirm_password
 from fanrepublic.notifications.models import Notification
 from fanrepublic.payments import payout_transfers, payouts, selectors
 from fanrepublic.payments.enums import PayoutState
@@ -141,6 +141,7 @@ def test_without_the_certificates_alipay_payouts_are_not_offered(alipay, setting
 def test_linking_an_alipay_account_from_the_page(alipay, client, django_capture_on_commit_callbacks):
     member = MemberFactory()
     client.force_login(member)
+    confirm_password(client, member)  # the page asks for it again before linking
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(
             reverse("payments:payee_alipay"), {"login": "Zhang@Example.com", "real_name": "张三"}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fanrepublic.core.errors import ValidationFailed
 from fanrepublic.core.models import AuditEntry
-from fanrepublic.members.tests.factories import MemberFactory, operator
+from fanrepublic.members.tests.factories import MemberFactory, confirm_password, operator
 from fanrepublic.notifications.models import Notification
 from fanrepublic.payments import payout_transfers, payouts, selectors
 from fanrepublic.payments.enums import NoticeOutcome, PayoutState
@@ -302,6 +302,7 @@ def test_staff_cannot_return_one_the_provider_has(
 
 def start_link(client, member, name=""):
     client.force_login(member)
+    confirm_password(client, member)  # the page asks for it again before linking
     answer = client.post(reverse("payments:payee_wechat"), {"real_name": name})
     assert answer.status_code == 302, answer.content
     url = answer["Location"]
@@ -426,5 +427,6 @@ def test_the_wrong_app_secret_binds_nothing(wechat, settings):
 def test_an_odd_name_is_refused_before_leaving_for_wechat(wechat, client):
     member = MemberFactory()
     client.force_login(member)
+    confirm_password(client, member)
     answer = client.post(reverse("payments:payee_wechat"), {"real_name": "张\u202e三"})
     assert answer.status_code == 422 and "payments:wechat-oauth" not in client.session
