@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "fanrepublic.insights",
     "fanrepublic.ideas",
     "fanrepublic.opensource",
+    "fanrepublic.court",
     "fanrepublic.demo",
 ]
 
@@ -198,6 +199,14 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "fanrepublic.members.adapters.AccountAdapter"
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "staff", "official", "engineer", "founder", "system"]
+# What decides where a member's mail (and so their security alerts and sign-in codes)
+# goes, and their password, asks for the password — or a code sent to an address
+# already confirmed, or the second factor — typed in the last few minutes: a stolen
+# session cannot add an address of its own and then confirm a payout account by code.
+# And every such change is mailed to the member's addresses.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Sign-in limits (docs/security.md, "Limits"). Wrong passwords are counted per account
 # and client address, per address and per account by members.login_limits, which answers
 # 429 with Retry-After and offers a one-time code by email; the account's own limit is
@@ -559,3 +568,18 @@ TRUST_MESSAGES_MAX_BATCH = 1000  # archive records per API request
 TRUST_CASE_CUSTOMER_WRITE_RATE = "30/h"  # messages a customer writes in their cases (each notifies staff)
 # Refused WeCom callbacks stored per client network (docs/security.md); past it only logged.
 TRUST_REFUSED_CALLBACK_LOG_RATE = "60/m"
+
+# The users' arbitration court (docs/court.md). A jury: COURT_JURY_FANS senior fans drawn
+# from members at COURT_SENIOR_TRUST_LEVEL or above who joined COURT_SENIOR_TENURE_DAYS
+# ago or more, plus COURT_JURY_LEGAL legal staff; nobody sits on more than
+# COURT_JUROR_CASES_PER_YEAR juries in a year; an invited juror answers within
+# COURT_JUROR_ANSWER_HOURS, or the next of the draw is invited.
+COURT_JURY_FANS = env.int("COURT_JURY_FANS", default=10)
+COURT_JURY_LEGAL = env.int("COURT_JURY_LEGAL", default=2)
+COURT_SENIOR_TRUST_LEVEL = env.int("COURT_SENIOR_TRUST_LEVEL", default=3)
+COURT_SENIOR_TENURE_DAYS = env.int("COURT_SENIOR_TENURE_DAYS", default=365)
+COURT_JUROR_CASES_PER_YEAR = env.int("COURT_JUROR_CASES_PER_YEAR", default=3)
+COURT_JUROR_ANSWER_HOURS = env.int("COURT_JUROR_ANSWER_HOURS", default=48)
+# How many of each kind's order the site keeps after a draw (the invited and the
+# replacements); the whole pool is kept in the published file.
+COURT_RESERVE_FACTOR = 3

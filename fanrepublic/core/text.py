@@ -11,6 +11,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from .errors import ValidationFailed
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # C0 controls (but tab, LF and CR, which multi-line text keeps), DEL, C1 controls, and the
 # line and paragraph separators that some mail and header code treats as new lines.
@@ -30,6 +32,35 @@ def text_problem(value: str, *, single_line: bool = False) -> str | None:
             return _("This field must be a single line without control characters.")
         return _("The text contains control characters, which are not allowed.")
     return None
+
+
+def single_line_checked(value, *, field: str, max_length: int, required: bool = True) -> str:
+    """A single-line field as services store it: whitespace runs collapsed, refused
+    (ValidationFailed on `field`) when it holds what text_problem refuses, is empty but
+    required, or is longer than `max_length`."""
+    value = " ".join(str(value or "").split())
+    problem = text_problem(value, single_line=True)
+    if problem:
+        raise ValidationFailed(problem, field=field)
+    if required and not value:
+        raise ValidationFailed(_("This field is required."), field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": max_length}, field=field)
+    return value
+
+
+def text_checked(value, *, field: str, max_length: int, min_length: int = 0) -> str:
+    """A multi-line field as services store it: trimmed, refused when text_problem
+    refuses it or it is shorter than `min_length` or longer than `max_length`."""
+    value = str(value or "").strip()
+    problem = text_problem(value)
+    if problem:
+        raise ValidationFailed(problem, field=field)
+    if len(value) < min_length:
+        raise ValidationFailed(_("Write at least %(n)d characters.") % {"n": min_length}, field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(_("At most %(n)d characters.") % {"n": max_length}, field=field)
+    return value
 
 
 def _strings(data):

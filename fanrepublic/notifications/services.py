@@ -54,12 +54,13 @@ def preferences_update(*, member, choices: dict[str, dict[str, bool]]) -> None:
 
 def notify(*, recipient_ids, kind: str, actor, url: str, params: dict, dedupe_key: str) -> list[Notification]:
     """Notify members once per dedupe key, respecting their preferences. The actor is
-    never notified of their own action. Emails go out from a task after commit. `kind`
-    is one an app declared (capability.py `notice_kinds`)."""
+    not notified of their own action — except of a mandatory kind (a security alert
+    reaches the account whoever acted in it). Emails go out from a task after commit.
+    `kind` is one an app declared (capability.py `notice_kinds`)."""
     if kind not in notice_kinds():
         raise ValueError(f"the notification kind {kind!r} is not declared in any app's capability.py")
     ids = {int(i) for i in recipient_ids if i is not None}
-    if actor is not None:
+    if actor is not None and not notice_kinds()[kind].mandatory:
         ids.discard(actor.pk)
     if not ids:
         return []

@@ -48,7 +48,7 @@ class RepositoryForm(forms.Form):
     description_zh = forms.CharField(label=_("Description (Chinese)"), max_length=300, required=False)
     product_line = forms.ModelChoiceField(
         label=_("Product its code ships in"),
-        queryset=ProductLine.objects.all(),
+        queryset=ProductLine.objects.filter(is_active=True),
         required=False,
         help_text=_("Its merged changes are offered to that product's releases; none: to every product's."),
     )

@@ -14,7 +14,7 @@ from fanrepublic.releases.enums import ItemKind
 from fanrepublic.releases.sources import Candidate, Origin, ReleaseSource, register
 
 from . import permissions
-from .enums import ContributionKind, ContributionState
+from .enums import ContributionKind, ContributionState, Host
 from .models import Contribution
 
 KEY = "opensource_change"
@@ -36,7 +36,13 @@ def resolve(actor, source_id: int) -> Origin:
         raise NotFound()
     if change.state != ContributionState.MERGED:
         raise ValidationFailed(_("Only a merged pull request can ship in a release."), field="source_id")
-    return Origin(title=change.title, contributor=change.member, url=change.repository.get_absolute_url())
+    return Origin(
+        title=change.title,
+        contributor=change.member,
+        url=change.repository.get_absolute_url(),
+        # A closed repository's pull request ships under a public title staff write.
+        confidential=not change.repository.is_open,
+    )
 
 
 def offer(actor, product_line, *, taken) -> list[Candidate]:
@@ -63,9 +69,15 @@ def offer(actor, product_line, *, taken) -> list[Candidate]:
     ]
 
 
+def _on_its_host(change: Contribution) -> bool:
+    host = "github.com" if change.repository.host == Host.GITHUB else "gitee.com"
+    return change.url.startswith(f"https://{host}/")
+
+
 def links(viewer, ids: set[int]) -> dict[int, str]:
-    """The change on the git host, for changes of repositories `viewer` may see."""
-    return {change.pk: change.url for change in _changes(viewer).filter(pk__in=ids) if change.url}
+    """The change on its git host (an https link there, nothing else), for changes of
+    repositories `viewer` may see."""
+    return {change.pk: change.url for change in _changes(viewer).filter(pk__in=ids) if _on_its_host(change)}
 
 
 CHANGE = register(
@@ -76,5 +88,8 @@ CHANGE = register(
         offer=offer,
         links=links,
         kind=ItemKind.FEATURE,
+        confidential_message=gettext_lazy(
+            "Give a public title: the repository is closed, its pull requests are not public."
+        ),
     )
 )

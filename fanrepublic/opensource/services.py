@@ -29,7 +29,7 @@ from fanrepublic.activity.services import record_event
 from fanrepublic.core import ratelimit
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
 from fanrepublic.core.services import audit_record
-from fanrepublic.core.text import text_problem
+from fanrepublic.core.text import single_line_checked, text_checked
 from fanrepublic.members.services import member_honour_set
 from fanrepublic.notifications.services import notify
 
@@ -64,30 +64,6 @@ LINK_CODE_DAYS = 7
 LINK_CODE_PREFIX = "FR-LINK-"
 
 
-def _single_line(value, *, field: str, max_length: int, required: bool = True) -> str:
-    value = " ".join(str(value or "").split())
-    problem = text_problem(value, single_line=True)
-    if problem:
-        raise ValidationFailed(problem, field=field)
-    if required and not value:
-        raise ValidationFailed(_("This field is required."), field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(_("At most %(n)d characters.") % {"n": max_length}, field=field)
-    return value
-
-
-def _text(value, *, field: str, max_length: int, min_length: int = 0) -> str:
-    value = str(value or "").strip()
-    problem = text_problem(value)
-    if problem:
-        raise ValidationFailed(problem, field=field)
-    if len(value) < min_length:
-        raise ValidationFailed(_("Write at least %(n)d characters.") % {"n": min_length}, field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(_("At most %(n)d characters.") % {"n": max_length}, field=field)
-    return value
-
-
 # ---- Repositories and the contributor licence agreement --------------------------------
 
 
@@ -107,7 +83,7 @@ def repository_open(
         raise Forbidden()
     if host not in Host.values:
         raise ValidationFailed(_("Choose GitHub or Gitee."), field="host")
-    full_name = _single_line(full_name, field="full_name", max_length=200)
+    full_name = single_line_checked(full_name, field="full_name", max_length=200)
     owner, _slash, name = full_name.partition("/")
     if not owner or not name or "/" in name or not all(c.isalnum() or c in "-_." for c in owner + name):
         raise ValidationFailed(
@@ -119,10 +95,10 @@ def repository_open(
                 repository = Repository.objects.create(
                     host=host,
                     full_name=full_name,
-                    description=_single_line(
+                    description=single_line_checked(
                         description, field="description", max_length=300, required=False
                     ),
-                    description_zh=_single_line(
+                    description_zh=single_line_checked(
                         description_zh, field="description_zh", max_length=300, required=False
                     ),
                     webhook_secret=secrets.token_urlsafe(32),
@@ -152,8 +128,8 @@ def agreement_publish(*, actor, body: str, body_zh: str) -> LicenceAgreement:
     current one, and what they accepted stays as it was."""
     if not permissions.is_programme_staff(actor):
         raise Forbidden()
-    body = _text(body, field="body", max_length=20000, min_length=20)
-    body_zh = _text(body_zh, field="body_zh", max_length=20000, min_length=10)
+    body = text_checked(body, field="body", max_length=20000, min_length=20)
+    body_zh = text_checked(body_zh, field="body_zh", max_length=20000, min_length=10)
     with transaction.atomic():
         latest = LicenceAgreement.objects.select_for_update().order_by("-version").first()
         agreement = LicenceAgreement.objects.create(
@@ -680,7 +656,7 @@ def title_revoke(*, actor, title: Title, reason: str) -> Title:
         raise Forbidden()
     if actor.pk == title.member_id:
         raise Forbidden()
-    reason = _single_line(reason, field="reason", max_length=500)
+    reason = single_line_checked(reason, field="reason", max_length=500)
     if len(reason) < 10:
         raise ValidationFailed(_("Give the member a reason of at least 10 characters."), field="reason")
     with transaction.atomic():
@@ -729,11 +705,11 @@ def contribution_submit(
     if kind not in MANUAL_KINDS:
         raise ValidationFailed(_("Choose documentation, translation, testing or design."), field="kind")
     ratelimit.hit("opensource-submit", str(member.pk), settings.OPENSOURCE_SUBMIT_RATE)
-    title = _single_line(title, field="title", max_length=300)
-    url = _single_line(url, field="url", max_length=2000, required=False)
+    title = single_line_checked(title, field="title", max_length=300)
+    url = single_line_checked(url, field="url", max_length=2000, required=False)
     if url and not url.startswith(("https://", "http://")):
         raise ValidationFailed(_("Give a link starting with https://."), field="url")
-    description = _text(description, field="description", max_length=5000)
+    description = text_checked(description, field="description", max_length=5000)
     with transaction.atomic():
         contribution = Contribution.objects.create(
             repository=repository,
@@ -771,7 +747,7 @@ def contribution_decide(
         raise NotFound()
     if contribution.member_id == actor.pk:
         raise Forbidden(_("Someone else approves your own contributions."))
-    reason = _single_line(reason, field="reason", max_length=500, required=not approve)
+    reason = single_line_checked(reason, field="reason", max_length=500, required=not approve)
     with transaction.atomic():
         locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
         if locked.state != ContributionState.PENDING:

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -238,6 +239,31 @@ def release_item_remove(*, actor, item: ReleaseItem) -> None:
         item.delete()
 
 
+def _refuse_shipped_twice(release: Release, items: list[ReleaseItem]) -> None:
+    """An object of a registered source (a merged change, a bounty finding) ships once,
+    even when two open releases both planned it. Every item of those objects, in every
+    release, is locked in one order first: two such releases publishing at the same
+    moment go one after the other, and the second sees the first."""
+    same = Q()
+    for item in items:
+        if item.source_type:
+            same |= Q(source_type=item.source_type, source_id=item.source_id)
+    if not same:
+        return
+    list(ReleaseItem.objects.select_for_update().filter(same).order_by("pk").values_list("pk", flat=True))
+    shipped = (
+        ReleaseItem.objects.filter(same, release__status=ReleaseStatus.PUBLISHED)
+        .exclude(release=release)
+        .select_related("release__product_line")
+        .first()
+    )
+    if shipped is not None:
+        raise Conflict(
+            _("“%(title)s” already shipped in %(release)s: remove it from this release before publishing.")
+            % {"title": shipped.display_title, "release": shipped.release.display_name}
+        )
+
+
 def release_publish(*, actor, release: Release, now: datetime | None = None) -> Release:
     """Publish once: the changelog goes public, linked topics are marked shipped (with a
     link to the release; authors and voters are notified), and each item's contributor
@@ -251,6 +277,7 @@ def release_publish(*, actor, release: Release, now: datetime | None = None) -> 
         items = list(locked.items.select_related("topic", "contributor"))
         if not items:
             raise ValidationFailed(_("Add at least one change before publishing."))
+        _refuse_shipped_twice(locked, items)
         Release.objects.filter(pk=locked.pk).update(
             status=ReleaseStatus.PUBLISHED, published_at=now, published_by=actor
         )

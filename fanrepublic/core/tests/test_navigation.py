@@ -71,6 +71,7 @@ def test_the_take_part_menu_lists_every_participation_capability():
         "Flash sales",
         "Ideas",
         "Open source",
+        "Users' court",
     }
 
 

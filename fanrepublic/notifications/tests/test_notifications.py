@@ -213,6 +213,7 @@ class TestDeclaredKinds:
             "opensource",
             "payments_payout",
             "payments_payee_changed",
+            "court",
         }
         assert declared["quote"].email_default is False and declared["bounty"].email_default is True
         member = MemberFactory()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from fanrepublic.core.errors import NotFound, ValidationFailed
+from fanrepublic.core.errors import Conflict, NotFound, ValidationFailed
 from fanrepublic.members.tests.factories import MemberFactory, engineer, operator
 from fanrepublic.opensource import release_sources, selectors, services
 from fanrepublic.opensource.enums import ContributionKind, ContributionState, Host
@@ -135,3 +135,68 @@ def test_a_change_ships_once_its_first_release_stays(repo, car, on_commit):
         releases.release_item_add(actor=eng, release=beta, source=release_sources.KEY, source_id=merged.pk)
     merged.refresh_from_db()
     assert merged.release_item == shipped_as
+
+
+def test_a_change_planned_in_two_open_releases_ships_in_the_first_published_only(car, on_commit):
+    anywhere = services.repository_open(actor=engineer(), host=Host.GITHUB, full_name="orange/shared")
+    merged = change(anywhere)
+    eng = engineer()
+    watch = ProductLineFactory()
+    first = releases.release_create(actor=eng, product_line=car, version="1.6.9")
+    second = releases.release_create(actor=eng, product_line=watch, version="3.0.1")
+    for release in (first, second):
+        releases.release_item_add(actor=eng, release=release, source=release_sources.KEY, source_id=merged.pk)
+    with on_commit():
+        releases.release_publish(actor=eng, release=first)
+    with pytest.raises(Conflict, match="already shipped"):
+        releases.release_publish(actor=eng, release=second)
+    second.refresh_from_db()
+    assert not second.is_published
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_releases_publishing_the_same_change_at_once_ship_it_once(car):
+    from django.db import connection
+
+    from fanrepublic.core.tests.concurrency import run_at_once
+    from fanrepublic.releases.models import Release, ReleaseItem
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections: PostgreSQL")
+    anywhere = services.repository_open(actor=engineer(), host=Host.GITHUB, full_name="orange/shared")
+    merged = change(anywhere)
+    eng = engineer()
+    planned = []
+    for n in range(2):
+        release = releases.release_create(actor=eng, product_line=ProductLineFactory(), version=f"3.0.{n}")
+        releases.release_item_add(actor=eng, release=release, source=release_sources.KEY, source_id=merged.pk)
+        planned.append(release.pk)
+    results, errors = run_at_once(
+        lambda i: releases.release_publish(actor=eng, release=Release.objects.get(pk=planned[i])), 2
+    )
+    assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Conflict)
+    shipped = ReleaseItem.objects.filter(source_type=release_sources.KEY, release__status="published")
+    assert shipped.count() == 1
+
+
+def test_a_closed_repositorys_change_ships_under_a_title_staff_write_and_links_only_to_its_host(repo, car):
+    merged = change(repo, title="Internal: secret partner API")
+    repo.is_open = False
+    repo.save(update_fields=["is_open"])
+    eng = engineer()
+    release = releases.release_create(actor=eng, product_line=car, version="1.6.9")
+    with pytest.raises(ValidationFailed) as refused:
+        releases.release_item_add(actor=eng, release=release, source=release_sources.KEY, source_id=merged.pk)
+    assert refused.value.field == "title"
+    item = releases.release_item_add(
+        actor=eng, release=release, source=release_sources.KEY, source_id=merged.pk, title="Faster rerouting"
+    )
+    assert item.title == "Faster rerouting"
+    # Links: the host's https address only, for viewers who may see the repository.
+    elsewhere = change(
+        services.repository_open(actor=eng, host=Host.GITHUB, full_name="orange/open"), number=3
+    )
+    elsewhere.url = "http://evil.example/pull/3"
+    elsewhere.save(update_fields=["url"])
+    assert release_sources.links(eng, {elsewhere.pk, merged.pk}) == {merged.pk: merged.url}
+    assert release_sources.links(MemberFactory(), {merged.pk}) == {}

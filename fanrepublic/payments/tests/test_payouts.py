@@ -438,3 +438,19 @@ def test_linking_a_payout_account_asks_for_the_password_again(client):
     again = client.post(response["Location"], {"password": "pass-word-123"}, follow=True)
     assert again.status_code == 200
     assert PayeeAccount.objects.filter(member=member, provider="offline", removed_at__isnull=True).exists()
+
+
+def test_a_session_alone_cannot_add_an_address_to_receive_the_confirmation_code(client):
+    """The way around the password: add one's own address (where "email me a code"
+    would then go). Adding, removing or promoting an address asks for it again too."""
+    from allauth.account.models import EmailAddress
+
+    member = MemberFactory(email="owner@example.com")
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    client.force_login(member)
+    added = client.post("/accounts/email/", {"action_add": "", "email": "thief@example.net"})
+    assert added.status_code == 302 and "/accounts/reauthenticate/" in added["Location"]
+    assert not EmailAddress.objects.filter(email="thief@example.net").exists()
+    promoted = client.post("/accounts/email/", {"action_remove": "", "email": "owner@example.com"})
+    assert promoted.status_code == 302 and "/accounts/reauthenticate/" in promoted["Location"]
+    assert EmailAddress.objects.filter(user=member).count() == 1

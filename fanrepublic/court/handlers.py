@@ -1,0 +1,1 @@
+"""Reactions to events of the log (idempotent: a task may run twice)."""

@@ -1,0 +1,21 @@
+"""Who does what in the court.
+
+- A member (not suspended) files cases against the company and sees their own.
+- Legal staff admit or refuse cases, hold the draw and act as clerk; they see every case.
+- Jurors of a case see it while they hold a place on its jury.
+- Everyone sees a draw's public record: the commitment, then the pool and the result.
+Everything else about a case answers 404 (selectors.case_for)."""
+
+from fanrepublic.members.enums import StaffRole
+
+
+def is_member(user) -> bool:
+    return bool(user and user.is_authenticated and not user.is_suspended)
+
+
+def is_legal(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(StaffRole.LEGAL))
+
+
+def can_file(user) -> bool:
+    return is_member(user)

@@ -1,0 +1,181 @@
+"""Reads for the court, limited to what the viewer may see."""
+
+import gzip
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from fanrepublic.core.errors import NotFound
+from fanrepublic.members.enums import StaffRole
+from fanrepublic.members.selectors import senior_fans
+from fanrepublic.stores.models import Order
+
+from . import draw, permissions
+from .enums import HOLDING, JurorKind, JurorState
+from .models import Case, Juror, JuryDraw
+
+
+def case_for(*, viewer, number: str) -> Case:
+    """A case for its parties, its jury and legal staff; a 404 for anyone else, the same
+    as for a case that does not exist."""
+    case = (
+        Case.objects.select_related("claimant", "product_line", "order", "clerk")
+        .filter(number=number)
+        .first()
+    )
+    if case is None or not can_see(viewer, case):
+        raise NotFound()
+    return case
+
+
+def can_see(viewer, case: Case) -> bool:
+    if not (viewer and viewer.is_authenticated):
+        return False
+    if permissions.is_legal(viewer) or case.claimant_id == viewer.pk:
+        return True
+    return Juror.objects.filter(draw__case=case, member=viewer, state__in=HOLDING).exists()
+
+
+def cases_of(*, member) -> QuerySet[Case]:
+    return Case.objects.filter(claimant=member).select_related("product_line")
+
+
+def _week_of(moment: datetime) -> tuple[datetime, datetime]:
+    """The Monday-to-Sunday week (in the site's time zone) around a moment."""
+    local = timezone.localtime(moment)
+    start = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=7)
+
+
+def conflicted(case: Case, *, now: datetime) -> QuerySet:
+    """The members who may not judge this case, whatever their standing: the claimant;
+    whoever bought in the same store in the same week as the claimant's purchase; whoever
+    sat, in the last year, on a jury of a case the claimant brought or on a jury with the
+    claimant; whoever accepted COURT_JUROR_CASES_PER_YEAR juries in the last year."""
+    User = get_user_model()
+    year_ago = now - timedelta(days=365)
+    sat = Juror.objects.filter(state=JurorState.ACCEPTED, draw__drawn_at__gte=year_ago)
+    with_claimant = sat.filter(
+        Q(draw__in=sat.filter(member_id=case.claimant_id).values("draw"))
+        | Q(draw__case__claimant_id=case.claimant_id)
+    )
+    busy = (
+        sat.values("member")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .filter(n__gte=settings.COURT_JUROR_CASES_PER_YEAR)
+        .values("member")
+    )
+    condition = Q(pk=case.claimant_id) | Q(pk__in=with_claimant.values("member")) | Q(pk__in=busy)
+    if case.order_id and case.order.store_id:
+        start, end = _week_of(case.order.occurred_at)
+        same_week = Order.objects.filter(
+            store_id=case.order.store_id, occurred_at__gte=start, occurred_at__lt=end, member__isnull=False
+        ).values("member")
+        condition |= Q(pk__in=same_week)
+    return User.objects.filter(condition)
+
+
+def pool_member_ids(case: Case, *, now: datetime) -> tuple[list[int], list[int]]:
+    """Who the draw is made from, conflicts excluded: senior fans (trust level and tenure
+    the operator sets, active, not suspended, not staff) and legal staff other than the
+    case's clerk."""
+    excluded = conflicted(case, now=now).values("pk")
+    fans = (
+        senior_fans(min_level=settings.COURT_SENIOR_TRUST_LEVEL)
+        .filter(date_joined__lte=now - timedelta(days=settings.COURT_SENIOR_TENURE_DAYS))
+        .exclude(pk__in=excluded)
+        .values_list("pk", flat=True)
+    )
+    legal = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=StaffRole.LEGAL)
+        .exclude(suspended_until__gt=now)
+        .exclude(pk__in=excluded)
+        .exclude(pk=case.clerk_id)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return list(fans), list(legal)
+
+
+def pool_file(record: JuryDraw) -> str:
+    """The published pool, once drawn (draw.pool_text)."""
+    if not record.drawn_at:
+        raise NotFound()
+    return gzip.decompress(bytes(record.pool)).decode("utf-8")
+
+
+def draw_published(record: JuryDraw) -> dict:
+    """What the site publishes of a draw, as the file a member downloads to recompute it
+    (`manage.py recount_jury_draw`): before the draw only the commitment; after it the
+    seed, the whole pool of pseudonyms and the order of each kind as far as the site
+    keeps it (the invited and their replacements)."""
+    data = {
+        "rule": draw.RULE,
+        "case": record.case.number,
+        "round": record.round,
+        "commitment": record.commitment,
+        "committed_at": record.committed_at.isoformat(),
+        "fans_wanted": record.fans_wanted,
+        "legal_wanted": record.legal_wanted,
+    }
+    if not record.drawn_at:
+        return data
+    lines = pool_file(record).splitlines()
+    split = lines.index("legal")
+    placed = list(record.jurors.order_by("kind", "position").values_list("kind", "pseudonym"))
+    return {
+        **data,
+        "drawn_at": record.drawn_at.isoformat(),
+        "seed": record.seed,
+        "pool_digest": record.pool_digest,
+        "pool": {"fans": lines[2:split], "legal": lines[split + 1 :]},
+        "order": {
+            "fans": [name for kind, name in placed if kind == JurorKind.FAN],
+            "legal": [name for kind, name in placed if kind == JurorKind.LEGAL],
+        },
+    }
+
+
+def waiting_for_admission() -> QuerySet[Case]:
+    return Case.objects.filter(status="filed").select_related("claimant").order_by("filed_at", "pk")
+
+
+def cases_open_to_legal() -> QuerySet[Case]:
+    return Case.objects.exclude(status__in=("filed", "inadmissible")).select_related("claimant")
+
+
+def invitations_of(*, member) -> QuerySet[Juror]:
+    """The juries the member was drawn for and may still sit on."""
+    return (
+        Juror.objects.filter(member=member, state__in=HOLDING)
+        .select_related("draw__case")
+        .order_by("-draw__drawn_at")
+    )
+
+
+def draw_public(*, number: str, round_: int) -> JuryDraw:
+    """A draw's public record (anyone: it is how the draw is checked)."""
+    found = JuryDraw.objects.select_related("case").filter(case__number=number, round=round_).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def own_pseudonym(record: JuryDraw, member) -> str:
+    """The member's pseudonym in a drawn pool, if they are in it ("" otherwise)."""
+    if not (record.drawn_at and member and member.is_authenticated):
+        return ""
+    name = draw.pseudonym(bytes.fromhex(record.pseudonym_key), record.case.number, member.pk)
+    return name if f"\n{name}\n" in pool_file(record) else ""
+
+
+def jury_of(record: JuryDraw) -> list[Juror]:
+    """The places of a draw that were reached (invited, answered), in draw order."""
+    return list(
+        record.jurors.exclude(state=JurorState.RESERVE).select_related("member").order_by("kind", "position")
+    )
