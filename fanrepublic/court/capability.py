@@ -4,7 +4,15 @@ draw; deliberation, verdicts, execution and appeals come with the next parts (is
 
 from django.utils.translation import gettext_lazy as _
 
-from fanrepublic.core.capabilities import Capability, NavEntry, NoticeKind, Pages, PeriodicTask, Verb
+from fanrepublic.core.capabilities import (
+    Capability,
+    DemoStep,
+    NavEntry,
+    NoticeKind,
+    Pages,
+    PeriodicTask,
+    Verb,
+)
 
 from .notices import notice_text
 from .permissions import is_legal
@@ -26,4 +34,5 @@ CAPABILITY = Capability(
         NavEntry("staff", _("Court cases"), "court:queue", rule=is_legal, order=70),
     ),
     periodic_tasks=(PeriodicTask("court-jurors-lapse", "fanrepublic.court.tasks.jurors_lapse", 900),),
+    demo=(DemoStep("court", "fanrepublic.court.demo:seed", after=("members.history", "stores")),),
 )

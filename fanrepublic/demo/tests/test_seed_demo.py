@@ -392,3 +392,18 @@ def test_the_open_source_programme_has_webhook_fed_contributions_and_academician
         shipped.title in repository_page
         and shipped.release_item.release.get_absolute_url() in repository_page
     )
+
+
+def test_the_court_has_an_admitted_case_a_refused_one_and_one_waiting(seeded, client):
+    from fanrepublic.court.models import Case, JuryDraw
+
+    assert set(Case.objects.values_list("status", flat=True)) >= {"inadmissible", "filed"}
+    screen = Case.objects.get(title__startswith="Burned-in screen")
+    record = JuryDraw.objects.get(case=screen)
+    # Admitted, the draw's seed committed. The demo's community is eight months old: with
+    # the default bar (Regular members of a year's standing) its pool is too small for a
+    # jury, so the draw waits — the operator-set bar comes with the court's next part.
+    assert screen.status == "admitted" and record.commitment and record.drawn_at is None
+    assert screen.order is not None and screen.order.member_id == screen.claimant_id
+    page = client.get(f"/court/draws/{screen.number}/1/").content.decode()
+    assert record.commitment in page and record.seed not in page
