@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from fanrepublic.points.admin import ReadOnlyAdmin
 
-from .models import Case, Juror, JuryDraw
+from .models import Case, CourtPolicy, Juror, JuryDraw
 
 
 @admin.register(Case)
@@ -47,6 +47,7 @@ class JuryDrawAdmin(ReadOnlyAdmin):
         "pool_digest",
         "fans_in_pool",
         "legal_in_pool",
+        "rules",
     )
     readonly_fields = fields
 
@@ -55,3 +56,16 @@ class JuryDrawAdmin(ReadOnlyAdmin):
 class JurorAdmin(ReadOnlyAdmin):
     list_display = ("draw", "kind", "position", "pseudonym", "member", "state", "answer_by")
     list_filter = ("kind", "state")
+
+
+@admin.register(CourtPolicy)
+class CourtPolicyAdmin(ReadOnlyAdmin):
+    list_display = (
+        "version",
+        "min_trust_level",
+        "min_tenure_days",
+        "jury_fans",
+        "jury_legal",
+        "created_by",
+        "created_at",
+    )

@@ -15,7 +15,7 @@ from fanrepublic.core.capabilities import (
 )
 
 from .notices import notice_text
-from .permissions import is_legal
+from .permissions import can_set_policy, is_legal
 
 CAPABILITY = Capability(
     label="court",
@@ -32,6 +32,7 @@ CAPABILITY = Capability(
     nav=(
         NavEntry("take_part", _("Users' court"), "court:index", order=80),
         NavEntry("staff", _("Court cases"), "court:queue", rule=is_legal, order=70),
+        NavEntry("staff", _("Jury rules"), "court:policy", rule=can_set_policy, order=71),
     ),
     periodic_tasks=(PeriodicTask("court-jurors-lapse", "fanrepublic.court.tasks.jurors_lapse", 900),),
     demo=(DemoStep("court", "fanrepublic.court.demo:seed", after=("members.history", "stores")),),

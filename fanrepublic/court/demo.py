@@ -1,9 +1,9 @@
 """The court's part of the demo (a DemoStep in capability.py), written through its
-services at the moments things happened: a burned-in screen case admitted by legal_he,
-its draw committed, and drawn by the real lot when the demo's senior pool is large enough
-for a jury (then most jurors accept and one declines, replaced by the next of the order);
-a case refused as out of scope with reasons; one waiting for admission. Who sits on a
-jury is whatever the lot says."""
+services at the moments things happened: the operator's jury rules for a young community
+(Members, trust level 2, of two months' standing), a burned-in screen case admitted by
+legal_he and its jury drawn by the real lot (most jurors accept, one declines and the next
+of the order is invited); a case refused as out of scope with reasons; one waiting for
+admission. Who sits on the jury is whatever the lot says — mifan, if drawn, answers."""
 
 from datetime import timedelta
 
@@ -13,7 +13,7 @@ from fanrepublic.stores.models import Order
 
 from .enums import JurorState
 from .models import Case
-from .services import case_admit, case_file, case_refuse, juror_answer, jury_draw
+from .services import case_admit, case_file, case_refuse, juror_answer, jury_draw, policy_set
 
 SCREEN = (
     "Burned-in screen after three months",
@@ -43,6 +43,20 @@ def seed(run) -> None:
     if clerk is None or len(fans) < 3:
         return
     rng = run.rng("court")
+    operator = accounts.filter(username="op_zhou").first()
+    if operator is not None:
+        with run.at(run.now - timedelta(days=30)):
+            # The community is months old: a year's standing would leave too few jurors.
+            policy_set(
+                actor=operator,
+                reason="Our community is young: Members (level 2) of two months' standing sit on juries",
+                min_trust_level=2,
+                min_tenure_days=60,
+                juror_cases_per_year=3,
+                answer_hours=48,
+                jury_fans=10,
+                jury_legal=2,
+            )
     buyer = (
         accounts.filter(store_orders__store__isnull=False).exclude(username="mifan").order_by("pk").first()
     )

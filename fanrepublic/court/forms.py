@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fanrepublic.members.enums import TrustLevel
 from fanrepublic.products.models import ProductLine
 from fanrepublic.stores.models import Order
 
@@ -51,3 +52,15 @@ class RefuseForm(forms.Form):
 
 class AnswerForm(forms.Form):
     accept = forms.BooleanField(required=False)
+
+
+class PolicyForm(forms.Form):
+    min_trust_level = forms.TypedChoiceField(
+        label=_("Senior fans: lowest trust level"), coerce=int, choices=TrustLevel.choices
+    )
+    min_tenure_days = forms.IntegerField(label=_("Senior fans: days of membership at least"), min_value=0)
+    juror_cases_per_year = forms.IntegerField(label=_("Juries one may sit on a year, at most"), min_value=1)
+    answer_hours = forms.IntegerField(label=_("Hours to answer an invitation"), min_value=1)
+    jury_fans = forms.IntegerField(label=_("Senior fans on a jury"), min_value=1)
+    jury_legal = forms.IntegerField(label=_("Legal staff on a jury"), min_value=0)
+    reason = forms.CharField(label=_("Why (kept in the audit log)"), max_length=200)

@@ -60,6 +60,35 @@ class Case(models.Model):
         return reverse("court:case", args=[self.number])
 
 
+class CourtPolicy(models.Model):
+    """The operator's rules for juries, in force from `created_at`: who is a senior fan
+    for the pool (trust level, tenure), how many juries one may sit on a year, the time
+    to answer an invitation, and the jury's size. Each change is a new version (the
+    latest applies; a draw records the rules it used); the COURT_* settings apply before
+    the first."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    min_trust_level = models.PositiveSmallIntegerField(_("lowest trust level"))
+    min_tenure_days = models.PositiveIntegerField(_("days of membership at least"))
+    juror_cases_per_year = models.PositiveSmallIntegerField(_("juries a year at most"))
+    answer_hours = models.PositiveSmallIntegerField(_("hours to answer an invitation"))
+    jury_fans = models.PositiveSmallIntegerField(_("senior fans on a jury"))
+    jury_legal = models.PositiveSmallIntegerField(_("legal staff on a jury"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("in force from"))
+
+    class Meta:
+        verbose_name = _("court policy")
+        verbose_name_plural = _("court policies")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"v{self.version}"
+
+
 class JuryDraw(models.Model):
     """One draw of a case's jury (round 1; an appeal draws round 2). The commitment —
     SHA-256 of the seed — is published when the case is admitted, before the pool
@@ -83,6 +112,8 @@ class JuryDraw(models.Model):
     pool_digest = models.CharField(_("pool digest"), max_length=64, blank=True)
     fans_in_pool = models.PositiveIntegerField(_("senior fans in the pool"), default=0)
     legal_in_pool = models.PositiveIntegerField(_("legal staff in the pool"), default=0)
+    # The pool's rules the draw used (the policy in force at the draw), published with it.
+    rules = models.JSONField(_("pool rules"), default=dict, blank=True)
     # The frozen pool as published (draw.pool_text), gzip-compressed: the file members
     # download to recompute the draw.
     pool = models.BinaryField(default=b"", editable=False)

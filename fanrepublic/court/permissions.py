@@ -19,3 +19,8 @@ def is_legal(user) -> bool:
 
 def can_file(user) -> bool:
     return is_member(user)
+
+
+def can_set_policy(user) -> bool:
+    """The jury rules are the operator's (and the founder's) to set."""
+    return bool(user and user.is_authenticated and user.has_role(StaffRole.OPERATOR, StaffRole.FOUNDER))

@@ -1,6 +1,7 @@
 """Reads for the court, limited to what the viewer may see."""
 
 import gzip
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from fanrepublic.stores.models import Order
 
 from . import draw, permissions
 from .enums import HOLDING, JurorKind, JurorState
-from .models import Case, Juror, JuryDraw
+from .models import Case, CourtPolicy, Juror, JuryDraw
 
 
 def case_for(*, viewer, number: str) -> Case:
@@ -50,7 +51,7 @@ def _week_of(moment: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
-def conflicted(case: Case, *, now: datetime) -> QuerySet:
+def conflicted(case: Case, *, now: datetime, cases_per_year: int | None = None) -> QuerySet:
     """The members who may not judge this case, whatever their standing: the claimant;
     whoever bought in the same store in the same week as the claimant's purchase; whoever
     sat, in the last year, on a jury of a case the claimant brought or on a jury with the
@@ -66,7 +67,7 @@ def conflicted(case: Case, *, now: datetime) -> QuerySet:
         sat.values("member")
         .order_by()
         .annotate(n=Count("pk"))
-        .filter(n__gte=settings.COURT_JUROR_CASES_PER_YEAR)
+        .filter(n__gte=cases_per_year or rules_in_force().juror_cases_per_year)
         .values("member")
     )
     condition = Q(pk=case.claimant_id) | Q(pk__in=with_claimant.values("member")) | Q(pk__in=busy)
@@ -79,14 +80,17 @@ def conflicted(case: Case, *, now: datetime) -> QuerySet:
     return User.objects.filter(condition)
 
 
-def pool_member_ids(case: Case, *, now: datetime) -> tuple[list[int], list[int]]:
+def pool_member_ids(
+    case: Case, *, now: datetime, rules: "Rules | None" = None
+) -> tuple[list[int], list[int]]:
     """Who the draw is made from, conflicts excluded: senior fans (trust level and tenure
     the operator sets, active, not suspended, not staff) and legal staff other than the
     case's clerk."""
-    excluded = conflicted(case, now=now).values("pk")
+    rules = rules or rules_in_force()
+    excluded = conflicted(case, now=now, cases_per_year=rules.juror_cases_per_year).values("pk")
     fans = (
-        senior_fans(min_level=settings.COURT_SENIOR_TRUST_LEVEL)
-        .filter(date_joined__lte=now - timedelta(days=settings.COURT_SENIOR_TENURE_DAYS))
+        senior_fans(min_level=rules.min_trust_level)
+        .filter(date_joined__lte=now - timedelta(days=rules.min_tenure_days))
         .exclude(pk__in=excluded)
         .values_list("pk", flat=True)
     )
@@ -122,6 +126,7 @@ def draw_published(record: JuryDraw) -> dict:
         "committed_at": record.committed_at.isoformat(),
         "fans_wanted": record.fans_wanted,
         "legal_wanted": record.legal_wanted,
+        "rules": record.rules,
     }
     if not record.drawn_at:
         return data
@@ -179,3 +184,51 @@ def jury_of(record: JuryDraw) -> list[Juror]:
     return list(
         record.jurors.exclude(state=JurorState.RESERVE).select_related("member").order_by("kind", "position")
     )
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The jury rules in force (CourtPolicy's fields, or the settings before the first)."""
+
+    version: int
+    min_trust_level: int
+    min_tenure_days: int
+    juror_cases_per_year: int
+    answer_hours: int
+    jury_fans: int
+    jury_legal: int
+
+    def as_published(self) -> dict:
+        return {
+            "policy_version": self.version,
+            "min_trust_level": self.min_trust_level,
+            "min_tenure_days": self.min_tenure_days,
+            "juror_cases_per_year": self.juror_cases_per_year,
+        }
+
+
+def rules_in_force() -> Rules:
+    latest = CourtPolicy.objects.order_by("-version").first()
+    if latest is None:
+        return Rules(
+            version=0,
+            min_trust_level=settings.COURT_SENIOR_TRUST_LEVEL,
+            min_tenure_days=settings.COURT_SENIOR_TENURE_DAYS,
+            juror_cases_per_year=settings.COURT_JUROR_CASES_PER_YEAR,
+            answer_hours=settings.COURT_JUROR_ANSWER_HOURS,
+            jury_fans=settings.COURT_JURY_FANS,
+            jury_legal=settings.COURT_JURY_LEGAL,
+        )
+    return Rules(
+        version=latest.version,
+        min_trust_level=latest.min_trust_level,
+        min_tenure_days=latest.min_tenure_days,
+        juror_cases_per_year=latest.juror_cases_per_year,
+        answer_hours=latest.answer_hours,
+        jury_fans=latest.jury_fans,
+        jury_legal=latest.jury_legal,
+    )
+
+
+def policies(limit: int = 50):
+    return CourtPolicy.objects.select_related("created_by").order_by("-version")[:limit]

@@ -20,7 +20,7 @@ from fanrepublic.notifications.services import notify
 
 from . import draw, permissions, selectors
 from .enums import CaseStatus, Ground, JurorKind, JurorState
-from .models import Case, Juror, JuryDraw
+from .models import Case, CourtPolicy, Juror, JuryDraw
 
 NOTICE = "court"
 
@@ -99,6 +99,7 @@ def case_admit(*, actor, case: Case, now: datetime | None = None) -> Case:
         locked.status, locked.clerk, locked.admitted_at = CaseStatus.ADMITTED, actor, now
         locked.save(update_fields=["status", "clerk", "admitted_at"])
         seed = draw.new_seed()
+        rules = selectors.rules_in_force()
         JuryDraw.objects.create(
             case=locked,
             round=1,
@@ -106,8 +107,8 @@ def case_admit(*, actor, case: Case, now: datetime | None = None) -> Case:
             pseudonym_key=secrets.token_hex(32),
             commitment=draw.commitment(seed),
             committed_at=now,
-            fans_wanted=settings.COURT_JURY_FANS,
-            legal_wanted=settings.COURT_JURY_LEGAL,
+            fans_wanted=rules.jury_fans,
+            legal_wanted=rules.jury_legal,
         )
         audit_record(actor=actor, action="court.case.admitted", target=locked)
         record_event(verb="court.case.admitted", actor=actor, obj=locked, owner=locked.claimant)
@@ -166,7 +167,8 @@ def jury_draw(*, actor, case: Case, now: datetime | None = None) -> JuryDraw:
         if locked.status != CaseStatus.ADMITTED:
             raise Conflict(_("The jury is drawn once the case is admitted, and once."))
         record = JuryDraw.objects.select_for_update().get(case=locked, round=1)
-        fan_ids, legal_ids = selectors.pool_member_ids(locked, now=now)
+        rules = selectors.rules_in_force()
+        fan_ids, legal_ids = selectors.pool_member_ids(locked, now=now, rules=rules)
         key = bytes.fromhex(record.pseudonym_key)
         fans = {draw.pseudonym(key, locked.number, pk): pk for pk in fan_ids}
         legal = {draw.pseudonym(key, locked.number, pk): pk for pk in legal_ids}
@@ -186,9 +188,10 @@ def jury_draw(*, actor, case: Case, now: datetime | None = None) -> JuryDraw:
         )
         record.drawn_at, record.drawn_by, record.pool_digest = now, actor, drawn.digest
         record.fans_in_pool, record.legal_in_pool = len(fans), len(legal)
+        record.rules = rules.as_published()
         record.pool = gzip.compress(draw.pool_text(fans, legal).encode("utf-8"), mtime=0)
         record.save()
-        answer_by = now + timedelta(hours=settings.COURT_JUROR_ANSWER_HOURS)
+        answer_by = now + timedelta(hours=rules.answer_hours)
         rows = []
         for kind, order, members, wanted in (
             (JurorKind.FAN, drawn.fans, fans, record.fans_wanted),
@@ -242,7 +245,7 @@ def _invite_next(record: JuryDraw, kind: str, now: datetime) -> Juror | None:
     if nxt is None:
         return None
     nxt.state, nxt.invited_at = JurorState.INVITED, now
-    nxt.answer_by = now + timedelta(hours=settings.COURT_JUROR_ANSWER_HOURS)
+    nxt.answer_by = now + timedelta(hours=selectors.rules_in_force().answer_hours)
     nxt.save(update_fields=["state", "invited_at", "answer_by"])
     _invite_notice(record.case, nxt)
     return nxt
@@ -314,3 +317,49 @@ def jurors_lapse(*, now: datetime | None = None) -> int:
             _invite_next(juror.draw, juror.kind, now)
             lapsed += 1
     return lapsed
+
+
+# ---- The operator's rules -----------------------------------------------------------------
+
+POLICY_BOUNDS = {
+    "min_trust_level": (0, 4),
+    "min_tenure_days": (0, 3650),
+    "juror_cases_per_year": (1, 52),
+    "answer_hours": (12, 336),
+    "jury_fans": (3, 50),
+    "jury_legal": (0, 5),
+}
+
+
+def policy_set(*, actor, reason: str, now: datetime | None = None, **values) -> CourtPolicy:
+    """A new version of the jury rules, in force from now for draws to come (a draw
+    already committed keeps its jury size; each draw records the rules it used);
+    audited with the reason."""
+    if not permissions.can_set_policy(actor):
+        raise NotFound()
+    checked = {}
+    for name, (low, high) in POLICY_BOUNDS.items():
+        value = values.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ValidationFailed(
+                _("Enter a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}, field=name
+            )
+        checked[name] = value
+    reason = single_line_checked(reason, field="reason", max_length=200)
+    with transaction.atomic():
+        latest = CourtPolicy.objects.select_for_update().order_by("-version").first()
+        policy = CourtPolicy.objects.create(
+            version=(latest.version if latest else 0) + 1,
+            reason=reason,
+            created_by=actor,
+            created_at=now or timezone.now(),
+            **checked,
+        )
+        audit_record(
+            actor=actor,
+            action="court.policy.changed",
+            target=policy,
+            reason=reason,
+            data={**checked, "version": policy.version},
+        )
+    return policy

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("mine/", views.mine, name="mine"),
     path("queue/", views.queue, name="queue"),
+    path("policy/", views.policy, name="policy"),
     path("file/", views.case_file, name="file"),
     path("cases/<str:number>/", views.case, name="case"),
     path("cases/<str:number>/admit/", views.case_admit, name="admit"),

@@ -14,7 +14,7 @@ from fanrepublic.core.forms import submit_form, with_retry_after
 
 from . import permissions, selectors, services
 from .enums import CaseStatus, JurorState
-from .forms import AnswerForm, CaseForm, RefuseForm
+from .forms import AnswerForm, CaseForm, PolicyForm, RefuseForm
 
 
 @require_GET
@@ -202,3 +202,29 @@ def draw_file(request, number, round):
     )
     response["Content-Disposition"] = f'attachment; filename="draw-{record.case.number}-{record.round}.json"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy(request):
+    """The operator's jury rules: the ones in force, a form for the next version, the history."""
+    if not permissions.can_set_policy(request.user):
+        raise NotFound()
+    rules = selectors.rules_in_force()
+    initial = {name: getattr(rules, name) for name in services.POLICY_BOUNDS}
+    form = PolicyForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        made, status = submit_form(form, lambda data: services.policy_set(actor=request.user, **data))
+        if made is not None:
+            messages.success(request, _("Version %(n)d of the jury rules is in force.") % {"n": made.version})
+            return redirect("court:policy")
+    return with_retry_after(
+        render(
+            request,
+            "court/policy.html",
+            {"form": form, "rules": rules, "history": selectors.policies()},
+            status=status,
+        ),
+        form,
+    )

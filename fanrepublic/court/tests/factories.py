@@ -8,7 +8,7 @@ from django.utils import timezone
 from fanrepublic.court import draw
 from fanrepublic.members.tests.factories import MemberFactory
 
-from ..models import Case, Juror, JuryDraw
+from ..models import Case, CourtPolicy, Juror, JuryDraw
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
@@ -50,3 +50,19 @@ class JurorFactory(factory.django.DjangoModelFactory):
     pseudonym = factory.Sequence(lambda n: f"{n + 1:016x}")
     state = "invited"
     invited_at = factory.LazyFunction(timezone.now)
+
+
+class CourtPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourtPolicy
+
+    version = factory.Sequence(lambda n: n + 1)
+    min_trust_level = 3
+    min_tenure_days = 365
+    juror_cases_per_year = 3
+    answer_hours = 48
+    jury_fans = 10
+    jury_legal = 2
+    reason = "The rules of the court"
+    created_by = factory.SubFactory(MemberFactory)
+    created_at = factory.LazyFunction(timezone.now)

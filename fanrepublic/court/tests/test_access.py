@@ -12,6 +12,16 @@ FORM = {
 }
 
 
+POLICY = {
+    "min_trust_level": 3,
+    "min_tenure_days": 90,
+    "juror_cases_per_year": 3,
+    "answer_hours": 48,
+    "jury_fans": 10,
+    "jury_legal": 2,
+}
+
+
 def case(w):
     from .factories import CaseFactory
 
@@ -82,6 +92,15 @@ ACCESS = (
         data=lambda w: {"accept": "on"},
         visitor=302,
         note="only the juror invited",
+    ),
+    page("court:policy", ("operator", "founder"), visitor=302),
+    page(
+        "court:policy",
+        ("operator", "founder"),
+        ok=302,
+        method="post",
+        data=lambda w: {**POLICY, "reason": "A young community"},
+        visitor=302,
     ),
     page("court:draw_page", EVERYONE, args=draw_args),
     page("court:draw_file", EVERYONE, args=draw_args),

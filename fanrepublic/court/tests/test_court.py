@@ -283,3 +283,41 @@ def test_the_jury_is_seated_when_every_place_is_accepted_and_jurors_see_the_case
     assert selectors.case_for(viewer=case.claimant, number=case.number) == case
     with pytest.raises(NotFound):
         selectors.case_for(viewer=outsider, number="2026-99999")
+
+
+def test_the_operator_sets_the_jury_rules_and_each_draw_records_the_rules_it_used(settings):
+    from fanrepublic.court.models import CourtPolicy
+    from fanrepublic.members.tests.factories import operator
+
+    rules = {"min_trust_level": 2, "min_tenure_days": 90, "juror_cases_per_year": 2, "answer_hours": 24}
+    rules |= {"jury_fans": 5, "jury_legal": 1}
+    with pytest.raises(NotFound):  # legal staff run cases; the operator sets the rules
+        services.policy_set(actor=legal(), reason="Smaller juries", **rules)
+    for name, bad in (("jury_fans", 2), ("min_trust_level", 5), ("answer_hours", "48"), ("jury_legal", True)):
+        with pytest.raises(ValidationFailed) as refused:
+            services.policy_set(actor=operator(), reason="Smaller juries", **{**rules, name: bad})
+        assert refused.value.field == name
+    with pytest.raises(ValidationFailed):
+        services.policy_set(actor=operator(), reason="", **rules)
+    assert not CourtPolicy.objects.exists()
+    policy = services.policy_set(actor=operator(), reason="A young community: smaller juries", **rules)
+    assert policy.version == 1 and AuditEntry.objects.filter(action="court.policy.changed").count() == 1
+    members = [
+        MemberFactory(trust_level=2, date_joined=timezone.now() - timedelta(days=100)) for _ in range(6)
+    ]
+    MemberFactory(trust_level=2, date_joined=timezone.now() - timedelta(days=30))  # too new still
+    legal()
+    clerk = legal()
+    case = admitted(clerk=clerk)
+    record = services.jury_draw(actor=clerk, case=case)
+    assert (record.fans_wanted, record.legal_wanted, record.fans_in_pool) == (5, 1, 6)
+    assert record.rules == {
+        "policy_version": 1,
+        "min_trust_level": 2,
+        "min_tenure_days": 90,
+        "juror_cases_per_year": 2,
+    }
+    assert selectors.draw_published(record)["rules"]["min_tenure_days"] == 90
+    invited = record.jurors.filter(state=JurorState.INVITED, kind="fan")
+    assert invited.count() == 5 and {j.member for j in invited} <= set(members)
+    assert all(j.answer_by - j.invited_at == timedelta(hours=24) for j in invited)

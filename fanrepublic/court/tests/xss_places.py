@@ -23,6 +23,19 @@ NOT_PAGES: dict[str, str] = {
 }
 
 
+@place("court_policy", "court.CourtPolicy.reason")
+def court_policy(pages: Pages):
+    from fanrepublic.court import services
+    from fanrepublic.members.tests.factories import operator
+
+    staff = operator()
+    values = {"min_trust_level": 3, "min_tenure_days": 90, "juror_cases_per_year": 3}
+    values |= {"answer_hours": 48, "jury_fans": 10, "jury_legal": 2}
+    for group in packs(200):
+        services.policy_set(actor=staff, reason=" ".join(p.text for p in group), **values)
+        pages.check(staff, _reverse("court:policy"), shows=markers(group)[:1])
+
+
 @place(
     "court",
     "court.Case.title",

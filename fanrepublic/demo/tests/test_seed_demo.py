@@ -394,16 +394,24 @@ def test_the_open_source_programme_has_webhook_fed_contributions_and_academician
     )
 
 
-def test_the_court_has_an_admitted_case_a_refused_one_and_one_waiting(seeded, client):
+def test_the_court_has_a_drawn_jury_a_refused_case_and_one_waiting(seeded, client, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    from fanrepublic.court import selectors
     from fanrepublic.court.models import Case, JuryDraw
 
     assert set(Case.objects.values_list("status", flat=True)) >= {"inadmissible", "filed"}
     screen = Case.objects.get(title__startswith="Burned-in screen")
-    record = JuryDraw.objects.get(case=screen)
-    # Admitted, the draw's seed committed. The demo's community is eight months old: with
-    # the default bar (Regular members of a year's standing) its pool is too small for a
-    # jury, so the draw waits — the operator-set bar comes with the court's next part.
-    assert screen.status == "admitted" and record.commitment and record.drawn_at is None
     assert screen.order is not None and screen.order.member_id == screen.claimant_id
+    record = JuryDraw.objects.get(case=screen)
+    assert screen.status in ("drawn", "seated") and record.drawn_at is not None
+    assert record.rules["min_tenure_days"] == 60  # the operator's rules for a young community
+    assert record.jurors.filter(state="declined").count() == 1  # and the next of the order invited
+    assert record.jurors.filter(state__in=("invited", "accepted"), kind="fan").count() == 10
+    path = tmp_path / "draw.json"
+    path.write_text(json.dumps(selectors.draw_published(record)))
+    call_command("recount_jury_draw", str(path))  # the demo's draw recomputes
     page = client.get(f"/court/draws/{screen.number}/1/").content.decode()
-    assert record.commitment in page and record.seed not in page
+    assert record.seed in page and record.pool_digest in page
