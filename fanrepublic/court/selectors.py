@@ -207,27 +207,22 @@ class Rules:
         }
 
 
+# Each rule and the setting that stands for it before the operator's first version.
+DEFAULTS = {
+    "min_trust_level": "COURT_SENIOR_TRUST_LEVEL",
+    "min_tenure_days": "COURT_SENIOR_TENURE_DAYS",
+    "juror_cases_per_year": "COURT_JUROR_CASES_PER_YEAR",
+    "answer_hours": "COURT_JUROR_ANSWER_HOURS",
+    "jury_fans": "COURT_JURY_FANS",
+    "jury_legal": "COURT_JURY_LEGAL",
+}
+
+
 def rules_in_force() -> Rules:
     latest = CourtPolicy.objects.order_by("-version").first()
     if latest is None:
-        return Rules(
-            version=0,
-            min_trust_level=settings.COURT_SENIOR_TRUST_LEVEL,
-            min_tenure_days=settings.COURT_SENIOR_TENURE_DAYS,
-            juror_cases_per_year=settings.COURT_JUROR_CASES_PER_YEAR,
-            answer_hours=settings.COURT_JUROR_ANSWER_HOURS,
-            jury_fans=settings.COURT_JURY_FANS,
-            jury_legal=settings.COURT_JURY_LEGAL,
-        )
-    return Rules(
-        version=latest.version,
-        min_trust_level=latest.min_trust_level,
-        min_tenure_days=latest.min_tenure_days,
-        juror_cases_per_year=latest.juror_cases_per_year,
-        answer_hours=latest.answer_hours,
-        jury_fans=latest.jury_fans,
-        jury_legal=latest.jury_legal,
-    )
+        return Rules(version=0, **{name: getattr(settings, setting) for name, setting in DEFAULTS.items()})
+    return Rules(version=latest.version, **{name: getattr(latest, name) for name in DEFAULTS})
 
 
 def policies(limit: int = 50):
