@@ -73,3 +73,21 @@ class MultipleImageField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+def act_then_redirect(request, back, action, done: str):
+    """A button's action on a page: run `action()`, then go `back` (an object with a
+    URL, or a URL name) with `done` as the success message — or with the service's own
+    words when it refuses. A 404 stays a 404 (a missing and a forbidden object alike)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    try:
+        action()
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(back)

@@ -15,7 +15,7 @@ from fanrepublic.members.selectors import senior_fans
 from fanrepublic.stores.models import Order
 
 from . import draw, permissions
-from .enums import HOLDING, JurorKind, JurorState
+from .enums import HOLDING, CaseStatus, JurorKind, JurorState
 from .models import Case, CourtPolicy, Juror, JuryDraw
 
 
@@ -147,11 +147,12 @@ def draw_published(record: JuryDraw) -> dict:
 
 
 def waiting_for_admission() -> QuerySet[Case]:
-    return Case.objects.filter(status="filed").select_related("claimant").order_by("filed_at", "pk")
+    return Case.objects.filter(status=CaseStatus.FILED).select_related("claimant").order_by("filed_at", "pk")
 
 
 def cases_open_to_legal() -> QuerySet[Case]:
-    return Case.objects.exclude(status__in=("filed", "inadmissible")).select_related("claimant")
+    closed_or_waiting = (CaseStatus.FILED, CaseStatus.INADMISSIBLE)
+    return Case.objects.exclude(status__in=closed_or_waiting).select_related("claimant")
 
 
 def invitations_of(*, member) -> QuerySet[Juror]:

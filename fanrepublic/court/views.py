@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fanrepublic.core.errors import DomainError, NotFound
-from fanrepublic.core.forms import submit_form, with_retry_after
+from fanrepublic.core.forms import act_then_redirect, submit_form, with_retry_after
 
 from . import permissions, selectors, services
 from .enums import CaseStatus, JurorState
@@ -103,25 +103,11 @@ def _legal_case(request, number):
     return selectors.case_for(viewer=request.user, number=number)
 
 
-def _act(request, back, action, done: str):
-    """Run a staff or juror action and go `back` (the case, or a URL name), with the
-    service's own words when it refuses (a 404 stays a 404)."""
-    try:
-        action()
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect(back)
-
-
 @login_required
 @require_POST
 def case_admit(request, number):
     found = _legal_case(request, number)
-    return _act(
+    return act_then_redirect(
         request,
         found,
         lambda: services.case_admit(actor=request.user, case=found),
@@ -147,7 +133,7 @@ def case_refuse(request, number):
 @require_POST
 def jury_draw(request, number):
     found = _legal_case(request, number)
-    return _act(
+    return act_then_redirect(
         request,
         found,
         lambda: services.jury_draw(actor=request.user, case=found),

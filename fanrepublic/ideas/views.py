@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fanrepublic.core import ratelimit
 from fanrepublic.core.charts import bar_chart
 from fanrepublic.core.csvexport import csv_response
-from fanrepublic.core.errors import DomainError, NotFound
-from fanrepublic.core.forms import submit_form, with_retry_after
+from fanrepublic.core.errors import NotFound
+from fanrepublic.core.forms import act_then_redirect, submit_form, with_retry_after
 from fanrepublic.core.i18n import is_chinese
 from fanrepublic.core.markdown import render_markdown
 from fanrepublic.products.models import ProductLine
@@ -250,23 +250,11 @@ def _post_form(request, proposal, form, action, *, form_name: str, done: str = "
     return redirect(f"{proposal.get_absolute_url()}#{anchor(result) if callable(anchor) else anchor}")
 
 
-def _act(request, proposal, action, done: str):
-    try:
-        action()
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect(proposal.get_absolute_url())
-
-
 @login_required
 @require_POST
 def support(request, pk):
     proposal = selectors.proposal_get(viewer=request.user, pk=pk)
-    return _act(
+    return act_then_redirect(
         request,
         proposal,
         lambda: services.proposal_support(member=request.user, proposal=proposal),
@@ -280,7 +268,7 @@ def withdraw(request, pk):
     proposal = selectors.proposal_get(viewer=request.user, pk=pk)
     if not permissions.can_withdraw(request.user, proposal):
         raise NotFound()
-    return _act(
+    return act_then_redirect(
         request,
         proposal,
         lambda: services.proposal_withdraw(actor=request.user, proposal=proposal),
