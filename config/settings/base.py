@@ -265,9 +265,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Files that are never public (court evidence): outside MEDIA_ROOT, so no web server
+# serves them; the views that checked the reader send them (court.views.evidence_file).
+PRIVATE_ROOT = env.path("PRIVATE_ROOT", default=BASE_DIR / "var" / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "court_evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_ROOT) + "/court-evidence", "base_url": None},
+    },
 }
 # Uploads are checked again by forum.attachments; this stops huge bodies early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
@@ -580,6 +587,18 @@ COURT_SENIOR_TRUST_LEVEL = env.int("COURT_SENIOR_TRUST_LEVEL", default=3)
 COURT_SENIOR_TENURE_DAYS = env.int("COURT_SENIOR_TENURE_DAYS", default=365)
 COURT_JUROR_CASES_PER_YEAR = env.int("COURT_JUROR_CASES_PER_YEAR", default=3)
 COURT_JUROR_ANSWER_HOURS = env.int("COURT_JUROR_ANSWER_HOURS", default=48)
+# The steps' deadlines (docs/court.md, "Deadlines"): the company's response after
+# admission, a party's answer to a juror's question, the jury's verdict after seating,
+# the parties' time to contest a verdict before it is final, and each remedy's execution.
+COURT_RESPONSE_DAYS = env.int("COURT_RESPONSE_DAYS", default=7)
+COURT_QUESTION_DAYS = env.int("COURT_QUESTION_DAYS", default=3)
+COURT_DELIBERATION_DAYS = env.int("COURT_DELIBERATION_DAYS", default=14)
+COURT_CONTEST_DAYS = env.int("COURT_CONTEST_DAYS", default=7)
+COURT_EXECUTION_DAYS = env.int("COURT_EXECUTION_DAYS", default=14)
+COURT_FILE_RATE = "3/d"  # cases a member may file a day
+COURT_EVIDENCE_RATE = "20/h"  # files a person may add to cases an hour
+# A draft proposed after the deliberation's deadline still gets this long to be voted on.
+COURT_LATE_BALLOT_HOURS = 48
 # How many of each kind's order the site keeps after a draw (the invited and the
 # replacements); the whole pool is kept in the published file.
 COURT_RESERVE_FACTOR = 3

@@ -33,6 +33,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "court_evidence": STORAGES["court_evidence"],  # noqa: F405
 }
 
 # Under ASGI each request may run its sync code in a different thread, so persistent

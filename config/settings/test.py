@@ -28,6 +28,7 @@ API_RATE_PER_INTEGRATION_TOKEN = "100000/m"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "court_evidence": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
 TASKS_RAISE_ON_COMMIT = True

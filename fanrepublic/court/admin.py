@@ -1,12 +1,26 @@
 """The court's rows change only through its services (deadlines, the draw's rule, the
 audit log): the admin shows them, never adds, edits or deletes one, and never shows a
-draw's seed before it is revealed nor the key of its pseudonyms."""
+draw's seed before it is revealed nor the key of its pseudonyms. Evidence files and
+the jury room are not listed here: they are read on the case's pages, by who may."""
 
 from django.contrib import admin
 
 from fanrepublic.points.admin import ReadOnlyAdmin
 
-from .models import Case, CourtPolicy, Juror, JuryDraw
+from .models import (
+    Ballot,
+    Case,
+    CourtPolicy,
+    Evidence,
+    Juror,
+    JuryDraw,
+    Message,
+    Obligation,
+    Question,
+    Remedy,
+    Settlement,
+    Verdict,
+)
 
 
 @admin.register(Case)
@@ -28,6 +42,19 @@ class CaseAdmin(ReadOnlyAdmin):
         "decision_reason",
         "filed_at",
         "admitted_at",
+        "respond_by",
+        "respondent",
+        "responded_at",
+        "response",
+        "deliberate_by",
+        "outcome",
+        "decided_at",
+        "accept_by",
+        "final_at",
+        "closed_at",
+        "appealed_at",
+        "appealed_by",
+        "appeal_reason",
     )
 
 
@@ -69,3 +96,64 @@ class CourtPolicyAdmin(ReadOnlyAdmin):
         "created_by",
         "created_at",
     )
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("case", "side", "name", "content_type", "size", "uploaded_at")
+    list_filter = ("side",)
+    # The file itself is served only by the case's page (court.views.evidence_file).
+    fields = (
+        "case",
+        "side",
+        "uploaded_by",
+        "name",
+        "caption",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_at",
+    )
+
+
+@admin.register(Question)
+class QuestionAdmin(ReadOnlyAdmin):
+    list_display = ("case", "to", "state", "asked_at", "answer_by", "answered_at")
+    list_filter = ("state", "to")
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ("case", "created_at")
+    # Deliberation is the jury's: the admin counts messages, it does not show them.
+    fields = ("case", "created_at")
+
+
+@admin.register(Verdict)
+class VerdictAdmin(ReadOnlyAdmin):
+    list_display = ("case", "round", "version", "outcome", "state", "approvals", "rejections", "seated")
+    list_filter = ("state", "outcome")
+
+
+@admin.register(Remedy)
+class RemedyAdmin(ReadOnlyAdmin):
+    list_display = ("verdict", "kind", "amount", "description")
+
+
+@admin.register(Ballot)
+class BallotAdmin(ReadOnlyAdmin):
+    # Secret: the admin shows how many ballots a draft has (on the verdict), not these.
+    list_display = ("verdict",)
+    fields = ("verdict",)
+
+
+@admin.register(Obligation)
+class ObligationAdmin(ReadOnlyAdmin):
+    list_display = ("case", "kind", "amount", "owner", "due_at", "state", "executed_at", "escalated_at")
+    list_filter = ("state", "kind")
+
+
+@admin.register(Settlement)
+class SettlementAdmin(ReadOnlyAdmin):
+    list_display = ("case", "side", "state", "proposed_at", "answered_at")
+    list_filter = ("state", "side")

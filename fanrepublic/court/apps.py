@@ -10,4 +10,4 @@ class CourtConfig(AppConfig):
     def ready(self):
         # Register with the apps this one depends on (event handlers, profile sections,
         # wallet-history describers, release-item sources) by importing those modules here.
-        from . import handlers  # noqa: F401
+        from . import handlers, ledger  # noqa: F401

@@ -15,15 +15,35 @@ from fanrepublic.members.selectors import senior_fans
 from fanrepublic.stores.models import Order
 
 from . import draw, permissions
-from .enums import HOLDING, CaseStatus, JurorKind, JurorState
-from .models import Case, CourtPolicy, Juror, JuryDraw
+from .enums import (
+    HOLDING,
+    CaseStatus,
+    JurorKind,
+    JurorState,
+    ObligationState,
+    QuestionState,
+    Side,
+    VerdictState,
+)
+from .models import (
+    Case,
+    CourtPolicy,
+    Evidence,
+    Juror,
+    JuryDraw,
+    Message,
+    Obligation,
+    Question,
+    Settlement,
+    Verdict,
+)
 
 
 def case_for(*, viewer, number: str) -> Case:
     """A case for its parties, its jury and legal staff; a 404 for anyone else, the same
     as for a case that does not exist."""
     case = (
-        Case.objects.select_related("claimant", "product_line", "order", "clerk")
+        Case.objects.select_related("claimant", "product_line", "order", "clerk", "respondent")
         .filter(number=number)
         .first()
     )
@@ -33,11 +53,155 @@ def case_for(*, viewer, number: str) -> Case:
 
 
 def can_see(viewer, case: Case) -> bool:
+    """The parties (the claimant; the company's representatives once it is admitted),
+    legal staff, and whoever holds a place on its jury."""
     if not (viewer and viewer.is_authenticated):
         return False
     if permissions.is_legal(viewer) or case.claimant_id == viewer.pk:
         return True
+    if permissions.speaks_for_company(viewer) and case.status not in (
+        CaseStatus.FILED,
+        CaseStatus.INADMISSIBLE,
+    ):
+        return True
     return Juror.objects.filter(draw__case=case, member=viewer, state__in=HOLDING).exists()
+
+
+def can_see_evidence(viewer, case: Case) -> bool:
+    """The evidence is for the parties, legal staff and the seated jury — not for a
+    juror who is only invited (they read the case's account to decide whether to sit,
+    and could otherwise decline after copying everything)."""
+    if not can_see(viewer, case):
+        return False
+    if permissions.is_legal(viewer) or viewer.pk == case.claimant_id:
+        return True
+    if permissions.speaks_for_company(viewer):
+        return True
+    return Juror.objects.filter(draw__case=case, member=viewer, state=JurorState.ACCEPTED).exists()
+
+
+def can_clerk(viewer, case: Case) -> bool:
+    """Legal staff act as the case's clerk (forwarding questions, reopening remedies) —
+    but not one who sits on its jury."""
+    return permissions.is_legal(viewer) and viewer.pk not in seated_member_ids(case)
+
+
+def seated_jurors(case: Case) -> list[Juror]:
+    """The jurors who accepted a place in the case's latest draw, the foreperson first:
+    the foreperson is the senior fan who accepted with the earliest place in the draw
+    (docs/court.md) — chosen by the lot, not by anyone."""
+    latest = case.draws.order_by("-round").values_list("round", flat=True).first()
+    if latest is None:
+        return []
+    return list(
+        Juror.objects.filter(draw__case=case, draw__round=latest, state=JurorState.ACCEPTED)
+        .select_related("member", "draw")
+        .order_by("kind", "position")
+    )
+
+
+def seated_member_ids(case: Case) -> list[int]:
+    return [juror.member_id for juror in seated_jurors(case)]
+
+
+def in_jury_room(member, case: Case, *, seated_only: bool = False) -> bool:
+    """The jury room is for the seated jury, and for legal staff who run the court
+    (they read it; only the seated vote)."""
+    if not (member and member.is_authenticated):
+        return False
+    if not seated_only and permissions.is_legal(member):
+        return True
+    return member.pk in seated_member_ids(case)
+
+
+def company_ids() -> list[int]:
+    """The company's representatives in court (permissions.speaks_for_company)."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=(StaffRole.OPERATOR, StaffRole.FOUNDER))
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def founder_ids() -> list[int]:
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=StaffRole.FOUNDER)
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def evidence_of(case: Case) -> QuerySet[Evidence]:
+    return case.evidence.select_related("uploaded_by").order_by("side", "uploaded_at", "pk")
+
+
+def evidence_for(*, viewer, case_number: str, pk: int) -> Evidence:
+    """One piece of evidence for who may see its case; a 404 for anyone else."""
+    case = case_for(viewer=viewer, number=case_number)
+    found = case.evidence.filter(pk=pk).first()
+    if found is None or not can_see_evidence(viewer, case):
+        raise NotFound()
+    return found
+
+
+def questions_of(case: Case, *, viewer, in_room: bool | None = None) -> QuerySet[Question]:
+    """The jury and legal staff read every question; a party reads those put to them
+    (`in_room`: whether the viewer is in the jury room, when the caller knows)."""
+    questions = case.questions.select_related("asked_by", "answered_by")
+    if in_jury_room(viewer, case) if in_room is None else in_room:
+        return questions
+    if viewer.pk == case.claimant_id:
+        return questions.filter(to=Side.CLAIMANT).exclude(
+            state__in=(QuestionState.ASKED, QuestionState.DECLINED)
+        )
+    if permissions.speaks_for_company(viewer):
+        return questions.filter(to=Side.COMPANY).exclude(
+            state__in=(QuestionState.ASKED, QuestionState.DECLINED)
+        )
+    return questions.none()
+
+
+def room_threads(case: Case) -> list[tuple[Message, list[Message]]]:
+    """The jury room's messages as threads: each first message with its replies."""
+    messages = list(case.messages.select_related("author").order_by("created_at", "pk"))
+    replies: dict[int, list[Message]] = {}
+    for message in messages:
+        if message.parent_id:
+            replies.setdefault(message.parent_id, []).append(message)
+    return [(m, replies.get(m.pk, [])) for m in messages if m.parent_id is None]
+
+
+def verdicts_of(case: Case) -> list[Verdict]:
+    return list(
+        case.verdicts.select_related("foreperson").prefetch_related("remedies").order_by("round", "version")
+    )
+
+
+def adopted_verdict(case: Case) -> Verdict | None:
+    return (
+        case.verdicts.filter(state=VerdictState.ADOPTED)
+        .prefetch_related("remedies")
+        .select_related("foreperson")
+        .order_by("-round")
+        .first()
+    )
+
+
+def obligations_of(case: Case) -> QuerySet[Obligation]:
+    return case.obligations.select_related("owner", "executed_by", "transaction").order_by("pk")
+
+
+def obligations_owned(*, member) -> QuerySet[Obligation]:
+    """The remedies a company representative owns and has still to execute."""
+    return (
+        Obligation.objects.filter(owner=member, state=ObligationState.OPEN)
+        .select_related("case")
+        .order_by("due_at", "pk")
+    )
 
 
 def cases_of(*, member) -> QuerySet[Case]:
@@ -70,7 +234,11 @@ def conflicted(case: Case, *, now: datetime, cases_per_year: int | None = None) 
         .filter(n__gte=cases_per_year or rules_in_force().juror_cases_per_year)
         .values("member")
     )
-    condition = Q(pk=case.claimant_id) | Q(pk__in=with_claimant.values("member")) | Q(pk__in=busy)
+    # An appeal is heard by people who did not sit on the case before (nor were asked to).
+    earlier = Juror.objects.filter(draw__case=case).exclude(state=JurorState.RESERVE).values("member")
+    condition = (
+        Q(pk=case.claimant_id) | Q(pk__in=with_claimant.values("member")) | Q(pk__in=busy) | Q(pk__in=earlier)
+    )
     if case.order_id and case.order.store_id:
         start, end = _week_of(case.order.occurred_at)
         same_week = Order.objects.filter(
@@ -100,6 +268,8 @@ def pool_member_ids(
         .exclude(suspended_until__gt=now)
         .exclude(pk__in=excluded)
         .exclude(pk=case.clerk_id)
+        # Whoever also speaks for the company is a party, not a judge.
+        .exclude(groups__name__in=(StaffRole.OPERATOR, StaffRole.FOUNDER))
         .values_list("pk", flat=True)
         .distinct()
     )
@@ -228,3 +398,70 @@ def rules_in_force() -> Rules:
 
 def policies(limit: int = 50):
     return CourtPolicy.objects.select_related("created_by").order_by("-version")[:limit]
+
+
+def question_for_clerk(*, viewer, pk: int) -> Question:
+    found = Question.objects.select_related("case").filter(pk=pk).first()
+    if found is None or not can_clerk(viewer, found.case):
+        raise NotFound()
+    return found
+
+
+def question_for_party(*, viewer, pk: int) -> Question:
+    """A question the clerk put to the viewer's side; a 404 otherwise."""
+    found = Question.objects.select_related("case").filter(pk=pk).first()
+    if found is None or found.state in (QuestionState.ASKED, QuestionState.DECLINED):
+        raise NotFound()
+    case = found.case
+    if found.to == Side.CLAIMANT and case.claimant_id == viewer.pk:
+        return found
+    if found.to == Side.COMPANY and permissions.speaks_for_company(viewer) and can_see(viewer, case):
+        return found
+    raise NotFound()
+
+
+def obligation_for(*, viewer, pk: int) -> Obligation:
+    found = Obligation.objects.select_related("case").filter(pk=pk).first()
+    if found is None or not can_see(viewer, found.case):
+        raise NotFound()
+    return found
+
+
+def awaiting_response() -> QuerySet[Case]:
+    """Admitted cases the company has not answered yet, the most urgent first."""
+    return Case.objects.filter(
+        status__in=(CaseStatus.ADMITTED, CaseStatus.DRAWN, CaseStatus.SEATED), responded_at__isnull=True
+    ).order_by("respond_by", "pk")
+
+
+def questions_for_the_clerk() -> QuerySet[Question]:
+    return (
+        Question.objects.filter(state=QuestionState.ASKED).select_related("case").order_by("asked_at", "pk")
+    )
+
+
+def disputed_obligations() -> QuerySet[Obligation]:
+    return (
+        Obligation.objects.filter(state=ObligationState.DISPUTED)
+        .select_related("case")
+        .order_by("answered_at")
+    )
+
+
+def settlements_of(case: Case) -> QuerySet[Settlement]:
+    return (
+        case.settlements.select_related("proposed_by", "answered_by")
+        .prefetch_related("remedies")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def settlement_for(*, viewer, pk: int) -> Settlement:
+    """A proposal, for the parties of its case; a 404 for anyone else."""
+    found = Settlement.objects.select_related("case").filter(pk=pk).first()
+    if found is None or not can_see(viewer, found.case):
+        raise NotFound()
+    case = found.case
+    if viewer.pk != case.claimant_id and not permissions.speaks_for_company(viewer):
+        raise NotFound()
+    return found

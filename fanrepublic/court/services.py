@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fanrepublic.activity.services import record_event
+from fanrepublic.core import ratelimit
 from fanrepublic.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fanrepublic.core.services import audit_record
 from fanrepublic.core.text import single_line_checked, text_checked
@@ -36,8 +37,12 @@ def _tell(case: Case, recipients, *, what: str, key: str, actor=None, **params) 
     )
 
 
+def _when(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def _invite_notice(case: Case, juror: Juror) -> None:
-    when = timezone.localtime(juror.answer_by).strftime("%Y-%m-%d %H:%M")
+    when = _when(juror.answer_by)
     notify(
         recipient_ids=[juror.member_id],
         kind=NOTICE,
@@ -63,6 +68,7 @@ def case_file(
     remedy_sought = text_checked(remedy_sought, field="remedy_sought", max_length=2_000, min_length=5)
     if order is not None and order.member_id != claimant.pk:
         raise ValidationFailed(_("Choose one of your own purchases."), field="order")
+    ratelimit.hit("court-file", str(claimant.pk), settings.COURT_FILE_RATE)
     now = now or timezone.now()
     with transaction.atomic():
         case = Case.objects.create(
@@ -97,7 +103,8 @@ def case_admit(*, actor, case: Case, now: datetime | None = None) -> Case:
         if locked.status != CaseStatus.FILED:
             raise Conflict(_("Only a case waiting for admission can be admitted."))
         locked.status, locked.clerk, locked.admitted_at = CaseStatus.ADMITTED, actor, now
-        locked.save(update_fields=["status", "clerk", "admitted_at"])
+        locked.respond_by = now + timedelta(days=settings.COURT_RESPONSE_DAYS)
+        locked.save(update_fields=["status", "clerk", "admitted_at", "respond_by"])
         seed = draw.new_seed()
         rules = selectors.rules_in_force()
         JuryDraw.objects.create(
@@ -113,6 +120,14 @@ def case_admit(*, actor, case: Case, now: datetime | None = None) -> Case:
         audit_record(actor=actor, action="court.case.admitted", target=locked)
         record_event(verb="court.case.admitted", actor=actor, obj=locked, owner=locked.claimant)
         _tell(locked, [locked.claimant_id], what="admitted", key="admitted", actor=actor)
+        _tell(
+            locked,
+            selectors.company_ids(),
+            what="respond",
+            key="respond",
+            actor=actor,
+            when=_when(locked.respond_by),
+        )
     return locked
 
 
@@ -164,9 +179,11 @@ def jury_draw(*, actor, case: Case, now: datetime | None = None) -> JuryDraw:
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_case(case)
-        if locked.status != CaseStatus.ADMITTED:
+        if locked.status not in (CaseStatus.ADMITTED, CaseStatus.APPEALED):
             raise Conflict(_("The jury is drawn once the case is admitted, and once."))
-        record = JuryDraw.objects.select_for_update().get(case=locked, round=1)
+        record = JuryDraw.objects.select_for_update().filter(case=locked).order_by("-round").first()
+        if record is None or record.drawn_at:
+            raise Conflict(_("The jury is drawn once the case is admitted, and once."))
         rules = selectors.rules_in_force()
         fan_ids, legal_ids = selectors.pool_member_ids(locked, now=now, rules=rules)
         key = bytes.fromhex(record.pseudonym_key)
@@ -251,16 +268,25 @@ def _invite_next(record: JuryDraw, kind: str, now: datetime) -> Juror | None:
     return nxt
 
 
-def _seat_if_complete(record: JuryDraw) -> None:
+def _seat_if_complete(record: JuryDraw, now: datetime) -> None:
     accepted = Juror.objects.filter(draw=record, state=JurorState.ACCEPTED)
     fans = accepted.filter(kind=JurorKind.FAN).count()
     legal = accepted.filter(kind=JurorKind.LEGAL).count()
     if fans >= record.fans_wanted and legal >= record.legal_wanted:
         case = record.case
         case.status = CaseStatus.SEATED
-        case.save(update_fields=["status"])
+        case.deliberate_by = now + timedelta(days=settings.COURT_DELIBERATION_DAYS)
+        case.save(update_fields=["status", "deliberate_by"])
         record_event(verb="court.jury.seated", actor=None, obj=case, owner=case.claimant)
-        _tell(case, [case.claimant_id], what="seated", key=f"seated:{record.round}")
+        when = _when(case.deliberate_by)
+        _tell(case, [case.claimant_id, *selectors.company_ids()], what="seated", key=f"seated:{record.round}")
+        _tell(
+            case,
+            accepted.values_list("member_id", flat=True),
+            what="deliberate",
+            key=f"deliberate:{record.round}",
+            when=when,
+        )
 
 
 def juror_answer(*, member, juror_id: int, accept: bool, now: datetime | None = None) -> Juror:
@@ -277,6 +303,8 @@ def juror_answer(*, member, juror_id: int, accept: bool, now: datetime | None = 
         if juror is None or juror.state == JurorState.RESERVE:
             raise NotFound()
         case = _locked_case(juror.draw.case)
+        if juror.state == JurorState.DISCHARGED:
+            raise Conflict(_("The case was settled: the jury is discharged."))
         if juror.state != JurorState.INVITED:
             raise Conflict(_("You answered this invitation already."))
         if juror.answer_by <= now:
@@ -294,7 +322,7 @@ def juror_answer(*, member, juror_id: int, accept: bool, now: datetime | None = 
         record = juror.draw
         record.case = case
         if accept:
-            _seat_if_complete(record)
+            _seat_if_complete(record, now)
         else:
             _invite_next(record, juror.kind, now)
     return juror

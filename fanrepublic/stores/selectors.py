@@ -210,3 +210,13 @@ def purchase_summary(*, viewer) -> list[dict]:
         .annotate(n=Count("pk"), total=Sum("total"))
         .order_by("store__name", "currency", "kind")
     )
+
+
+def refundable_fen(order: Order) -> int:
+    """What of a sale may still be refunded, in fen: its total less the refunds recorded
+    against it (the users' court caps a refund it orders by this). A sale in another
+    currency than yuan has nothing refundable in yuan."""
+    if order.kind != OrderKind.SALE or order.currency != "CNY":
+        return 0
+    refunded = order.refunds.filter(kind=OrderKind.REFUND).aggregate(n=Sum("total"))["n"] or 0
+    return max(0, int((order.total - refunded) * 100))

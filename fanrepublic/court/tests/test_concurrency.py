@@ -61,3 +61,45 @@ def test_jurors_declining_at_once_each_pass_their_place_to_a_different_next_juro
     assert list(
         fans.filter(state=JurorState.INVITED).order_by("position").values_list("position", flat=True)
     ) == [*range(5, 15)]
+
+
+def test_an_obligation_executed_twice_at_once_pays_once():
+    from fanrepublic.court import execution
+    from fanrepublic.court.models import Obligation
+    from fanrepublic.points.enums import Currency
+    from fanrepublic.points.models import Transaction
+    from fanrepublic.points.selectors import ledger_problems, wallet_account
+
+    from .builders import final_case
+
+    h = final_case()
+    owed = Obligation.objects.get(case=h.case, kind="compensate_yuan")
+    actors = [h.company, h.founder, h.company, h.founder]
+    results, errors = run_at_once(
+        lambda i: execution.obligation_execute(actor=actors[i], obligation_id=owed.pk), len(actors)
+    )
+    assert len(results) == 1 and all(isinstance(e, Conflict) for e in errors) and len(errors) == 3
+    assert Transaction.objects.filter(kind="court_remedy").count() == 1
+    assert wallet_account(member=h.claimant, currency=Currency.CNY).balance_minor == 20_000
+    assert ledger_problems() == []
+
+
+def test_jurors_voting_at_once_are_each_counted_once_and_the_ballot_closes_once():
+    from fanrepublic.court import hearing
+    from fanrepublic.court.models import Ballot, Verdict
+
+    from .builders import REASONS, REMEDIES, seated_case
+
+    h = seated_case()
+    verdict = hearing.verdict_propose(
+        member=h.foreperson, case=h.case, outcome="upheld", reasons=REASONS, remedies=REMEDIES
+    )
+    # Ten jurors at once, one of them twice: 9 distinct approvals would adopt it at the 8th.
+    voters = [*h.jurors[:9], h.jurors[0]]
+    results, errors = run_at_once(
+        lambda i: hearing.ballot_cast(member=voters[i], verdict_id=verdict.pk, choice="approve"), len(voters)
+    )
+    verdict = Verdict.objects.get(pk=verdict.pk)
+    assert verdict.state == "adopted" and verdict.approvals == len(results) == Ballot.objects.count()
+    assert 8 <= verdict.approvals <= 9 and all(isinstance(e, Conflict) for e in errors)
+    assert Case.objects.get(pk=h.case.pk).status == "decided"

@@ -37,7 +37,8 @@ class Command(BaseCommand):
         lines += [
             "",
             "Other accounts: engineers eng_wang, eng_chen, eng_sato, eng_maria; operator op_anna;",
-            "legal legal_he, legal_zhao, legal_sun; fans fan001 … fan300 (same password).",
+            "legal legal_he, legal_zhao, legal_sun, legal_qian, legal_zhou;",
+            "fans fan001 … fan300 (same password).",
             "",
         ]
         self.stdout.write("\n".join(lines))
