@@ -12,6 +12,8 @@ import re
 import threading
 
 import jieba
+from django.db import connection
+from django.db.models import Lookup, Q, TextField
 
 jieba.setLogLevel(logging.WARNING)
 _lock = threading.Lock()
@@ -52,3 +54,37 @@ def query_terms(query: str, limit: int = 12) -> list[str]:
         if w not in seen:
             seen.append(w)
     return seen[:limit]
+
+
+@TextField.register_lookup
+class SimpleTextSearch(Lookup):
+    """`field__simple_match="'a' & 'b'"`: PostgreSQL full-text match with the `simple`
+    configuration, written exactly like the GIN indexes on `search_document` columns so
+    they apply."""
+
+    lookup_name = "simple_match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, {rhs})", [
+            *lhs_params,
+            *rhs_params,
+        ]
+
+
+def words_match(terms: list[str], field: str = "search_document") -> Q:
+    """Rows whose segmented `field` holds every term as a whole word, on both databases."""
+    if connection.vendor == "postgresql":
+        # Terms are word characters only (segment), so quoting each is safe.
+        return Q(**{f"{field}__simple_match": " & ".join(f"'{t}'" for t in terms)})
+    condition = Q()
+    for term in terms:
+        # Space-padded so a term only matches whole words of the stored document.
+        condition &= (
+            Q(**{f"{field}__contains": f" {term} "})
+            | Q(**{f"{field}__startswith": f"{term} "})
+            | Q(**{f"{field}__endswith": f" {term}"})
+            | Q(**{field: term})
+        )
+    return condition

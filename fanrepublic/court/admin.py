@@ -10,6 +10,7 @@ from fanrepublic.points.admin import ReadOnlyAdmin
 from .models import (
     Ballot,
     Case,
+    Citation,
     CourtPolicy,
     Evidence,
     Juror,
@@ -18,6 +19,7 @@ from .models import (
     Obligation,
     Question,
     Remedy,
+    Ruling,
     Settlement,
     Verdict,
 )
@@ -157,3 +159,16 @@ class ObligationAdmin(ReadOnlyAdmin):
 class SettlementAdmin(ReadOnlyAdmin):
     list_display = ("case", "side", "state", "proposed_at", "answered_at")
     list_filter = ("state", "side")
+
+
+@admin.register(Ruling)
+class RulingAdmin(ReadOnlyAdmin):
+    list_display = ("case", "title", "outcome", "state", "published_at")
+    list_filter = ("state", "outcome")
+    search_fields = ("case__number", "title")
+    exclude = ("search_document",)
+
+
+@admin.register(Citation)
+class CitationAdmin(ReadOnlyAdmin):
+    list_display = ("case", "ruling", "cited_at")

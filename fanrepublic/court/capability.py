@@ -33,6 +33,10 @@ CAPABILITY = Capability(
         Verb("court.question.asked", _("A juror asked a party a question, through the clerk.")),
         Verb("court.question.answered", _("A party answered the jury's question.")),
         Verb("court.verdict.proposed", _("The foreperson put a draft verdict to the jury's ballot.")),
+        Verb(
+            "court.juror.served",
+            _("A juror served: they voted on the verdict their jury adopted (the earning rules reward it)."),
+        ),
         Verb("court.verdict.counted", _("A draft verdict's ballot closed: adopted or not, with the counts.")),
         Verb("court.verdict.accepted", _("A party accepted the verdict.")),
         Verb("court.verdict.appealed", _("A party appealed the verdict to a larger jury.")),
@@ -45,6 +49,7 @@ CAPABILITY = Capability(
         ),
         Verb("court.obligation.confirmed", _("The claimant confirmed an executed remedy.")),
         Verb("court.obligation.disputed", _("The claimant disputed an executed remedy.")),
+        Verb("court.ruling.published", _("Legal staff published a case's anonymised ruling.")),
         Verb("court.case.closed", _("Every remedy of a case was done; the case closed.")),
         Verb("court.deadline.missed", _("A step of a case missed its deadline and was escalated.")),
     ),
@@ -58,5 +63,9 @@ CAPABILITY = Capability(
         PeriodicTask("court-jurors-lapse", "fanrepublic.court.tasks.jurors_lapse", 900),
         PeriodicTask("court-deadlines", "fanrepublic.court.tasks.deadlines", 3600),
     ),
-    demo=(DemoStep("court", "fanrepublic.court.demo:seed", after=("members.history", "stores")),),
+    demo=(
+        DemoStep(
+            "court", "fanrepublic.court.demo:seed", after=("members.history", "stores", "points", "badges")
+        ),
+    ),
 )

@@ -10,13 +10,17 @@ whatever the lot says."""
 
 from datetime import timedelta
 
+from fanrepublic.badges.models import Badge
+from fanrepublic.badges.services import badges_evaluate
 from fanrepublic.core.errors import Conflict
 from fanrepublic.members.demo import demo_accounts
+from fanrepublic.points.models import EarningRule
+from fanrepublic.points.rules import rule_save
 from fanrepublic.stores.models import Order
 
-from . import execution, hearing, mediation, selectors
+from . import execution, hearing, mediation, rulings, selectors
 from .enums import CaseStatus, JurorState
-from .models import Case
+from .models import Case, Juror
 from .services import case_admit, case_file, case_refuse, juror_answer, jury_draw, policy_set
 
 SCREEN = (
@@ -131,6 +135,16 @@ def _hear_and_execute(run, case, *, claimant, clerk, company) -> None:
             )
         with run.at(run.now - timedelta(days=1, hours=6 - n)):
             execution.obligation_answer(member=claimant, obligation_id=obligation.pk, confirm=True)
+    with run.at(run.now - timedelta(hours=20)):
+        draft = rulings.ruling_draft(actor=clerk, case=case)
+        rulings.ruling_publish(
+            actor=clerk,
+            ruling_id=draft.pk,
+            title="Burn-in within three months is covered by the warranty · 三个月内烧屏属于保修范围",
+            facts=draft.facts,
+            reasons=draft.reasons,
+            remedies=draft.remedies,
+        )
 
 
 EARBUDS = (
@@ -148,6 +162,35 @@ CAMERA = (
     "系统更新到 1.5.8 后，夜景模式拍摄时对焦失败，照片全部模糊。回滚不可用，客服让我等下个版本。",
     "尽快修复，并公开说明问题原因。",
 )
+
+
+def _juror_rewards(operator) -> None:
+    """Jury service earns points (an earning rule on `court.juror.served`) and, the first
+    time, the Juror badge."""
+    if not EarningRule.objects.filter(verb="court.juror.served").exists():
+        rule_save(
+            actor=operator,
+            rule=None,
+            data={
+                "name": "Jury service",
+                "name_zh": "陪审服务",
+                "verb": "court.juror.served",
+                "points": 200,
+                "daily_cap": 1,
+                "monthly_cap": 4,
+            },
+        )
+    Badge.objects.get_or_create(
+        slug="juror",
+        defaults={
+            "name": "Juror",
+            "name_zh": "陪审员",
+            "description": "Sat on a jury of the users' court and voted on its verdict.",
+            "description_zh": "担任用户法庭陪审员并对裁决投票。",
+            "icon": "⚖",
+            "criteria": {"events": {"court.juror.served": 1}},
+        },
+    )
 
 
 def _admitted(run, days: float, claimant, *, clerk, company, text):
@@ -257,6 +300,10 @@ def _deliberating(run, rng, claimant, *, clerk, company) -> None:
         hearing.message_post(member=jurors[0], case=case, body="更新日志里有没有提到相机对焦的改动？")
     with run.at(run.now - timedelta(days=1, hours=8)):
         hearing.message_post(member=jurors[1], case=case, body="1.5.8 的更新说明里写了“优化夜景算法”。")
+    precedent = rulings.published().first()
+    if precedent is not None:
+        with run.at(run.now - timedelta(hours=10)):
+            rulings.case_cite(actor=claimant, case=case, number=precedent.case.number)
     run.report("court: mifan on the jury in deliberation", "mifan" in {m.username for m in jurors})
 
 
@@ -283,6 +330,9 @@ def seed(run) -> None:
                 jury_fans=10,
                 jury_legal=2,
             )
+    if operator is not None:
+        with run.at(run.now - timedelta(days=30)):
+            _juror_rewards(operator)
     buyer = (
         accounts.filter(store_orders__store__isnull=False).exclude(username="mifan").order_by("pk").first()
     )
@@ -332,4 +382,6 @@ def seed(run) -> None:
         _settled(run, fans[5], clerk=clerk, company=operator)
         _appealed(run, rng, fans[4], clerk=clerk, company=operator)
         _deliberating(run, rng, fans[6], clerk=clerk, company=operator)
+    served = Juror.objects.filter(state=JurorState.ACCEPTED).values_list("member_id", flat=True)
+    badges_evaluate(member_ids=list(set(served)))
     run.report("court cases", Case.objects.count())

@@ -121,3 +121,8 @@ class JurorState(models.TextChoices):
 
 # Jurors who answered "yes", or may still: a seat is theirs.
 HOLDING = (JurorState.INVITED, JurorState.ACCEPTED)
+
+
+class RulingState(models.TextChoices):
+    DRAFT = "draft", _("Draft, being anonymised")
+    PUBLISHED = "published", _("Published")

@@ -207,3 +207,41 @@ class AppealForm(forms.Form):
             "Why the verdict is wrong. A larger jury, of people who did not sit on the case, hears it anew."
         ),
     )
+
+
+class RulingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    facts = forms.CharField(label=_("The facts"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10_000)
+    reasons = forms.CharField(
+        label=_("The jury's reasons"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20_000
+    )
+    remedies = forms.CharField(
+        label=_("Remedies ordered"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2_000,
+        required=False,
+    )
+
+
+class CiteForm(forms.Form):
+    number = forms.CharField(
+        label=_("Ruling number"),
+        max_length=20,
+        help_text=_("The case number of a published ruling, e.g. 2026-00001."),
+    )
+
+
+class RulingSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            ("", _("Any outcome")),
+            (Outcome.UPHELD, Outcome.UPHELD.label),
+            (Outcome.DISMISSED, Outcome.DISMISSED.label),
+        ],
+        required=False,
+    )
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=ProductLine.objects.filter(is_active=True), required=False
+    )

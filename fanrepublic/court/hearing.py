@@ -431,6 +431,7 @@ def _close_ballot(case: Case, verdict: Verdict, outcome: str, now: datetime) -> 
     if verdict.state != VerdictState.ADOPTED:
         _tell(case, jury, what="not_adopted", key=f"not_adopted:{verdict.pk}")
         return
+    _reward_service(case, verdict)
     case.status, case.outcome, case.decided_at = CaseStatus.DECIDED, verdict.outcome, now
     case.accept_by = now + timedelta(days=settings.COURT_CONTEST_DAYS)
     case.save(update_fields=["status", "outcome", "decided_at", "accept_by"])
@@ -441,6 +442,23 @@ def _close_ballot(case: Case, verdict: Verdict, outcome: str, now: datetime) -> 
         key=f"decided:{verdict.round}",
         when=_when(case.accept_by),
     )
+
+
+def _reward_service(case: Case, verdict: Verdict) -> None:
+    """Each seated juror who voted on the adopted verdict served: an event of theirs
+    (`court.juror.served`) that the earning rules turn into points and the badges count.
+    It says that they voted, never how."""
+    voted = set(verdict.ballots.values_list("voter_key", flat=True))
+    for juror in selectors.seated_jurors(case):
+        if _voter_key(verdict, juror.member) in voted:
+            record_event(
+                verb="court.juror.served",
+                actor=None,
+                obj=case,
+                owner=juror.member,
+                properties={"kind": juror.kind, "round": verdict.round},
+                idempotency_key=f"court:served:{verdict.pk}:{juror.member_id}",
+            )
 
 
 def ballot_close_overdue(case: Case, now: datetime) -> Verdict | None:

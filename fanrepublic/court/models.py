@@ -19,6 +19,7 @@ from .enums import (
     Outcome,
     QuestionState,
     RemedyKind,
+    RulingState,
     SettlementState,
     Side,
     VerdictState,
@@ -473,3 +474,59 @@ class Obligation(models.Model):
 
     def __str__(self):
         return f"{self.case.number} {self.kind}"
+
+
+class Ruling(models.Model):
+    """A case's verdict as the public reads it: anonymised by legal staff (the service
+    pre-fills a redacted draft and refuses to publish while the claimant's names, an
+    order number, an email address or a phone number remain), searchable in both
+    languages, citable as precedent by its case number."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="ruling")
+    title = models.CharField(_("title"), max_length=200)
+    facts = models.TextField(_("the facts"), max_length=10_000)
+    reasons = models.TextField(_("the jury's reasons"), max_length=20_000)
+    remedies = models.TextField(_("remedies ordered"), max_length=2_000, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    product_line = models.ForeignKey(
+        "products.ProductLine", verbose_name=_("product"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=RulingState.choices, default=RulingState.DRAFT
+    )
+    search_document = models.TextField(editable=False, blank=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(_("drafted at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("published ruling")
+        verbose_name_plural = _("published rulings")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self):
+        return f"{self.case.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("court:ruling", args=[self.case.number])
+
+
+class Citation(models.Model):
+    """A case citing a published ruling as precedent."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="citations")
+    ruling = models.ForeignKey(Ruling, on_delete=models.PROTECT, related_name="citations")
+    cited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cited_at = models.DateTimeField(_("cited at"))
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["cited_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "ruling"], name="court_cite_once")]
+
+    def __str__(self):
+        return f"{self.case.number} cites {self.ruling.case.number}"

@@ -21,6 +21,7 @@ from .enums import (
     JurorKind,
     JurorState,
     ObligationState,
+    Outcome,
     QuestionState,
     Side,
     VerdictState,
@@ -465,3 +466,77 @@ def settlement_for(*, viewer, pk: int) -> Settlement:
     if viewer.pk != case.claimant_id and not permissions.speaks_for_company(viewer):
         raise NotFound()
     return found
+
+
+@dataclass(frozen=True)
+class CourtMetrics:
+    """The court's figures (docs/court.md, "Metrics"); None where there is nothing to
+    measure yet."""
+
+    filed: int
+    admitted: int
+    with_outcome: int
+    execution_rate: float | None  # % of remedies due or done that were executed
+    executed: int
+    owed: int
+    days_to_execution: float | None  # median, from the verdict becoming final
+    days_to_verdict: float | None  # median, from admission to the jury's verdict
+    settled_share: float | None  # % of cases with an outcome that were settled
+    by_product: list  # [product, upheld, dismissed, settled]
+
+
+def _days(delta) -> float:
+    return delta.total_seconds() / 86_400
+
+
+def court_metrics(*, now: datetime | None = None) -> CourtMetrics:
+    from fanrepublic.core.stats import percentile
+
+    now = now or timezone.now()
+    done_states = (ObligationState.EXECUTED, ObligationState.CONFIRMED, ObligationState.DISPUTED)
+    counted = Obligation.objects.filter(Q(state__in=done_states) | Q(due_at__lt=now))
+    owed = counted.count()
+    executed = list(
+        counted.filter(state__in=done_states)
+        .select_related("case")
+        .values_list("executed_at", "case__final_at")
+    )
+    decided = Case.objects.filter(decided_at__isnull=False, admitted_at__isnull=False).exclude(
+        outcome=Outcome.SETTLED
+    )
+    verdict_days = [_days(d - a) for d, a in decided.values_list("decided_at", "admitted_at")]
+    with_outcome = Case.objects.exclude(outcome="").exclude(status__in=(CaseStatus.APPEALED,))
+    outcomes = (
+        with_outcome.values("product_line__name", "outcome")
+        .order_by("product_line__name")
+        .annotate(n=Count("pk"))
+    )
+    table: dict[str, dict[str, int]] = {}
+    for row in outcomes:
+        table.setdefault(row["product_line__name"] or "", {})[row["outcome"]] = row["n"]
+    total = with_outcome.count()
+    settled = with_outcome.filter(outcome=Outcome.SETTLED).count()
+    return CourtMetrics(
+        filed=Case.objects.count(),
+        admitted=Case.objects.filter(admitted_at__isnull=False).count(),
+        with_outcome=total,
+        execution_rate=round(100 * len(executed) / owed, 1) if owed else None,
+        executed=len(executed),
+        owed=owed,
+        days_to_execution=_rounded(percentile([_days(e - f) for e, f in executed if e and f], 50)),
+        days_to_verdict=_rounded(percentile(verdict_days, 50)),
+        settled_share=round(100 * settled / total, 1) if total else None,
+        by_product=[
+            [
+                name,
+                counts.get(Outcome.UPHELD, 0),
+                counts.get(Outcome.DISMISSED, 0),
+                counts.get(Outcome.SETTLED, 0),
+            ]
+            for name, counts in sorted(table.items())
+        ],
+    )
+
+
+def _rounded(value):
+    return round(value, 1) if value is not None else None

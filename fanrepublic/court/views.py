@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fanrepublic.core.errors import DomainError, NotFound
 from fanrepublic.core.forms import act_then_redirect, submit_form, with_retry_after
 
-from . import execution, hearing, mediation, permissions, selectors, services, verdict_rule
+from . import execution, hearing, mediation, permissions, rulings, selectors, services, verdict_rule
 from .enums import (
     BEFORE_VERDICT,
     PAID,
@@ -28,6 +28,7 @@ from .forms import (
     AppealForm,
     BallotForm,
     CaseForm,
+    CiteForm,
     EvidenceForm,
     ExecuteForm,
     ForwardForm,
@@ -40,6 +41,8 @@ from .forms import (
     RemedyFormSet,
     ReopenForm,
     ResponseForm,
+    RulingForm,
+    RulingSearchForm,
     SettlementForm,
     VerdictForm,
     remedies_from,
@@ -49,6 +52,31 @@ from .forms import (
 @require_GET
 def index(request):
     return render(request, "court/index.html", {"legal": permissions.is_legal(request.user)})
+
+
+@require_GET
+def stats(request):
+    """The court's figures for everyone: the execution rate, the time to a verdict and to
+    execution, the share settled, the outcomes by product."""
+    from fanrepublic.core.charts import grouped_bar_chart
+
+    figures = selectors.court_metrics()
+    rows = figures.by_product
+    chart = (
+        grouped_bar_chart(
+            [name or _("No product named") for name, *_counts in rows],
+            [
+                (_("Claim upheld"), [r[1] for r in rows]),
+                (_("Claim dismissed"), [r[2] for r in rows]),
+                (_("Settled in mediation"), [r[3] for r in rows]),
+            ],
+            title=_("Outcomes by product"),
+            chart_id="court-outcomes",
+        )
+        if rows
+        else None
+    )
+    return render(request, "court/stats.html", {"figures": figures, "chart": chart})
 
 
 @login_required
@@ -184,6 +212,14 @@ def _case_page(request, case, *, bound=None, status=200):
             if party and case.status in BEFORE_VERDICT and not any_open
             else None
         ),
+        "citations": list(case.citations.select_related("ruling__case")),
+        "cite_form": bound.get("cite")
+        or (
+            CiteForm()
+            if (party or in_room) and not case.decided_at and case.status in hearing.HEARING
+            else None
+        ),
+        "ruling": getattr(case, "ruling", None) if legal else None,
         "appeal_form": bound.get("appeal")
         or (AppealForm() if party and case.status == CaseStatus.DECIDED and not case.appealed_at else None),
     }
@@ -684,4 +720,68 @@ def verdict_appeal(request, number):
         AppealForm(request.POST),
         lambda data: hearing.verdict_appeal(actor=request.user, case=found, reason=data["reason"]),
         _("Appealed: a larger jury will be drawn and hear the case anew."),
+    )
+
+
+# ---- Published rulings -----------------------------------------------------------------------
+
+
+@require_GET
+def ruling_list(request):
+    form = RulingSearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    found = rulings.rulings_search(
+        query=data.get("q", ""),
+        outcome=data.get("outcome", ""),
+        product_line_id=data["product"].pk if data.get("product") else None,
+    )
+    return render(request, "court/rulings.html", {"form": form, "rulings": found[:100]})
+
+
+@require_GET
+def ruling(request, number):
+    found = rulings.ruling_public(number=number)
+    return render(request, "court/ruling.html", {"ruling": found, "cited": found.citations.count()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ruling_edit(request, number):
+    """Legal staff anonymise and publish a decided case's ruling."""
+    found = _legal_case(request, number)
+    try:
+        draft = rulings.ruling_draft(actor=request.user, case=found)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, exc.message)
+        return redirect(found)
+    initial = {name: getattr(draft, name) for name in ("title", "facts", "reasons", "remedies")}
+    form = RulingForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        made, status = submit_form(
+            form, lambda data: rulings.ruling_publish(actor=request.user, ruling_id=draft.pk, **data)
+        )
+        if made is not None:
+            messages.success(request, _("The ruling is published."))
+            return redirect(made)
+    return render(
+        request, "court/ruling_edit.html", {"case": found, "draft": draft, "form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+def case_cite(request, number):
+    found = selectors.case_for(viewer=request.user, number=number)
+    if not (_party(request.user, found) or selectors.in_jury_room(request.user, found, seated_only=True)):
+        raise NotFound()
+    return _submit_on_case(
+        request,
+        found,
+        "cite",
+        CiteForm(request.POST),
+        lambda data: rulings.case_cite(actor=request.user, case=found, number=data["number"]),
+        _("The ruling is cited as precedent."),
     )

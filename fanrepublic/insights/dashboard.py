@@ -24,6 +24,7 @@ from fanrepublic.bounty.enums import ReportStatus
 from fanrepublic.bounty.models import BountyReport
 from fanrepublic.campaigns.enums import CampaignStatus
 from fanrepublic.campaigns.models import Campaign
+from fanrepublic.court.selectors import court_metrics
 from fanrepublic.forum.selectors import response_metrics
 from fanrepublic.governance.models import Ballot, Vote
 from fanrepublic.launches.models import LiveQuestion
@@ -163,6 +164,39 @@ FIGURES = (
         _("Largest live question"),
         _("Answers to the launch-hall question with the most of them (the article: 3.27 million voted)."),
         link="launches:index",
+    ),
+    Figure(
+        "court_execution_rate",
+        _("Users' court"),
+        _("Verdicts' remedies executed"),
+        _("Remedies executed ÷ remedies executed or past their deadline (the article: 100 %)."),
+        "%",
+        "court:stats",
+        columns=(_("Product"), _("Claim upheld"), _("Claim dismissed"), _("Settled in mediation")),
+    ),
+    Figure(
+        "court_days_to_verdict",
+        _("Users' court"),
+        _("Time to a verdict"),
+        _("Median days from a case's admission to its jury's verdict."),
+        "d",
+        "court:stats",
+    ),
+    Figure(
+        "court_days_to_execution",
+        _("Users' court"),
+        _("Time to execution"),
+        _("Median days from a final verdict or settlement to a remedy's execution."),
+        "d",
+        "court:stats",
+    ),
+    Figure(
+        "court_settled_share",
+        _("Users' court"),
+        _("Settled in mediation"),
+        _("Cases settled ÷ cases with an outcome."),
+        "%",
+        "court:stats",
     ),
     Figure(
         "cocreator_spend_ratio",
@@ -332,6 +366,20 @@ def _votes():
     }
 
 
+def _court(now):
+    found = court_metrics(now=now)
+    return {
+        "court_execution_rate": {
+            "value": found.execution_rate,
+            "detail": [found.executed, found.owed],
+            "rows": [[name or "—", *counts] for name, *counts in found.by_product],
+        },
+        "court_days_to_verdict": {"value": found.days_to_verdict},
+        "court_days_to_execution": {"value": found.days_to_execution},
+        "court_settled_share": {"value": found.settled_share, "detail": [found.with_outcome]},
+    }
+
+
 def _cocreators():
     estimate = InteractionEstimate.objects.filter(key=key_of(CO_CREATION)).first()
     result = estimate.result if estimate else {}
@@ -366,6 +414,7 @@ def refresh() -> DashboardSnapshot:
         lambda: _trust(now),
         _campaigns,
         _votes,
+        lambda: _court(now),
         _cocreators,
     ):
         figures.update(part())

@@ -478,6 +478,10 @@ def _figure_detail(code: str, found: dict) -> str:
             "yuan": number_format(detail[0], 0, force_grouping=True),
             "rate": detail[1],
         }
+    if code == "court_execution_rate" and detail:
+        return _("%(executed)s of %(owed)s remedies due or done") % {"executed": detail[0], "owed": detail[1]}
+    if code == "court_settled_share" and detail:
+        return _("of %(n)s cases with an outcome") % {"n": detail[0]}
     if code == "cocreator_spend_ratio" and detail and detail[0] is not None:
         return _("raw %(raw).2f×, %(count)s co-creators") % {"raw": detail[0], "count": detail[1]}
     if code == "cocreator_nps_gap" and detail:

@@ -15,6 +15,7 @@ from fanrepublic.members.tests.factories import MemberFactory
 from ..models import (
     Ballot,
     Case,
+    Citation,
     CourtPolicy,
     Evidence,
     Juror,
@@ -23,6 +24,7 @@ from ..models import (
     Obligation,
     Question,
     Remedy,
+    Ruling,
     Settlement,
     Verdict,
 )
@@ -176,3 +178,29 @@ class SettlementFactory(factory.django.DjangoModelFactory):
     proposed_by = factory.SubFactory(MemberFactory)
     terms = "We replace the earbuds and add points for the trouble."
     proposed_at = factory.LazyFunction(timezone.now)
+
+
+class RulingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ruling
+
+    case = factory.SubFactory(CaseFactory, status="closed", outcome="upheld")
+    title = "Burned-in screen within the warranty"
+    facts = "The screen burned in after three months of normal use."
+    reasons = "Burn-in within three months is not normal wear; the panel is under warranty."
+    outcome = "upheld"
+    state = "published"
+    search_document = "burned in screen within the warranty"
+    drafted_by = factory.SubFactory(MemberFactory)
+    drafted_at = factory.LazyFunction(timezone.now)
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    case = factory.SubFactory(CaseFactory, status="admitted")
+    ruling = factory.SubFactory(RulingFactory)
+    cited_by = factory.SubFactory(MemberFactory)
+    cited_at = factory.LazyFunction(timezone.now)

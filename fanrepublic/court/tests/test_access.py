@@ -119,6 +119,18 @@ def obligation(w, **kwargs):
 PARTIES = ("member", "operator", "founder")
 
 
+def published_ruling(w):
+    from .factories import RulingFactory
+
+    return w.once("ruling", lambda: RulingFactory())
+
+
+def ruling_draft(w):
+    from .factories import RulingFactory
+
+    return w.once("ruling-draft", lambda: RulingFactory(state="draft", published_at=None))
+
+
 def proposal(w):
     from .factories import SettlementFactory
 
@@ -135,6 +147,25 @@ def draw_args(w):
 
 ACCESS = (
     page("court:index", EVERYONE),
+    page("court:stats", EVERYONE),
+    page("court:rulings", EVERYONE),
+    page("court:ruling", EVERYONE, args=lambda w: {"number": published_ruling(w).case.number}),
+    page(
+        "court:ruling_edit",
+        ("legal",),
+        args=lambda w: {"number": ruling_draft(w).case.number},
+        visitor=302,
+        note="legal staff anonymise and publish",
+    ),
+    page(
+        "court:cite",
+        PARTIES,
+        ok=422,
+        method="post",
+        args=lambda w: {"number": admitted(w).number},
+        visitor=302,
+        note="the parties and the seated jury; no number: refused on the form",
+    ),
     page("court:mine", SIGNED_IN, visitor=302),
     page("court:file", SIGNED_IN, visitor=302),
     page("court:file", SIGNED_IN, ok=302, method="post", data=lambda w: FORM, visitor=302),

@@ -419,3 +419,31 @@ def test_a_legal_juror_does_not_act_as_clerk_of_their_own_case():
     with pytest.raises(NotFound):
         hearing.question_forward(actor=legal_juror, question_id=question.pk, forward=True)
     assert hearing.question_forward(actor=legal(), question_id=question.pk, forward=True).state == "forwarded"
+
+
+def test_jurors_who_voted_on_the_adopted_verdict_served_and_the_earning_rules_reward_it(
+    django_capture_on_commit_callbacks,
+):
+    from fanrepublic.members.tests.factories import operator as make_operator
+    from fanrepublic.points.rules import rule_save
+    from fanrepublic.points.selectors import wallet_account
+
+    rule_save(
+        actor=make_operator(),
+        rule=None,
+        data={"name": "Jury service", "verb": "court.juror.served", "points": 200, "daily_cap": 1},
+    )
+    h = seated_case()
+    verdict = hearing.verdict_propose(
+        member=h.foreperson, case=h.case, outcome="dismissed", reasons=REASONS, remedies=[]
+    )
+    voters, silent = h.jurors[:8], h.jurors[8:]
+    with django_capture_on_commit_callbacks(execute=True):
+        for member in voters:
+            hearing.ballot_cast(member=member, verdict_id=verdict.pk, choice="approve")
+    served = set(Event.objects.filter(verb="court.juror.served").values_list("owner_id", flat=True))
+    assert served == {m.pk for m in voters}  # who voted, never how; the silent earn nothing
+    assert all(wallet_account(member=m).balance_minor == 200 for m in voters)
+    assert all(
+        wallet_account(member=m) is None or wallet_account(member=m).balance_minor == 0 for m in silent
+    )

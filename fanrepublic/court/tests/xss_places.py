@@ -78,6 +78,7 @@ def court(pages: Pages):
 
 ALLOWED.update(
     {
+        "court.Ruling.search_document": "words segmented from the ruling's fields, never shown",
         "court.Ballot.receipt": "random hex made by the service",
         "court.Ballot.voter_key": "an HMAC in hex made by the service, never shown",
         "court.Evidence.content_type": "decided by core.documents from the file's bytes",
@@ -102,6 +103,7 @@ NOT_PAGES.update(
             "court:settle",
             "court:settlement_answer",
             "court:appeal",
+            "court:cite",
         ],
         "POST only: redirects to a page that is visited",
     )
@@ -257,3 +259,45 @@ def court_mediation(pages: Pages):
             actor=h.claimant, case=h.case, reason="Grounds:\n" + "\n".join(p.text for p in group)
         )
         pages.check(h.company, _reverse("court:case", h.case.number), shows=markers(group)[:1])
+
+
+@place(
+    "court_rulings",
+    "court.Ruling.title",
+    "court.Ruling.facts",
+    "court.Ruling.reasons",
+    "court.Ruling.remedies",
+)
+def court_rulings(pages: Pages):
+    """Published rulings written with the corpus, on their page, in the list and in a
+    search, and as precedent on a citing case."""
+    from fanrepublic.court import rulings
+
+    from .builders import final_case, seated_case
+
+    h = final_case()
+    draft = rulings.ruling_draft(actor=h.clerk, case=h.case)
+    citing = seated_case()
+    titles, facts, reasons, remedies = (
+        packs(200),
+        packs(10_000, sep="\n"),
+        packs(20_000, sep="\n"),
+        packs(2_000, sep="\n"),
+    )
+    for n in range(max(len(titles), len(facts), len(reasons), len(remedies))):
+        title, fact, reason, remedy = (g[n % len(g)] for g in (titles, facts, reasons, remedies))
+        rulings.ruling_publish(
+            actor=h.clerk,
+            ruling_id=draft.pk,
+            title=" ".join(p.text for p in title),
+            facts=("The facts:\n" + "\n".join(p.text for p in fact))[:10_000],
+            reasons=("The reasons:\n" + "\n".join(p.text for p in reason))[:20_000],
+            remedies="\n".join(p.text for p in remedy),
+        )
+        shows = markers(title)[:1] + markers(fact)[:1] + markers(reason)[:1] + markers(remedy)[:1]
+        pages.check(None, _reverse("court:ruling", h.case.number), shows=shows)
+        pages.check(None, _reverse("court:rulings"), shows=markers(title)[:1])
+        pages.check(h.clerk, _reverse("court:ruling_edit", h.case.number))
+    rulings.case_cite(actor=citing.claimant, case=citing.case, number=h.case.number)
+    pages.check(citing.claimant, _reverse("court:case", citing.case.number))
+    pages.check(None, _reverse("court:stats"))

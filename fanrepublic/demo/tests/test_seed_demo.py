@@ -394,24 +394,43 @@ def test_the_open_source_programme_has_webhook_fed_contributions_and_academician
     )
 
 
-def test_the_court_has_a_drawn_jury_a_refused_case_and_one_waiting(seeded, client, tmp_path):
+def test_the_court_carries_cases_from_filing_to_execution_settlement_appeal_and_deliberation(
+    seeded, client, tmp_path
+):
     import json
 
     from django.core.management import call_command
 
+    from fanrepublic.activity.models import Event
+    from fanrepublic.badges.models import MemberBadge
     from fanrepublic.court import selectors
-    from fanrepublic.court.models import Case, JuryDraw
+    from fanrepublic.court.models import Case, JuryDraw, Ruling
+    from fanrepublic.points.models import Transaction
 
-    assert set(Case.objects.values_list("status", flat=True)) >= {"inadmissible", "filed"}
+    assert set(Case.objects.values_list("status", flat=True)) >= {"inadmissible", "filed", "closed", "seated"}
     screen = Case.objects.get(title__startswith="Burned-in screen")
     assert screen.order is not None and screen.order.member_id == screen.claimant_id
     record = JuryDraw.objects.get(case=screen)
-    assert screen.status in ("drawn", "seated") and record.drawn_at is not None
     assert record.rules["min_tenure_days"] == 60  # the operator's rules for a young community
-    assert record.jurors.filter(state="declined").count() == 1  # and the next of the order invited
-    assert record.jurors.filter(state__in=("invited", "accepted"), kind="fan").count() == 10
+    assert record.jurors.filter(state="declined").count() == 1  # and the next of the order sat
+    assert record.jurors.filter(state="accepted", kind="fan").count() == 10
     path = tmp_path / "draw.json"
     path.write_text(json.dumps(selectors.draw_published(record)))
     call_command("recount_jury_draw", str(path))  # the demo's draw recomputes
     page = client.get(f"/court/draws/{screen.number}/1/").content.decode()
     assert record.seed in page and record.pool_digest in page
+    # Filing to close: upheld, every remedy executed (payments through the ledger), confirmed.
+    assert (screen.status, screen.outcome) == ("closed", "upheld") and screen.evidence.count() == 1
+    assert set(screen.obligations.values_list("state", flat=True)) == {"confirmed"}
+    assert Transaction.objects.filter(kind="court_remedy").count() >= 2
+    assert Ruling.objects.get(case=screen).state == "published"
+    assert client.get(f"/court/rulings/{screen.number}/").status_code == 200
+    served = set(Event.objects.filter(verb="court.juror.served").values_list("owner_id", flat=True))
+    assert served and served <= set(
+        MemberBadge.objects.filter(badge__slug="juror").values_list("member_id", flat=True)
+    )
+    settled = Case.objects.get(title__startswith="Left earbud")
+    assert (settled.status, settled.outcome) == ("closed", "settled")
+    appealed = Case.objects.get(title__startswith="Pre-order delivered")
+    assert appealed.appealed_at and appealed.draws.count() == 2
+    assert Case.objects.get(title__startswith="相机").status == "seated"

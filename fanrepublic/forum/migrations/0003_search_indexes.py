@@ -3,7 +3,7 @@ from django.db import migrations
 from fanrepublic.core.migration_sql import run_sql_per_vendor
 
 # GIN indexes over the jieba-segmented documents (see core.search), in exactly the form
-# forum.search.SimpleTextSearch queries them. PostgreSQL only: SQLite scans.
+# core.search.SimpleTextSearch queries them. PostgreSQL only: SQLite scans.
 FORWARD = [
     "CREATE INDEX IF NOT EXISTS forum_topic_search ON forum_topic "
     "USING gin (to_tsvector('simple'::regconfig, search_document))",
