@@ -24,6 +24,7 @@ import argparse
 import hashlib
 import hmac
 import json
+import os
 import subprocess
 import sys
 import time
@@ -80,13 +81,13 @@ def conflicts():
     from fanrepublic.members.models import User
     from fanrepublic.members.tests.factories import MemberFactory, legal
     from fanrepublic.stores.models import Order
-    from fanrepublic.stores.tests.factories import OrderFactory
+    from fanrepublic.stores.tests.factories import OrderFactory, StoreFactory
 
     for _ in range(20):
         legal()
     clerk = legal(username="bench_clerk")
     claimant = MemberFactory(username="bench_claimant")
-    bought = OrderFactory(member=claimant)
+    bought = OrderFactory(member=claimant, store=StoreFactory())
     fan_ids = list(
         User.objects.filter(username__startswith="cf_").order_by("pk").values_list("pk", flat=True)[:3000]
     )
@@ -200,6 +201,7 @@ def main():
     parser.add_argument("--fans", type=int, default=1_000_000)
     args = parser.parse_args()
     loaded = prepare_database(args.fans)
+    os.environ["EMAIL_URL"] = "dummymail://"  # the notices are composed, not printed
     django_setup(DB)
     from django.db import connection
 

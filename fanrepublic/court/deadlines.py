@@ -87,7 +87,7 @@ def deadlines_run(*, now: datetime | None = None) -> dict[str, int]:
                     case,
                     [case.clerk_id, *founders, *selectors.seated_member_ids(case)],
                     what="late_verdict",
-                    key="late_verdict",
+                    key=f"late_verdict:{case.deliberate_by:%Y%m%d%H%M}",
                 )
             record_event(verb="court.deadline.missed", actor=None, obj=case, properties={"step": "verdict"})
             done["deliberation"] += 1

@@ -378,10 +378,16 @@ def seed(run) -> None:
     with run.at(run.now - timedelta(days=1)):
         title, account, remedy = WAITING
         case_file(claimant=fans[2], title=title, account=account, remedy_sought=remedy)
-    if operator is not None and len(fans) >= 7:
-        _settled(run, fans[5], clerk=clerk, company=operator)
-        _appealed(run, rng, fans[4], clerk=clerk, company=operator)
-        _deliberating(run, rng, fans[6], clerk=clerk, company=operator)
+    # The other claimants are members who sit on no jury themselves (below the jury rules'
+    # trust level): a claimant's co-jurors are left out of their case's pool, which a small
+    # demo community could not spare. The deliberating case is drawn before the appeal's
+    # larger jury takes its 21 places.
+    claimants = [m for m in fans if m.trust_level < 2][:3]
+    claimants += [m for m in fans[4:7] if m not in claimants][: 3 - len(claimants)]
+    if operator is not None and len(claimants) == 3:
+        _settled(run, claimants[0], clerk=clerk, company=operator)
+        _deliberating(run, rng, claimants[1], clerk=clerk, company=operator)
+        _appealed(run, rng, claimants[2], clerk=clerk, company=operator)
     served = Juror.objects.filter(state=JurorState.ACCEPTED).values_list("member_id", flat=True)
     badges_evaluate(member_ids=list(set(served)))
     run.report("court cases", Case.objects.count())

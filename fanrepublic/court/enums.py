@@ -88,6 +88,7 @@ class QuestionState(models.TextChoices):
     FORWARDED = "forwarded", _("Put to the party")
     ANSWERED = "answered", _("Answered")
     DECLINED = "declined", _("Not forwarded by the clerk")
+    CLOSED = "closed", _("Closed: the hearing ended")
 
 
 class ObligationState(models.TextChoices):

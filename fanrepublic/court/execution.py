@@ -115,6 +115,13 @@ def obligation_execute(
             raise NotFound()
         if obligation.state != ObligationState.OPEN:
             raise Conflict(_("This remedy has been executed already."))
+        if obligation.kind == RemedyKind.REFUND and case.order_id:
+            from fanrepublic.stores.selectors import refundable_fen
+
+            if obligation.amount > refundable_fen(case.order):
+                raise Conflict(
+                    _("The store has refunded this purchase since the verdict: ask the clerk what is due.")
+                )
         if obligation.kind in PAID:
             currency = PAID[obligation.kind]
             tx = ledger_post(

@@ -30,6 +30,7 @@ from .enums import (
     Outcome,
     QuestionState,
     RemedyKind,
+    SettlementState,
     Side,
     VerdictState,
 )
@@ -435,12 +436,25 @@ def _close_ballot(case: Case, verdict: Verdict, outcome: str, now: datetime) -> 
     case.status, case.outcome, case.decided_at = CaseStatus.DECIDED, verdict.outcome, now
     case.accept_by = now + timedelta(days=settings.COURT_CONTEST_DAYS)
     case.save(update_fields=["status", "outcome", "decided_at", "accept_by"])
+    close_the_hearing(case, now)
     _tell(
         case,
         [case.claimant_id, case.clerk_id, *selectors.company_ids(), *jury],
         what="decided",
         key=f"decided:{verdict.round}",
         when=_when(case.accept_by),
+    )
+
+
+def close_the_hearing(case: Case, now: datetime) -> None:
+    """A verdict or a settlement ends the hearing: questions not yet answered close, and
+    a settlement offered before it can no longer be accepted (an appeal does not revive
+    it)."""
+    case.questions.filter(state__in=(QuestionState.ASKED, QuestionState.FORWARDED)).update(
+        state=QuestionState.CLOSED
+    )
+    case.settlements.filter(state=SettlementState.PROPOSED).update(
+        state=SettlementState.WITHDRAWN, answered_at=now
     )
 
 
@@ -498,12 +512,16 @@ def verdict_appeal(*, actor, case: Case, reason: str, now: datetime | None = Non
             raise Conflict(_("There is no verdict to appeal."))
         if locked.appealed_at:
             raise Conflict(_("A case is appealed once; this verdict is the appeal's."))
+        if locked.claimant_accepted_at if side == Side.CLAIMANT else locked.company_accepted_at:
+            raise Conflict(_("You accepted this verdict: it can no longer be appealed by you."))
         if locked.accept_by and now >= locked.accept_by:
             raise Conflict(_("The time to appeal has passed."))
         previous = JuryDraw.objects.filter(case=locked).order_by("-round").first()
         first_jury = selectors.seated_member_ids(locked)
-        locked.status, locked.outcome = CaseStatus.APPEALED, ""
+        locked.status, locked.outcome, locked.decided_at = CaseStatus.APPEALED, "", None
         locked.appealed_at, locked.appealed_by, locked.appeal_reason = now, side, reason
+        # The second jury's deadline is watched afresh.
+        locked.deliberate_by = locked.deliberation_escalated_at = None
         locked.accept_by = locked.claimant_accepted_at = locked.company_accepted_at = None
         locked.save()
         seed = draw.new_seed()

@@ -15,9 +15,18 @@ from fanrepublic.core.services import audit_record
 from fanrepublic.core.text import text_checked
 
 from . import selectors
-from .enums import BEFORE_VERDICT, CaseStatus, JurorState, Outcome, SettlementState, Side, VerdictState
+from .enums import (
+    BEFORE_VERDICT,
+    CaseStatus,
+    JurorState,
+    Outcome,
+    RemedyKind,
+    SettlementState,
+    Side,
+    VerdictState,
+)
 from .execution import obligations_from
-from .hearing import _refundable_fen, _remedies_checked, _side_of
+from .hearing import _refundable_fen, _remedies_checked, _side_of, close_the_hearing
 from .models import Case, Juror, Remedy, Settlement, Verdict
 from .services import _locked_case, _tell
 
@@ -48,6 +57,13 @@ def settlement_propose(
             case=locked, side=side, proposed_by=actor, terms=terms, proposed_at=now
         )
         Remedy.objects.bulk_create(Remedy(settlement=settlement, **item) for item in remedies)
+        if side == Side.COMPANY:
+            audit_record(
+                actor=actor,
+                action="court.settlement.proposed",
+                target=locked,
+                data={"settlement": settlement.pk},
+            )
         record_event(
             verb="court.settlement.proposed",
             actor=actor,
@@ -122,6 +138,11 @@ def settlement_answer(*, actor, settlement_id: int, accept: bool, now: datetime 
 
 
 def _settle(case: Case, settlement: Settlement, now: datetime) -> None:
+    limit = _refundable_fen(case)
+    refunds = sum(r.amount for r in settlement.remedies.all() if r.kind == RemedyKind.REFUND)
+    if limit is not None and refunds > limit:
+        # The store refunded since the offer: accepting it would pay twice.
+        raise Conflict(_("The purchase was refunded since this offer was made: a new proposal is needed."))
     jury = selectors.seated_member_ids(case)
     # The jury is discharged: an open ballot is withdrawn, invitations not yet answered end.
     Verdict.objects.filter(case=case, state=VerdictState.BALLOT).update(
@@ -136,6 +157,7 @@ def _settle(case: Case, settlement: Settlement, now: datetime) -> None:
     case.closed_at = None if remedies else now
     case.save(update_fields=["outcome", "decided_at", "final_at", "status", "closed_at"])
     obligations_from(case, remedies, now=now, settlement=settlement)
+    close_the_hearing(case, now)
     record_event(
         verb="court.case.settled",
         actor=None,

@@ -5,6 +5,7 @@ of the personal data the site knows about the case is still in the text
 (`personal_data_left`), so a missed name is caught rather than published."""
 
 import re
+import unicodedata
 from datetime import datetime
 
 from django.db import transaction
@@ -19,13 +20,60 @@ from fanrepublic.core.services import audit_record
 from fanrepublic.core.text import single_line_checked, text_checked
 
 from . import permissions, selectors
-from .enums import PAID, CaseStatus, Outcome, RulingState
-from .models import Case, Citation, Ruling
+from .enums import PAID, CaseStatus, JurorState, Outcome, RulingState
+from .models import Case, Citation, Juror, Ruling
 from .services import _locked_case
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-PHONE = re.compile(r"(?<!\d)(\+?\d[\d \-]{7,}\d)(?!\d)")
+# Runs of digits with spaces, dots, dashes or brackets between them; a phone number when
+# it holds 8 digits or more (QQ numbers too) — but not a case number (2026-00001) or a
+# date (2026-03-01), which rulings cite.
+NUMBER_RUN = re.compile(r"(?<!\d)\+?\d[\d .()\-]{6,}\d(?!\d)")
+NOT_A_PHONE = re.compile(r"\d{4}-\d{5}|\d{4}-\d{2}-\d{2}")
+PLACEHOLDER = re.compile(r"\[[^\[\]]{1,40}\]")
+MIN_NAME = 3  # shorter names and ids would match inside ordinary words
 PUBLISHABLE = (CaseStatus.FINAL, CaseStatus.CLOSED)
+
+
+def _phones(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for found in NUMBER_RUN.finditer(text):
+        run = found.group(0).strip()
+        if sum(ch.isdigit() for ch in run) >= 8 and not NOT_A_PHONE.fullmatch(run):
+            spans.append(found.span())
+    return spans
+
+
+def _normalised(text: str) -> str:
+    """Full-width letters folded (NFKC), runs of white space made one space."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _pattern(value: str) -> re.Pattern:
+    """A name as it may be written: any case, any white space between its words, and —
+    for Latin names — only as a whole word."""
+    words = [re.escape(w) for w in _normalised(value).split()]
+    body = r"\s+".join(words)
+    if re.search(r"[A-Za-z0-9]", value):
+        body = rf"(?<![\w]){body}(?![\w])"
+    return re.compile(body, re.IGNORECASE)
+
+
+def _people(case: Case):
+    """Everyone who took part: every round's jurors who sat, the clerk, legal staff and
+    company representatives who acted in the case."""
+    from django.contrib.auth import get_user_model
+
+    ids = set(
+        Juror.objects.filter(draw__case=case, state=JurorState.ACCEPTED).values_list("member_id", flat=True)
+    )
+    ids |= {pk for pk in (case.clerk_id, case.respondent_id) if pk}
+    ids |= set(case.questions.exclude(answered_by=None).values_list("answered_by_id", flat=True))
+    ids |= set(case.settlements.values_list("proposed_by_id", flat=True))
+    ids |= set(case.settlements.exclude(answered_by=None).values_list("answered_by_id", flat=True))
+    ids |= set(case.obligations.values_list("owner_id", flat=True))
+    ids.discard(case.claimant_id)
+    return get_user_model().objects.filter(pk__in=ids)
 
 
 def _names(case: Case) -> list[tuple[str, str]]:
@@ -33,38 +81,39 @@ def _names(case: Case) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     claimant = case.claimant
     for value in {claimant.username, getattr(claimant, "display_name", ""), claimant.email}:
-        if value and len(value) >= 2:
+        if value and len(value) >= MIN_NAME:
             found.append((value, _("[the claimant]")))
-    if case.order_id:
+    if case.order_id and len(case.order.external_id) >= MIN_NAME:
         found.append((case.order.external_id, _("[the order]")))
-    people = [j.member for j in selectors.seated_jurors(case)]
-    if case.respondent_id:
-        people.append(case.respondent)
-    if case.clerk_id:
-        people.append(case.clerk)
-    for person in people:
+    for person in _people(case):
         for value in {person.username, getattr(person, "display_name", "")}:
-            if value and len(value) >= 2:
+            if value and len(value) >= MIN_NAME:
                 found.append((value, _("[a participant]")))
     return sorted(found, key=lambda pair: -len(pair[0]))
 
 
 def redacted(text: str, case: Case) -> str:
+    """The text with what the site knows identifies someone replaced (the text is kept
+    as written — Chinese punctuation and all; the check before publishing also reads
+    full-width letters)."""
     for value, placeholder in _names(case):
-        text = re.sub(re.escape(value), placeholder, text, flags=re.IGNORECASE)
+        text = _pattern(value).sub(placeholder, text)
     text = EMAIL.sub(_("[an email address]"), text)
-    return PHONE.sub(_("[a phone number]"), text)
+    for start, end in reversed(_phones(text)):
+        text = text[:start] + _("[a phone number]") + text[end:]
+    return text
 
 
 def personal_data_left(text: str, case: Case) -> list[str]:
-    """What a ruling's text still gives away: the kinds of data found."""
+    """What a ruling's text still gives away: the kinds of data found (placeholders
+    themselves are not read, so a short name never matches inside one)."""
+    text = PLACEHOLDER.sub(" ", _normalised(text))
     left = []
-    lowered = text.lower()
-    if any(value.lower() in lowered for value, _placeholder in _names(case)):
+    if any(_pattern(value).search(text) for value, _placeholder in _names(case)):
         left.append(_("a name or an order number from the case"))
     if EMAIL.search(text):
         left.append(_("an email address"))
-    if PHONE.search(text):
+    if _phones(text):
         left.append(_("a phone number"))
     return left
 
@@ -190,11 +239,18 @@ def case_cite(*, actor, case: Case, number: str, now: datetime | None = None) ->
         raise ValidationFailed(_("No published ruling has that number."), field="number")
     with transaction.atomic():
         locked = _locked_case(case)
-        if locked.decided_at or locked.status in (CaseStatus.INADMISSIBLE, CaseStatus.CLOSED):
-            raise Conflict(_("Precedents are cited before the verdict."))
+        if locked.decided_at or not locked.admitted_at or locked.status == CaseStatus.CLOSED:
+            raise Conflict(_("Precedents are cited in an admitted case, before the verdict."))
         citation, made = Citation.objects.get_or_create(
             case=locked, ruling=ruling, defaults={"cited_by": actor, "cited_at": now or timezone.now()}
         )
         if not made:
             raise Conflict(_("This case cites that ruling already."))
+        if permissions.speaks_for_company(actor) and actor.pk != locked.claimant_id:
+            audit_record(actor=actor, action="court.precedent.cited", target=locked, data={"ruling": number})
     return citation
+
+
+def citation_count(ruling: Ruling) -> int:
+    """Cases that cite the ruling (admitted ones: a refused filing does not count)."""
+    return ruling.citations.filter(case__admitted_at__isnull=False).count()

@@ -65,7 +65,14 @@ def can_see(viewer, case: Case) -> bool:
         CaseStatus.INADMISSIBLE,
     ):
         return True
-    return Juror.objects.filter(draw__case=case, member=viewer, state__in=HOLDING).exists()
+    return _latest_places(case, viewer).filter(state__in=HOLDING).exists()
+
+
+def _latest_places(case: Case, viewer) -> QuerySet[Juror]:
+    """The viewer's places on the case's latest jury: after an appeal, the first jury is
+    done with the case and no longer reads it."""
+    latest = case.draws.order_by("-round").values_list("round", flat=True).first()
+    return Juror.objects.filter(draw__case=case, draw__round=latest, member=viewer)
 
 
 def can_see_evidence(viewer, case: Case) -> bool:
@@ -78,7 +85,7 @@ def can_see_evidence(viewer, case: Case) -> bool:
         return True
     if permissions.speaks_for_company(viewer):
         return True
-    return Juror.objects.filter(draw__case=case, member=viewer, state=JurorState.ACCEPTED).exists()
+    return _latest_places(case, viewer).filter(state=JurorState.ACCEPTED).exists()
 
 
 def can_clerk(viewer, case: Case) -> bool:

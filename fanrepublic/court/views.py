@@ -741,7 +741,7 @@ def ruling_list(request):
 @require_GET
 def ruling(request, number):
     found = rulings.ruling_public(number=number)
-    return render(request, "court/ruling.html", {"ruling": found, "cited": found.citations.count()})
+    return render(request, "court/ruling.html", {"ruling": found, "cited": rulings.citation_count(found)})
 
 
 @login_required
@@ -749,13 +749,19 @@ def ruling(request, number):
 def ruling_edit(request, number):
     """Legal staff anonymise and publish a decided case's ruling."""
     found = _legal_case(request, number)
-    try:
-        draft = rulings.ruling_draft(actor=request.user, case=found)
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
-        messages.error(request, exc.message)
-        return redirect(found)
+    draft = getattr(found, "ruling", None)
+    if draft is None:
+        # Starting a draft writes (and is audited): only on a POST from the case page.
+        if request.method != "POST":
+            return redirect(found)
+        try:
+            rulings.ruling_draft(actor=request.user, case=found)
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            messages.error(request, exc.message)
+            return redirect(found)
+        return redirect("court:ruling_edit", found.number)
     initial = {name: getattr(draft, name) for name in ("title", "facts", "reasons", "remedies")}
     form = RulingForm(request.POST or None, initial=initial)
     status = 200

@@ -142,3 +142,6 @@ def settle(case, company, remedies=None):
         remedies=remedies if remedies is not None else REMEDIES[:2],
     )
     return mediation.settlement_answer(actor=case.claimant, settlement_id=proposal.pk, accept=True)
+
+
+TERMS_FOR_TEST = "We replace the earbuds and add points for the trouble; the case ends here."

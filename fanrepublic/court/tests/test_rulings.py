@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from fanrepublic.core.errors import Conflict, NotFound, ValidationFailed
 from fanrepublic.core.models import AuditEntry
-from fanrepublic.court import execution, rulings, selectors
+from fanrepublic.court import execution, hearing, rulings, selectors
 from fanrepublic.court.models import Citation, Obligation
 from fanrepublic.members.tests.factories import MemberFactory, engineer, legal, operator
 
-from .builders import REASONS, admitted_case, final_case, seated_case, settle
+from .builders import REASONS, admitted_case, decided_case, final_case, seated_case, settle
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +149,60 @@ def test_the_figures_page_and_the_dashboard_show_the_court(client):
 
     snapshot = dashboard.refresh()
     assert snapshot.figures["court_execution_rate"]["detail"] == [0, 0]
+
+
+@pytest.mark.parametrize(
+    "text, leaks",
+    [
+        ("See ruling 2026-00001 of 2026-03-01.", False),  # a case number and a date are no phone
+        ("Call 138.1234.5678 after six.", True),
+        ("QQ 12345678 for the photos.", True),
+        ("Written by Ｘｉａｏｍｉｎｇ８８ in full-width letters.", True),
+        ("Wang\nXiaoming wrote it.", False),
+        ("The [the claimant] asked for it.", False),
+    ],
+)
+def test_the_check_before_publishing_reads_phones_and_folded_names_but_not_case_numbers(text, leaks):
+    h = closed_case()
+    assert bool(rulings.personal_data_left(text, h.case)) is leaks
+
+
+def test_a_name_split_over_lines_is_still_caught():
+    h = closed_case(claimant=MemberFactory(username="wangxm", display_name="Wang Xiaoming"))
+    assert rulings.personal_data_left("Wang\n  Xiaoming wrote it.", h.case)
+    assert "Wang" not in rulings.redacted("Wang Xiaoming wrote it.", h.case)
+
+
+def test_an_appeal_closes_old_offers_and_pending_questions_and_lets_the_second_jury_be_escalated():
+    from fanrepublic.court import mediation
+    from fanrepublic.court.enums import QuestionState
+
+    from .builders import TERMS_FOR_TEST, senior
+
+    senior(30)
+    legal(), legal()
+    h = seated_case()
+    offer = mediation.settlement_propose(actor=h.company, case=h.case, terms=TERMS_FOR_TEST, remedies=[])
+    question = hearing.question_ask(
+        member=h.jurors[1], case=h.case, to="company", text="Did the store test it?"
+    )
+    verdict = hearing.verdict_propose(
+        member=h.foreperson, case=h.case, outcome="dismissed", reasons=REASONS, remedies=[]
+    )
+    for member in h.jurors[:8]:
+        hearing.ballot_cast(member=member, verdict_id=verdict.pk, choice="approve")
+    offer.refresh_from_db()
+    question.refresh_from_db()
+    assert offer.state == "withdrawn" and question.state == QuestionState.CLOSED
+    case = hearing.verdict_appeal(actor=h.claimant, case=h.case, reason="The jury ignored my photographs.")
+    with pytest.raises(Conflict):  # the old offer does not come back to life
+        mediation.settlement_answer(actor=h.claimant, settlement_id=offer.pk, accept=True)
+    assert case.decided_at is None and case.deliberation_escalated_at is None
+    assert not selectors.can_see(h.jurors[3], case)  # the first jury is done with the case
+    other = decided_case()
+    hearing.verdict_accept(actor=other.claimant, case=other.case)
+    with pytest.raises(Conflict):  # one who accepted the verdict does not appeal it
+        hearing.verdict_appeal(actor=other.claimant, case=other.case, reason="I changed my mind about it.")
+    assert hearing.verdict_appeal(
+        actor=other.company, case=other.case, reason="We think the jury erred here."
+    )
