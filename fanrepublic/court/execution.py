@@ -17,6 +17,7 @@ from fanrepublic.core.services import audit_record
 from fanrepublic.core.text import single_line_checked
 from fanrepublic.points.enums import AccountKind
 from fanrepublic.points.services import AccountRef, ledger_post, wallet_ref
+from fanrepublic.stores.selectors import refundable_fen
 
 from . import permissions, selectors
 from .enums import PAID, CaseStatus, ObligationState, RemedyKind, VerdictState
@@ -115,13 +116,11 @@ def obligation_execute(
             raise NotFound()
         if obligation.state != ObligationState.OPEN:
             raise Conflict(_("This remedy has been executed already."))
-        if obligation.kind == RemedyKind.REFUND and case.order_id:
-            from fanrepublic.stores.selectors import refundable_fen
-
-            if obligation.amount > refundable_fen(case.order):
-                raise Conflict(
-                    _("The store has refunded this purchase since the verdict: ask the clerk what is due.")
-                )
+        refund = obligation.kind == RemedyKind.REFUND and case.order_id
+        if refund and obligation.amount > refundable_fen(case.order):
+            raise Conflict(
+                _("The store has refunded this purchase since the verdict: ask the clerk what is due.")
+            )
         if obligation.kind in PAID:
             currency = PAID[obligation.kind]
             tx = ledger_post(

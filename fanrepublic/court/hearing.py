@@ -48,11 +48,10 @@ MAX_REMEDIES = 8
 
 def _side_of(actor, case: Case) -> str:
     """The party the actor speaks for in this case; NotFound for anyone else."""
-    if actor.pk == case.claimant_id:
-        return Side.CLAIMANT
-    if permissions.speaks_for_company(actor) and case.status != CaseStatus.FILED:
-        return Side.COMPANY
-    raise NotFound()
+    side = selectors.side_of(actor, case)
+    if not side:
+        raise NotFound()
+    return side
 
 
 # ---- Evidence and the company's response -------------------------------------------------

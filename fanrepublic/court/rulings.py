@@ -228,10 +228,7 @@ def case_cite(*, actor, case: Case, number: str, now: datetime | None = None) ->
     verdict."""
     if not selectors.can_see(actor, case):
         raise NotFound()
-    party = actor.pk == case.claimant_id or (
-        permissions.speaks_for_company(actor) and case.status != CaseStatus.FILED
-    )
-    if not (party or selectors.in_jury_room(actor, case, seated_only=True)):
+    if not (selectors.side_of(actor, case) or selectors.in_jury_room(actor, case, seated_only=True)):
         raise NotFound()
     number = single_line_checked(number, field="number", max_length=20)
     ruling = published().filter(case__number=number).first()

@@ -53,17 +53,27 @@ def case_for(*, viewer, number: str) -> Case:
     return case
 
 
+def side_of(viewer, case: Case) -> str:
+    """The party the viewer speaks for in this case — Side.CLAIMANT, Side.COMPANY (once
+    the case is admitted) — or "" for anyone else."""
+    if not (viewer and viewer.is_authenticated):
+        return ""
+    if viewer.pk == case.claimant_id:
+        return Side.CLAIMANT
+    if permissions.speaks_for_company(viewer) and case.status not in (
+        CaseStatus.FILED,
+        CaseStatus.INADMISSIBLE,
+    ):
+        return Side.COMPANY
+    return ""
+
+
 def can_see(viewer, case: Case) -> bool:
     """The parties (the claimant; the company's representatives once it is admitted),
     legal staff, and whoever holds a place on its jury."""
     if not (viewer and viewer.is_authenticated):
         return False
-    if permissions.is_legal(viewer) or case.claimant_id == viewer.pk:
-        return True
-    if permissions.speaks_for_company(viewer) and case.status not in (
-        CaseStatus.FILED,
-        CaseStatus.INADMISSIBLE,
-    ):
+    if permissions.is_legal(viewer) or side_of(viewer, case):
         return True
     return _latest_places(case, viewer).filter(state__in=HOLDING).exists()
 
@@ -81,9 +91,7 @@ def can_see_evidence(viewer, case: Case) -> bool:
     and could otherwise decline after copying everything)."""
     if not can_see(viewer, case):
         return False
-    if permissions.is_legal(viewer) or viewer.pk == case.claimant_id:
-        return True
-    if permissions.speaks_for_company(viewer):
+    if permissions.is_legal(viewer) or side_of(viewer, case):
         return True
     return _latest_places(case, viewer).filter(state=JurorState.ACCEPTED).exists()
 
@@ -420,12 +428,9 @@ def question_for_party(*, viewer, pk: int) -> Question:
     found = Question.objects.select_related("case").filter(pk=pk).first()
     if found is None or found.state in (QuestionState.ASKED, QuestionState.DECLINED):
         raise NotFound()
-    case = found.case
-    if found.to == Side.CLAIMANT and case.claimant_id == viewer.pk:
-        return found
-    if found.to == Side.COMPANY and permissions.speaks_for_company(viewer) and can_see(viewer, case):
-        return found
-    raise NotFound()
+    if side_of(viewer, found.case) != found.to:
+        raise NotFound()
+    return found
 
 
 def obligation_for(*, viewer, pk: int) -> Obligation:
@@ -467,10 +472,7 @@ def settlements_of(case: Case) -> QuerySet[Settlement]:
 def settlement_for(*, viewer, pk: int) -> Settlement:
     """A proposal, for the parties of its case; a 404 for anyone else."""
     found = Settlement.objects.select_related("case").filter(pk=pk).first()
-    if found is None or not can_see(viewer, found.case):
-        raise NotFound()
-    case = found.case
-    if viewer.pk != case.claimant_id and not permissions.speaks_for_company(viewer):
+    if found is None or not side_of(viewer, found.case):
         raise NotFound()
     return found
 
@@ -503,11 +505,7 @@ def court_metrics(*, now: datetime | None = None) -> CourtMetrics:
     done_states = (ObligationState.EXECUTED, ObligationState.CONFIRMED, ObligationState.DISPUTED)
     counted = Obligation.objects.filter(Q(state__in=done_states) | Q(due_at__lt=now))
     owed = counted.count()
-    executed = list(
-        counted.filter(state__in=done_states)
-        .select_related("case")
-        .values_list("executed_at", "case__final_at")
-    )
+    executed = list(counted.filter(state__in=done_states).values_list("executed_at", "case__final_at"))
     decided = Case.objects.filter(decided_at__isnull=False, admitted_at__isnull=False).exclude(
         outcome=Outcome.SETTLED
     )

@@ -135,15 +135,7 @@ def case_file(request):
 
 
 def _party(user, case) -> str:
-    """ "claimant", "company" or "" — the side the viewer speaks for in this case."""
-    if user.pk == case.claimant_id:
-        return "claimant"
-    if permissions.speaks_for_company(user) and case.status not in (
-        CaseStatus.FILED,
-        CaseStatus.INADMISSIBLE,
-    ):
-        return "company"
-    return ""
+    return selectors.side_of(user, case)
 
 
 def _case_page(request, case, *, bound=None, status=200):
